@@ -1,0 +1,9 @@
+using System.CommandLine;
+using ImageCaptioning.Cli;
+using ImageCaptioning.Cli.Commands;
+
+// The CLI for the long jobs. Each command lives in Commands/<Name>Command.cs and is registered here.
+var root = new RootCommand("Image captioning (Show, Attend and Tell) for .NET: extract features, train, evaluate, caption.");
+foreach (Command command in CommandCatalog.All())
+    root.Subcommands.Add(command);
+return await CliRunner.RunAsync(root, args);
