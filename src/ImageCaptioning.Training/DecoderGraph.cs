@@ -1,0 +1,90 @@
+using ImageCaptioning.Decoder;
+using ImageCaptioning.Training.Autograd;
+
+namespace ImageCaptioning.Training;
+
+/// <summary>
+/// The training forward pass of the decoder, op for op the computation <see cref="AttentionDecoder"/> documents
+/// (and built from the same kernels), with teacher forcing, dropout on the deep output and the
+/// attention-coverage regulariser. Shapes: B captions, P positions, E/D/A/H/M/V as in <see cref="DecoderConfig"/>.
+/// </summary>
+public static class DecoderGraph
+{
+    public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false);
+
+    public sealed class Output
+    {
+        /// <summary>Σ cross-entropy over all predicted tokens.</summary>
+        public required Tensor CrossEntropySum { get; init; }
+        /// <summary>λ·mean (1 − Σ_t α)².</summary>
+        public required Tensor Coverage { get; init; }
+        /// <summary>CE / tokens + coverage: what the optimiser minimises.</summary>
+        public required Tensor Loss { get; init; }
+        public required int Tokens { get; init; }
+        /// <summary>Per step: logits [R_t, V] and α [R_t, P] (only with KeepStepOutputs, for tests and notebooks).</summary>
+        public IReadOnlyList<Tensor> Logits { get; init; } = [];
+        public IReadOnlyList<Tensor> Alphas { get; init; } = [];
+    }
+
+    public static Output Forward(Tape tape, TrainableDecoder model, CaptionBatch batch, Options options, Random rng)
+    {
+        var cfg = model.Config;
+        int B = batch.Size, P = cfg.Positions, E = cfg.EncoderDim;
+        Tensor W(string name) => model[name];
+
+        // Per image.
+        var f = tape.Constant(batch.Grids, B * P, E);                                                    // f    [B·P, E]
+        var v = Ops.Relu(tape, Ops.Linear(tape, f, W("feature_proj.weight"), W("feature_proj.bias")));    // v    [B·P, D]
+        var attF = Ops.Linear(tape, v, W("attention.feature_att.weight"), W("attention.feature_att.bias")); // attF [B·P, A]
+        var vMean = Ops.MeanOfRowGroups(tape, v, P);                                                     // v̄    [B, D]
+        var h = Ops.Tanh(tape, Ops.Linear(tape, vMean, W("init_h.weight"), W("init_h.bias")));            // h0   [B, H]
+        var c = Ops.Tanh(tape, Ops.Linear(tape, vMean, W("init_c.weight"), W("init_c.bias")));            // c0   [B, H]
+
+        var crossEntropies = new List<Tensor>();
+        var alphas = new List<Tensor>();
+        var keptLogits = new List<Tensor>();
+        var inputIds = new int[B];
+        for (int t = 0; t < batch.MaxSteps; t++)
+        {
+            int R = batch.ActiveRows(t);
+            var targetIds = new int[R];   // captured by the loss's backward, so one array per step
+            var stepIds = new int[R];
+            batch.TokensAt(t, R, inputIds);
+            Array.Copy(inputIds, stepIds, R);
+            batch.TokensAt(t + 1, R, targetIds);
+            var hPrev = h.ViewRows(R);                                                                  // [R, H]
+            var cPrev = c.ViewRows(R);
+
+            var attH = Ops.Linear(tape, hPrev, W("attention.hidden_att.weight"), W("attention.hidden_att.bias")); // [R, A]
+            var e = Ops.AttentionScores(tape, attF, attH, W("attention.score.weight"), P);                // e [R, P]
+            var alpha = Ops.Softmax(tape, e);                                                             // α [R, P]
+            var z = Ops.WeightedSum(tape, alpha, v);                                                      // z [R, D]
+            var beta = Ops.Sigmoid(tape, Ops.Linear(tape, hPrev, W("gate.weight"), W("gate.bias")));        // β [R, D]
+            var gatedZ = Ops.Multiply(tape, z, beta);                                                     // β⊙z [R, D]
+            var emb = Ops.Embedding(tape, W("embedding.weight"), stepIds, R);                             // E y [R, M]
+            var x = Ops.ConcatColumns(tape, emb, gatedZ, hPrev);                                          // [R, M+D+H]
+            var gates = Ops.Linear(tape, x, W("lstm.weight"), W("lstm.bias"));                            // [R, 4H]
+            (h, c) = Ops.LstmCell(tape, gates, cPrev);                                                    // [R, H]
+
+            var o = Ops.Linear(tape, h, W("out_hidden.weight"), W("out_hidden.bias"));                    // L_h h + b [R, M]
+            o = Ops.AddLinear(tape, o, gatedZ, W("out_context.weight"));                                  // + L_z β⊙z
+            o = Ops.Add(tape, o, emb);                                                                    // + E y
+            o = Ops.Dropout(tape, o, cfg.Dropout, rng);
+            var logits = Ops.Linear(tape, o, W("output.weight"), W("output.bias"));                       // [R, V]
+            crossEntropies.Add(Ops.CrossEntropySum(tape, logits, targetIds, options.LabelSmoothing));
+            alphas.Add(alpha);
+            if (options.KeepStepOutputs) keptLogits.Add(logits);
+        }
+
+        var ceSum = Ops.WeightedSumOfScalars(tape, crossEntropies, Enumerable.Repeat(1f, crossEntropies.Count).ToArray());
+        var coverage = alphas.Count > 0 && options.CoverageLambda > 0
+            ? Ops.AttentionCoverage(tape, alphas, B, options.CoverageLambda)
+            : tape.Zeros(1, 1, requiresGrad: false);
+        var loss = Ops.WeightedSumOfScalars(tape, [ceSum, coverage], [1f / Math.Max(1, batch.TokenCount), 1f]);
+        return new Output
+        {
+            CrossEntropySum = ceSum, Coverage = coverage, Loss = loss, Tokens = batch.TokenCount,
+            Logits = keptLogits, Alphas = options.KeepStepOutputs ? alphas : [],
+        };
+    }
+}

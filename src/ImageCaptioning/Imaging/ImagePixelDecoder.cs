@@ -1,0 +1,97 @@
+using SkiaSharp;
+
+namespace ImageCaptioning.Imaging;
+
+/// <summary>
+/// Decodes a <see cref="ValidatedImage"/> into the encoder's input layout: planar RGB floats in
+/// 0..255, shape [3, side, side] (CHW). It reproduces ML.NET's LoadImages → ResizeImages(Fill) →
+/// ExtractPixels(interleave: false, RGB, scale 1, offset 0) step by step with the same SkiaSharp
+/// calls, so both encoder paths see identical pixels:
+/// <list type="bullet">
+/// <item>decode as <c>SKBitmap.Decode</c> does (codec's own colour type, premultiplied alpha, no colour space);</item>
+/// <item>convert anything other than BGRA/RGBA 8888 to BGRA 8888, as <c>MLImage</c> does;</item>
+/// <item>resize with nearest neighbour (<see cref="ImageResampling.MatchMlNet"/>) unless already the right size.</item>
+/// </list>
+/// Unlike <c>SKBitmap.Decode</c> it refuses truncated data instead of returning a half-grey picture.
+/// </summary>
+internal static class ImagePixelDecoder
+{
+    /// <summary>Writes the pixels of <paramref name="image"/> into <paramref name="chw"/> (length 3 × side × side).</summary>
+    /// <exception cref="InvalidImageException">The data cannot be decoded (<see cref="InvalidImageReason.Corrupt"/>).</exception>
+    public static void DecodeChw(ValidatedImage image, int side, ImageResampling resampling, Span<float> chw)
+    {
+        if (chw.Length != 3 * side * side)
+            throw new ArgumentException($"Destination must hold 3×{side}×{side} floats, not {chw.Length}.", nameof(chw));
+
+        using SKBitmap decoded = Decode(image);
+        SKBitmap rgba = decoded.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888
+            ? decoded
+            : decoded.Copy(SKColorType.Bgra8888) ?? throw Corrupt(image, "its pixel format cannot be converted to RGB");
+        try
+        {
+            if (rgba.Width == side && rgba.Height == side)
+            {
+                CopyPlanes(rgba, chw);
+                return;
+            }
+            var quality = resampling == ImageResampling.Smooth ? SKFilterQuality.High : SKFilterQuality.None;
+            using SKBitmap resized = rgba.Resize(new SKSizeI(side, side), quality)
+                ?? throw Corrupt(image, $"it could not be resized to {side}×{side}");
+            CopyPlanes(resized, chw);
+        }
+        finally
+        {
+            if (!ReferenceEquals(rgba, decoded))
+                rgba.Dispose();
+        }
+    }
+
+    private static SKBitmap Decode(ValidatedImage image)
+    {
+        using var data = SKData.CreateCopy(image.Bytes);
+        using var codec = SKCodec.Create(data)
+            ?? throw Corrupt(image, $"SkiaSharp cannot read its {image.Header.Format} data");
+        SKImageInfo info = codec.Info;
+        // Same adjustments as SKBitmap.Decode, which ML.NET's MLImage uses.
+        if (info.AlphaType == SKAlphaType.Unpremul)
+            info.AlphaType = SKAlphaType.Premul;
+        info.ColorSpace = null;
+        if ((long)info.Width * info.Height != image.Header.Pixels)
+            throw Corrupt(image, $"its header says {image.Header.Width}×{image.Header.Height} but the decoder sees {info.Width}×{info.Height}");
+
+        var bitmap = new SKBitmap(info);
+        SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result == SKCodecResult.Success)
+            return bitmap;
+        bitmap.Dispose();
+        throw result == SKCodecResult.IncompleteInput
+            ? new InvalidImageException(InvalidImageReason.Corrupt, $"{image.Source} is truncated: its {image.Header.Format} data ends before the last pixel row.")
+            : Corrupt(image, $"decoding its {image.Header.Format} data failed ({result})");
+    }
+
+    /// <summary>BGRA/RGBA 8888 interleaved → three planes R, G, B (the encoder's CHW layout).</summary>
+    private static void CopyPlanes(SKBitmap bitmap, Span<float> chw)
+    {
+        int plane = bitmap.Width * bitmap.Height;
+        ReadOnlySpan<byte> pixels = bitmap.GetPixelSpan();
+        bool bgra = bitmap.ColorType == SKColorType.Bgra8888;
+        int redOffset = bgra ? 2 : 0, blueOffset = bgra ? 0 : 2;
+        Span<float> red = chw[..plane], green = chw.Slice(plane, plane), blue = chw.Slice(2 * plane, plane);
+        int rowBytes = bitmap.RowBytes;
+        int width = bitmap.Width;
+        for (int y = 0; y < bitmap.Height; y++)
+        {
+            ReadOnlySpan<byte> row = pixels.Slice(y * rowBytes, width * 4);
+            int o = y * width;
+            for (int x = 0; x < width; x++)
+            {
+                red[o + x] = row[4 * x + redOffset];
+                green[o + x] = row[4 * x + 1];
+                blue[o + x] = row[4 * x + blueOffset];
+            }
+        }
+    }
+
+    private static InvalidImageException Corrupt(ValidatedImage image, string why) =>
+        new(InvalidImageReason.Corrupt, $"{image.Source} cannot be decoded: {why}.");
+}

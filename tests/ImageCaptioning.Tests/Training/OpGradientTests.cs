@@ -1,0 +1,93 @@
+using ImageCaptioning.Training.Autograd;
+
+namespace ImageCaptioning.Tests.Training;
+
+/// <summary>Every op's backward pass against finite differences.</summary>
+public class OpGradientTests
+{
+    private readonly Random _rng = new(1234);
+    private Tensor R(int rows, int cols, float scale = 1f) => GradientCheck.Random(_rng, rows, cols, scale: scale);
+
+    [Fact]
+    public void Linear() => GradientCheck.Check(
+        (t, x) => GradientCheck.Project(t, Ops.Linear(t, x[0], x[1], x[2])), [R(3, 5), R(4, 5), R(1, 4)]);
+
+    [Fact]
+    public void AddLinear() => GradientCheck.Check(
+        (t, x) => GradientCheck.Project(t, Ops.AddLinear(t, x[0], x[1], x[2])), [R(3, 4), R(3, 5), R(4, 5)]);
+
+    [Fact]
+    public void TanhSigmoidRelu() => GradientCheck.Check(
+        (t, x) => GradientCheck.Project(t, Ops.Add(t, Ops.Tanh(t, x[0]), Ops.Multiply(t, Ops.Sigmoid(t, x[0]), Ops.Relu(t, x[1])))),
+        [R(3, 4), R(3, 4)]);
+
+    [Fact]
+    public void EmbeddingScatterAddsRepeatedIds() => GradientCheck.Check(
+        (t, x) => GradientCheck.Project(t, Ops.Embedding(t, x[0], [2, 0, 2, 5], 4)), [R(6, 3)]);
+
+    [Fact]
+    public void ConcatColumns() => GradientCheck.Check(
+        (t, x) => GradientCheck.Project(t, Ops.ConcatColumns(t, x[0], x[1], x[2])), [R(2, 3), R(2, 1), R(2, 4)]);
+
+    [Fact]
+    public void MeanOfRowGroups() => GradientCheck.Check(
+        (t, x) => GradientCheck.Project(t, Ops.MeanOfRowGroups(t, x[0], 3)), [R(6, 4)]);
+
+    [Fact]
+    public void AttentionScoresSoftmaxWeightedSumOnAShrunkBatch()
+    {
+        const int positions = 3;
+        // attF, v hold 3 samples but only the first 2 are active (a row view of h): gradients must land in the first rows only.
+        GradientCheck.Check((t, x) =>
+        {
+            var attH = x[1].ViewRows(2);
+            var alpha = Ops.Softmax(t, Ops.AttentionScores(t, x[0], attH, x[2], positions));
+            return GradientCheck.Project(t, Ops.WeightedSum(t, alpha, x[3]));
+        }, [R(9, 4), R(3, 4), R(1, 4), R(9, 5)]);
+    }
+
+    [Fact]
+    public void LstmCellThroughBothOutputs() => GradientCheck.Check((t, x) =>
+    {
+        var (h, c) = Ops.LstmCell(t, x[0], x[1]);
+        return Ops.Add(t, GradientCheck.Project(t, h, 1), GradientCheck.Project(t, c, 2));
+    }, [R(2, 12), R(2, 3)]);
+
+    [Fact]
+    public void CrossEntropyWithLabelSmoothingAndIgnoredRows() => GradientCheck.Check(
+        (t, x) => Ops.CrossEntropySum(t, x[0], [1, 3, 0], labelSmoothing: 0.1f, ignoreId: 0), [R(3, 5, 2f)]);
+
+    [Fact]
+    public void AttentionCoverage() => GradientCheck.Check((t, x) =>
+    {
+        var a1 = Ops.Softmax(t, x[0]);
+        var a2 = Ops.Softmax(t, x[1]);
+        return Ops.AttentionCoverage(t, [a1, a2], batch: 3, lambda: 1.5f);
+    }, [R(3, 4), R(2, 4)]);
+
+    [Fact]
+    public void DropoutIsIdentityWhenNotTrainingAndScalesKeptUnitsWhenTraining()
+    {
+        var x = R(4, 50);
+        var eval = new Tape { Training = false };
+        Assert.Same(x, Ops.Dropout(eval, x, 0.5f, new Random(1)));
+
+        var tape = new Tape();
+        var y = Ops.Dropout(tape, x, 0.5f, new Random(1));
+        int kept = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (y.Values[i] == 0f) continue;
+            kept++;
+            Assert.Equal(2f * x.Values[i], y.Values[i], 5);
+        }
+        Assert.InRange(kept, 60, 140); // ~half of 200
+    }
+
+    [Fact]
+    public void BackwardRejectsANonScalarLoss()
+    {
+        var tape = new Tape();
+        Assert.Throws<InvalidOperationException>(() => tape.Backward(R(2, 2)));
+    }
+}
