@@ -8,6 +8,12 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return ClassifyCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return VocabCommand.Create();
+        yield return CaptionCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return TrainCommand.Create();
         yield return Bench.BenchCommand.Create();
     }
 }

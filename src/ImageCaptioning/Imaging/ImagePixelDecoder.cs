@@ -14,7 +14,7 @@ namespace ImageCaptioning.Imaging;
 /// </list>
 /// Unlike <c>SKBitmap.Decode</c> it refuses truncated data instead of returning a half-grey picture.
 /// </summary>
-internal static class ImagePixelDecoder
+public static class ImagePixelDecoder
 {
     /// <summary>Writes the pixels of <paramref name="image"/> into <paramref name="chw"/> (length 3 × side × side).</summary>
     /// <exception cref="InvalidImageException">The data cannot be decoded (<see cref="InvalidImageReason.Corrupt"/>).</exception>

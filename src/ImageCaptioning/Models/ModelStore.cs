@@ -27,7 +27,7 @@ public sealed class ModelStore
     }
 
     /// <summary>With an explicit manifest (tests use one listing small fake files).</summary>
-    public ModelStore(CaptioningPaths paths, ModelManifest manifest, HttpClient? http = null)
+    internal ModelStore(CaptioningPaths paths, ModelManifest manifest, HttpClient? http = null)
     {
         _paths = paths;
         Manifest = manifest;

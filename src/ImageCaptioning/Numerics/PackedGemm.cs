@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ImageCaptioning.Numerics;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace ImageCaptioning.Numerics;
 /// for each MC-tall block of rows, pack op(A) into MR-tall panels; then sweep the micro-kernel over the
 /// MR×NR tiles with the B panel held in L1 while the A block streams from L2.
 /// Packing absorbs both transpose flags, so a single kernel serves all four combinations.
+/// The hot loops here and in the kernels are marked AggressiveOptimization: the first calls (a process that
+/// captions one image) would otherwise run slow tier-0 code.
 /// </summary>
 internal static unsafe class PackedGemm
 {
@@ -14,7 +18,7 @@ internal static unsafe class PackedGemm
     /// <summary>Rows of op(A) packed at once: 128×256 floats = 128 KB, comfortably inside the 1 MB L2.</summary>
     public const int MC = 128;
     /// <summary>Columns of op(B) packed at once: 256×2048 floats = 2 MB, kept in L2/L3 while every A block passes over it.</summary>
-    public const int NC = 2048;
+    public const int NC = 1024;
 
     /// <summary>
     /// The k slice depth for a given k: k is cut into equal slices no deeper than <see cref="KC"/> (rounded to 8
@@ -38,6 +42,7 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>C (+)= op(A)·op(B) for the whole <paramref name="problem"/> on the calling thread. Requires K ≥ 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(in GemmProblem problem, GemmWorkspace workspace, bool allowAvxPacking)
         where TKernel : struct, IPackedMicroKernel
     {
@@ -93,31 +98,19 @@ internal static unsafe class PackedGemm
     /// <summary>Packs op(A)[ic…ic+mc, pc…pc+kc] into MR-tall panels, zero rows past mc.</summary>
     private static void PackA(in GemmProblem problem, int ic, int mc, int pc, int kc, int mr, float* packed, bool allowAvx)
     {
-        for (int q = 0; q < mc; q += mr)
-        {
-            int valid = Math.Min(mr, mc - q);
-            float* panel = packed + (nint)q * kc;
-            int row = ic + q;
-            if (problem.TransposeA)   // A stored k×m: each k step of the panel is a contiguous run of rows.
-                PanelPacking.PackKMajor(problem.A + pc * problem.Lda + row, problem.Lda, kc, valid, mr, panel);
-            else
-                PanelPacking.PackTransposed(problem.A + row * problem.Lda + pc, problem.Lda, kc, valid, mr, panel, allowAvx);
-        }
+        if (problem.TransposeA)   // A stored k×m: each k step of a panel is a contiguous run of rows.
+            PanelPacking.PackKMajor(problem.A + pc * problem.Lda + ic, problem.Lda, kc, mc, mr, packed);
+        else
+            PanelPacking.PackTransposed(problem.A + ic * problem.Lda + pc, problem.Lda, kc, mc, mr, packed, allowAvx);
     }
 
     /// <summary>Packs op(B)[pc…pc+kc, jc…jc+nc] into NR-wide panels, zero columns past nc.</summary>
     private static void PackB(in GemmProblem problem, int pc, int kc, int jc, int nc, int nr, float* packed, bool allowAvx)
     {
-        for (int q = 0; q < nc; q += nr)
-        {
-            int valid = Math.Min(nr, nc - q);
-            float* panel = packed + (nint)q * kc;
-            int column = jc + q;
-            if (problem.TransposeB)   // B stored n×k: the panel's columns are rows of the stored matrix.
-                PanelPacking.PackTransposed(problem.B + column * problem.Ldb + pc, problem.Ldb, kc, valid, nr, panel, allowAvx);
-            else
-                PanelPacking.PackKMajor(problem.B + pc * problem.Ldb + column, problem.Ldb, kc, valid, nr, panel);
-        }
+        if (problem.TransposeB)   // B stored n×k: the panels' columns are rows of the stored matrix.
+            PanelPacking.PackTransposed(problem.B + jc * problem.Ldb + pc, problem.Ldb, kc, nc, nr, packed, allowAvx);
+        else
+            PanelPacking.PackKMajor(problem.B + pc * problem.Ldb + jc, problem.Ldb, kc, nc, nr, packed);
     }
 
     /// <summary>Writes the valid rows×cols corner of a scratch tile into C (same single add as the kernel's own store).</summary>

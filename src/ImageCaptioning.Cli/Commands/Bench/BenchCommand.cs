@@ -12,6 +12,12 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure speed: prints medians and ratios on this machine.");
         // One line per benchmark subcommand, e.g. command.Subcommands.Add(BenchGemmCommand.Create());
+        command.Subcommands.Add(BenchEncoderCommand.Create());
+        command.Subcommands.Add(BenchTrainStepCommand.Create());
+        command.Subcommands.Add(BenchMetricsCommand.Create());
+        command.Subcommands.Add(BenchGemmCommand.Create());
+        command.Subcommands.Add(BenchDecoderCommand.Create());
+        command.Subcommands.Add(BenchFeatureCacheCommand.Create());
         return command;
     }
 }

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Encoder;
+using ImageCaptioning.Models;
+using ImageCaptioning.Imaging;
+
+namespace ImageCaptioning.Cli.Commands.Bench;
+
+/// <summary>
+/// `bench encoder`: per-image latency of the ML.NET path vs the raw ONNX Runtime path (batch 1, same
+/// derived model, same images), and batched feature-extraction throughput over Flickr8k images with
+/// an extrapolation to all 8091.
+/// </summary>
+internal static class BenchEncoderCommand
+{
+    private const int Flickr8kImageCount = 8091;
+
+    public static Command Create()
+    {
+        var images = new Option<int>("--images") { Description = "Flickr8k images for the throughput runs.", DefaultValueFactory = _ => 512 };
+        var runs = new Option<int>("--runs") { Description = "Timed single-image runs per path (after a warm-up).", DefaultValueFactory = _ => 40 };
+        var batches = new Option<int[]>("--batch") { Description = "Batch sizes for the throughput runs.", DefaultValueFactory = _ => [1, 16, 32], AllowMultipleArgumentsPerToken = true };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = its default).", DefaultValueFactory = _ => 0 };
+        var command = new Command("encoder", "Encoder speed: ML.NET vs raw ONNX Runtime latency, batched throughput on Flickr8k.")
+        {
+            images, runs, batches, threads,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var paths = CaptioningPaths.FromEnvironment();
+            string[] files = [.. Directory.EnumerateFiles(Path.Combine(paths.RequireFlickr8kDirectory(), "images"), "*.jpg").Order(StringComparer.Ordinal)];
+            if (files.Length == 0)
+                throw new DirectoryNotFoundException($"No .jpg images under '{Path.Combine(paths.RequireFlickr8kDirectory(), "images")}'.");
+            int threadCount = parse.GetValue(threads);
+            var options = new EncoderOptions { IntraOpThreads = threadCount, DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder") };
+            using var encoder = await ImageEncoder.CreateAsync(paths, options, ct);
+            Console.WriteLine($"encoder     {encoder.DerivedModelPath}");
+            Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, ONNX Runtime intra-op threads: {(threadCount > 0 ? threadCount : "default")}");
+
+            ReportLatency(encoder, files, parse.GetValue(runs));
+            ReportThroughput(encoder, files.Take(Math.Min(parse.GetValue(images), files.Length)).ToArray(), parse.GetValue(batches) ?? [16]);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void ReportLatency(ImageEncoder encoder, string[] files, int runs)
+    {
+        int next = 0;
+        string Next() => files[next++ % files.Length];
+
+        var raw = BenchStats.Measure(() => encoder.Encode(Next()), warmup: 5, runs: runs);
+        var mlNet = BenchStats.Measure(() => encoder.EncodeWithMlNet(Next()), warmup: 5, runs: runs);
+        // EncodeWithMlNet decodes once itself to refuse truncated files that ML.NET would accept; measure that part alone.
+        var decode = BenchStats.Measure(() => ImagePixelDecoder.DecodeChw(
+            ValidatedImage.FromFile(Next(), ImageLimits.Default), EncoderGeometry.InputSize, ImageResampling.MatchMlNet,
+            new float[EncoderGeometry.InputFloats]), warmup: 5, runs: runs);
+
+        Console.WriteLine();
+        Console.WriteLine($"per-image latency, batch 1 (median of {runs}, p10–p90)");
+        Print("raw ONNX Runtime (Encode)", raw);
+        Print("ML.NET pipeline (EncodeWithMlNet)", mlNet);
+        Print("  of which validation decode", decode);
+        Console.WriteLine($"  ML.NET / raw                       {mlNet.MedianMs / raw.MedianMs,8:F2}×  " +
+                          $"(without the validation decode: {(mlNet.MedianMs - decode.MedianMs) / raw.MedianMs:F2}×)");
+    }
+
+    private static void ReportThroughput(ImageEncoder encoder, string[] files, int[] batchSizes)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"batched feature extraction over {files.Length} Flickr8k images (decode + ONNX Runtime + grid layout)");
+        foreach (int batch in batchSizes.Where(b => b > 0))
+        {
+            encoder.EncodeBatch(files.Take(batch).ToArray()); // warm-up at this batch size
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < files.Length; i += batch)
+                encoder.EncodeBatch(files[i..Math.Min(files.Length, i + batch)]);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double perSecond = files.Length / seconds;
+            Console.WriteLine($"  batch {batch,3}: {perSecond,7:F1} images/s, {1000 / perSecond,6:F2} ms/image → all {Flickr8kImageCount} in ≈ {Flickr8kImageCount / perSecond,5:F0} s");
+        }
+    }
+
+    private static void Print(string label, BenchStats.Result r) =>
+        Console.WriteLine($"  {label,-34} {r.MedianMs,8:F2} ms  ({r.P10Ms:F2}–{r.P90Ms:F2})");
+}

@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ImageCaptioning.Captioning;
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Decoder;
+using ImageCaptioning.Errors;
+using Spectre.Console;
+
+namespace ImageCaptioning.Cli.Commands;
+
+/// <summary>
+/// `caption &lt;paths...&gt;`: captions image files, folders (recursively) and globs. Output goes to stdout as
+/// `file&lt;TAB&gt;caption` lines, a JSON array (--json) or JSON lines (--jsonl), one image at a time so memory stays
+/// flat however many images there are. A bad file gives one `error: &lt;file&gt;: &lt;reason&gt;` line on stderr and
+/// the others carry on; the exit code is 1 if any input failed. A progress bar goes to stderr when it is a terminal.
+/// </summary>
+internal static class CaptionCommand
+{
+    /// <summary>Images per encoder call and decoding pass.</summary>
+    private const int DefaultBatch = 8;
+    /// <summary>Fewer images than this finish too fast to need a progress bar.</summary>
+    private const int ProgressThreshold = 8;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // readable paths and words; output is not HTML
+    };
+
+    public enum OutputFormat { Text, Json, JsonLines }
+
+    /// <summary>What the user asked for, parsed.</summary>
+    internal sealed record Request(
+        IReadOnlyList<string> Inputs, DecodingOptions Decoding, OutputFormat Format, bool Attention, string? ModelFolder, int Batch);
+
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("images") { Description = "Image files, folders (searched recursively) or globs such as 'photos/**/*.jpg'.", Arity = ArgumentArity.OneOrMore };
+        var beam = new Option<int>("--beam") { Description = "Beam width (1 = greedy).", DefaultValueFactory = _ => DecodingOptions.Default.BeamWidth };
+        var maxLength = new Option<int>("--max-length") { Description = "Most tokens per caption, <end> included.", DefaultValueFactory = _ => DecodingOptions.Default.MaxLength };
+        var nbest = new Option<int>("--nbest") { Description = "Alternatives kept per image (JSON output).", DefaultValueFactory = _ => DecodingOptions.Default.NBest };
+        var lengthPenalty = new Option<float>("--length-penalty") { Description = "α of score = log p / lengthᵅ (0 = raw log-probability)." };
+        var method = new Option<DecodingMethod?>("--method") { Description = "greedy, beam or sample (default: beam, or greedy with --beam 1)." };
+        var temperature = new Option<float>("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 1f };
+        var topK = new Option<int>("--top-k") { Description = "Sample from the k most likely words (0 = all)." };
+        var seed = new Option<int?>("--seed") { Description = "Random seed for sampling." };
+        var json = new Option<bool>("--json") { Description = "Write one JSON array with scores and alternatives." };
+        var jsonl = new Option<bool>("--jsonl") { Description = "Write one JSON object per line." };
+        var attention = new Option<bool>("--attention") { Description = "Include the 7×7 attention map of every word in the JSON." };
+        var model = new Option<string?>("--model") { Description = $"Decoder model folder (default: models/{Captioner.DefaultModelName})." };
+        var batch = new Option<int>("--batch") { Description = "Images per encoder and decoder batch.", DefaultValueFactory = _ => DefaultBatch };
+        var command = new Command("caption", "Caption images with the trained decoder.")
+        {
+            inputs, beam, maxLength, nbest, lengthPenalty, method, temperature, topK, seed, json, jsonl, attention, model, batch,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(json) && result.GetValue(jsonl))
+                result.AddError("--json and --jsonl cannot be used together.");
+        });
+        batch.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch must be at least 1.");
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            int beamWidth = parse.GetValue(beam);
+            var decoding = new DecodingOptions
+            {
+                BeamWidth = beamWidth,
+                MaxLength = parse.GetValue(maxLength),
+                NBest = parse.GetValue(nbest),
+                LengthPenalty = parse.GetValue(lengthPenalty),
+                Method = parse.GetValue(method) ?? (beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam),
+                Temperature = parse.GetValue(temperature),
+                TopK = parse.GetValue(topK),
+                Seed = parse.GetValue(seed),
+            };
+            var format = parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;
+            var request = new Request(parse.GetValue(inputs) ?? [], decoding, format, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch));
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            return await RunAsync(request, CaptioningPaths.FromEnvironment(), output, error, ct);
+        });
+        return command;
+    }
+
+    /// <summary>Runs a request, writing results to <paramref name="output"/> and one line per failure to <paramref name="error"/>.</summary>
+    internal static async Task<int> RunAsync(Request request, CaptioningPaths paths, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            request.Decoding.Validate();
+        }
+        catch (InvalidDecodingOptionsException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return CliRunner.ExitUsage;
+        }
+        var (files, problems) = ImagePathExpander.Expand(request.Inputs);
+        foreach (var problem in problems)
+            error.WriteLine($"error: {problem.Input}: {problem.Reason}");
+        if (files.Count == 0)
+            return CliRunner.ExitBadInput;
+
+        Captioner captioner;
+        try
+        {
+            captioner = await Captioner.CreateAsync(paths, request.ModelFolder, ct);
+        }
+        catch (ImageCaptioningException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return CliRunner.ExitBadInput;
+        }
+        using (captioner)
+        {
+            var writer = new ResultWriter(output, request.Format, request.Attention);
+            int failures = problems.Count;
+            bool showProgress = files.Count >= ProgressThreshold && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+            if (showProgress)
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                await console.Progress().AutoClear(true).StartAsync(async context =>
+                {
+                    var task = context.AddTask("captioning", maxValue: files.Count);
+                    failures += await CaptionAllAsync(captioner, files, request, writer,
+                        line => console.WriteLine(line, Style.Plain), done => task.Increment(done), ct);
+                });
+            }
+            else
+                failures += await CaptionAllAsync(captioner, files, request, writer, error.WriteLine, _ => { }, ct);
+            writer.Finish();
+            return failures > 0 ? CliRunner.ExitBadInput : 0;
+        }
+    }
+
+    /// <summary>Captions <paramref name="files"/> batch by batch; returns how many failed.</summary>
+    private static Task<int> CaptionAllAsync(Captioner captioner, IReadOnlyList<string> files, Request request, ResultWriter writer,
+        Action<string> reportError, Action<int> advance, CancellationToken ct) => Task.Run(() =>
+    {
+        int failures = 0;
+        for (int first = 0; first < files.Count; first += request.Batch)
+        {
+            ct.ThrowIfCancellationRequested();
+            var batch = files.Skip(first).Take(request.Batch).ToArray();
+            IReadOnlyList<CaptionResult>? results = null;
+            try
+            {
+                results = captioner.CaptionBatch(batch, request.Decoding);
+            }
+            catch (Exception ex) when (IsInputError(ex))
+            {
+                // Some file of the batch is bad: redo it one image at a time so only the bad ones fail.
+            }
+            for (int i = 0; i < batch.Length; i++)
+            {
+                try
+                {
+                    writer.Write(batch[i], results?[i] ?? captioner.Caption(batch[i], request.Decoding));
+                }
+                catch (Exception ex) when (IsInputError(ex))
+                {
+                    reportError($"error: {batch[i]}: {ex.Message}");
+                    failures++;
+                }
+            }
+            advance(batch.Length);
+        }
+        return failures;
+    }, ct);
+
+    private static bool IsInputError(Exception ex) =>
+        ex is ImageCaptioningException or IOException or UnauthorizedAccessException;
+
+    /// <summary>Writes results as they come (nothing is kept, so memory does not grow with the number of images).</summary>
+    private sealed class ResultWriter(TextWriter output, OutputFormat format, bool attention)
+    {
+        private int _written;
+
+        public void Write(string file, CaptionResult result)
+        {
+            switch (format)
+            {
+                case OutputFormat.Text:
+                    output.WriteLine($"{file}\t{result.Best.Text}");
+                    break;
+                case OutputFormat.JsonLines:
+                    output.WriteLine(JsonSerializer.Serialize(ToJson(file, result), JsonOptions));
+                    break;
+                case OutputFormat.Json:
+                    output.Write(_written == 0 ? "[\n" : ",\n");
+                    output.Write(JsonSerializer.Serialize(ToJson(file, result), JsonOptions));
+                    break;
+            }
+            _written++;
+            output.Flush();
+        }
+
+        public void Finish()
+        {
+            if (format == OutputFormat.Json)
+                output.WriteLine(_written == 0 ? "[]" : "\n]");
+            output.Flush();
+        }
+
+        private ImageJson ToJson(string file, CaptionResult result) => new(
+            file,
+            result.Best.Text,
+            result.Best.Score,
+            result.Best.LogProbability,
+            result.Best.Finished,
+            [.. result.Alternatives.Select(ToJson)],
+            result.TopClasses,
+            result.Timings);
+
+        private CaptionJson ToJson(GeneratedCaption caption) => new(
+            caption.Text, caption.Words, caption.Score, caption.LogProbability, caption.Finished,
+            attention ? caption.Attention : null);
+    }
+
+    private sealed record ImageJson(
+        string File, string Caption, double Score, double LogProbability, bool Finished,
+        IReadOnlyList<CaptionJson> Alternatives, IReadOnlyList<ClassProbability> TopClasses, CaptionTimings Timings);
+
+    /// <param name="Attention">Per word, the 49 attention weights of the 7×7 grid, row-major (only with --attention).</param>
+    private sealed record CaptionJson(
+        string Text, IReadOnlyList<string> Words, double Score, double LogProbability, bool Finished, IReadOnlyList<float[]>? Attention);
+}

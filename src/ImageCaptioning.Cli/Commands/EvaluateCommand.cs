@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Metrics;
+using Spectre.Console;
+
+namespace ImageCaptioning.Cli.Commands;
+
+/// <summary>
+/// `evaluate --captions file --split test`: scores generated captions against the Flickr8k references of a split
+/// (BLEU-1..4, ROUGE-L, CIDEr-D as coco-caption computes them), prints a table and optionally writes a JSON report.
+/// </summary>
+internal static class EvaluateCommand
+{
+    /// <summary>What to evaluate; <see cref="Flickr8kDirectory"/> null means IMAGECAPTIONING_FLICKR8K_DIR.</summary>
+    internal sealed record Options(string CaptionsFile, string Split, string? Flickr8kDirectory, string? ReportPath);
+
+    public static Command Create()
+    {
+        var captions = new Option<string>("--captions")
+        {
+            Description = "Generated captions: JSON lines {\"image\":\"x.jpg\",\"caption\":\"...\"} or CSV with header image,caption.",
+            Required = true,
+        };
+        var split = new Option<string>("--split") { Description = "Flickr8k split whose references to use.", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong([.. Flickr8kReferences.Splits]);
+        var flickr8k = new Option<string?>("--flickr8k") { Description = $"Flickr8k folder (default: ${CaptioningPaths.Flickr8kDirVariable})." };
+        var report = new Option<string?>("--report") { Description = "Write a JSON report (metrics, notes, per-image scores) to this file." };
+        var command = new Command("evaluate", "Score generated captions against Flickr8k references (BLEU-1..4, ROUGE-L, CIDEr-D).")
+        {
+            captions, split, flickr8k, report,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                return await RunAsync(
+                    new Options(parse.GetValue(captions)!, parse.GetValue(split)!, parse.GetValue(flickr8k), parse.GetValue(report)),
+                    AnsiConsole.Console, ct);
+            }
+            catch (Exception ex)
+            {
+                // System.CommandLine's default handler would print a stack trace for a bad captions file;
+                // report it as one line with the CLI's exit codes instead.
+                return CliRunner.Report(ex);
+            }
+        });
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(Options options, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        string directory = options.Flickr8kDirectory ?? CaptioningPaths.FromEnvironment().RequireFlickr8kDirectory();
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"The Flickr8k folder '{directory}' does not exist.");
+
+        var references = await Flickr8kReferences.LoadAsync(directory, options.Split, cancellationToken);
+        var entries = await CaptionsFile.ReadAsync(options.CaptionsFile, cancellationToken);
+        foreach (var entry in entries)
+        {
+            if (!references.ContainsKey(entry.Image))
+                throw new CaptionFileException(
+                    $"{Path.GetFileName(options.CaptionsFile)} line {entry.Line}: image '{entry.Image}' is not in the Flickr8k {options.Split} split.");
+        }
+
+        var evaluation = CaptionEvaluator.EvaluateDetailed(CaptionsFile.ToDictionary(entries), references);
+        WriteTable(console, evaluation.Scores, options.Split, references.Count);
+
+        if (options.ReportPath is { } reportPath)
+        {
+            var report = EvaluationReport.Create(evaluation, Path.GetFullPath(options.CaptionsFile), options.Split, references.Count);
+            await report.WriteAsync(reportPath, cancellationToken);
+            console.MarkupLine($"report written to [bold]{Markup.Escape(reportPath)}[/]");
+        }
+        return 0;
+    }
+
+    private static void WriteTable(IAnsiConsole console, CaptionScores scores, string split, int imagesInSplit)
+    {
+        console.MarkupLine($"Flickr8k {split} split: [bold]{scores.Images} of {imagesInSplit}[/] images captioned");
+        var table = new Table()
+            .AddColumn("metric")
+            .AddColumn(new TableColumn("score").RightAligned());
+        foreach (var (name, value) in scores.Values)
+            table.AddRow(name, value.ToString("F4", CultureInfo.InvariantCulture));
+        console.Write(table);
+        if (scores.Images < imagesInSplit)
+            console.MarkupLine($"[yellow]only {scores.Images} of the {imagesInSplit} {split} images have a caption; the scores cover those images.[/]");
+        console.MarkupLine($"[grey]{Markup.Escape(CaptionScores.OmittedMetricsNote)}[/]");
+    }
+}

@@ -1,0 +1,68 @@
+using ImageCaptioning.Data;
+using ImageCaptioning.Errors;
+
+namespace ImageCaptioning.Cli.Commands.Extract;
+
+/// <summary>One image to encode: its name in the cache and its file.</summary>
+internal readonly record struct ExtractionItem(string ImageName, string ImagePath);
+
+/// <summary>
+/// What `extract` works on: the cache's slots (every image the file will ever hold, fixed at creation) and
+/// the subset to encode now.
+/// <list type="bullet">
+/// <item>Flickr8k: the slots are all images with captions (ordinal order), so one cache per encoder serves
+/// every split; <c>--split</c> picks which slots to fill now, and other splits can be added later.</item>
+/// <item>A folder: the slots are its image files (ordinal order), all wanted.</item>
+/// </list>
+/// </summary>
+internal sealed record ExtractionPlan(string Description, IReadOnlyList<string> SlotNames, IReadOnlyList<ExtractionItem> Wanted, string? FolderName)
+{
+    /// <summary>File extensions the encoder reads (JPEG, PNG, BMP, GIF, WebP).</summary>
+    private static readonly HashSet<string> ImageExtensions = new([".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The split names `--split` accepts.</summary>
+    public static readonly string[] SplitChoices = ["train", "dev", "test", "all"];
+
+    public static ExtractionPlan ForFlickr8k(Flickr8kDataset dataset, string split)
+    {
+        string[] slots = [.. dataset.Captions.Keys.Order(StringComparer.Ordinal)];
+        IReadOnlyList<string> wanted = split.ToLowerInvariant() switch
+        {
+            "all" => slots,
+            "train" => dataset.Split(DatasetSplit.Train),
+            "dev" => dataset.Split(DatasetSplit.Dev),
+            "test" => dataset.Split(DatasetSplit.Test),
+            _ => throw new ImageCaptioningException($"Unknown split '{split}': use one of {string.Join(", ", SplitChoices)}."),
+        };
+        return new ExtractionPlan($"Flickr8k {split.ToLowerInvariant()} ({wanted.Count:N0} images)", slots,
+            [.. wanted.Select(name => new ExtractionItem(name, dataset.ImagePath(name)))], FolderName: null);
+    }
+
+    public static ExtractionPlan ForFolder(string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+            throw new DirectoryNotFoundException($"The image folder '{full}' does not exist.");
+        string[] names = [.. Directory.EnumerateFiles(full)
+            .Where(path => ImageExtensions.Contains(Path.GetExtension(path)))
+            .Select(path => Path.GetFileName(path))
+            .Order(StringComparer.Ordinal)];
+        if (names.Length == 0)
+            throw new ImageCaptioningException($"The folder '{full}' holds no images ({string.Join(", ", ImageExtensions.Order())}).");
+        return new ExtractionPlan($"folder {full} ({names.Length:N0} images)", names,
+            [.. names.Select(name => new ExtractionItem(name, Path.Combine(full, name)))], Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)));
+    }
+
+    /// <summary>
+    /// <c>&lt;data cache&gt;/features-&lt;sha8&gt;.f16bin</c> for Flickr8k; folder caches go to a <c>folders/</c>
+    /// sub-folder so they are never mistaken for the training cache.
+    /// </summary>
+    public string DefaultOutput(string dataCacheDirectory, string encoderSha256)
+    {
+        string sha8 = encoderSha256[..8];
+        if (FolderName is null)
+            return Path.Combine(dataCacheDirectory, $"features-{sha8}.f16bin");
+        string safeName = string.Concat(FolderName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        return Path.Combine(dataCacheDirectory, "folders", $"features-{sha8}-{safeName}.f16bin");
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using ImageCaptioning.Decoder;
+using ImageCaptioning.Training.Optimization;
+
+namespace ImageCaptioning.Training;
+
+/// <summary>
+/// Everything needed to resume a run exactly: the weights, Adam's moments (as extra safetensors tensors
+/// <c>adam.m.*</c>/<c>adam.v.*</c>) and the position in the data (<see cref="TrainingState"/> in the metadata).
+/// Written to a temporary file and renamed, so a kill during the write leaves the previous checkpoint intact.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    private const string StateKey = "training_state";
+
+    public static void Save(string path, TrainableDecoder model, Adam adam, TrainingState state)
+    {
+        var tensors = new List<(string, float[], int[])>(model.Parameters.Tensors);
+        for (int k = 0; k < model.Tensors.Count; k++)
+        {
+            var (name, tensor) = model.Tensors[k];
+            tensors.Add(($"adam.m.{name}", adam.FirstMoments[k], [tensor.Length]));
+            tensors.Add(($"adam.v.{name}", adam.SecondMoments[k], [tensor.Length]));
+        }
+        SafeTensorsFile.Write(path, tensors, SafeTensorsFile.StorageType.F32,
+            new Dictionary<string, string> { [StateKey] = JsonSerializer.Serialize(state) });
+    }
+
+    /// <summary>Restores weights and optimiser moments in place; returns where the run stood.</summary>
+    public static TrainingState Load(string path, TrainableDecoder model, Adam adam)
+    {
+        var entries = SafeTensorsFile.Read(path);
+        var metadata = SafeTensorsFile.ReadMetadata(path);
+        if (!metadata.TryGetValue(StateKey, out string? json))
+            throw new ModelFormatException($"'{path}' is not a training checkpoint (no training state).");
+        for (int k = 0; k < model.Tensors.Count; k++)
+        {
+            var (name, tensor) = model.Tensors[k];
+            Restore(entries, name, tensor.Data, path);
+            Restore(entries, $"adam.m.{name}", adam.FirstMoments[k], path);
+            Restore(entries, $"adam.v.{name}", adam.SecondMoments[k], path);
+        }
+        var state = JsonSerializer.Deserialize<TrainingState>(json)
+            ?? throw new ModelFormatException($"'{path}': the training state is empty.");
+        adam.Step = state.Step;
+        return state;
+    }
+
+    private static void Restore(Dictionary<string, SafeTensorsFile.Entry> entries, string name, float[] destination, string path)
+    {
+        if (!entries.TryGetValue(name, out var entry) || entry.Data.Length != destination.Length)
+            throw new ModelFormatException($"Checkpoint '{path}' does not match this model: tensor '{name}' is missing or has another size.");
+        entry.Data.CopyTo(destination, 0);
+    }
+}
+
+/// <summary>Where a run stands: the next batch to train on and the early-stopping record.</summary>
+public sealed record TrainingState
+{
+    public int Epoch { get; init; }
+    public int BatchInEpoch { get; init; }
+    public long Step { get; init; }
+    public double BestDevBleu4 { get; init; } = -1;
+    public int BestEpoch { get; init; } = -1;
+    public int EpochsWithoutImprovement { get; init; }
+    public double ElapsedSeconds { get; init; }
+}

@@ -1,0 +1,45 @@
+using ImageCaptioning.Data;
+
+namespace ImageCaptioning.Training;
+
+/// <summary>Captions of one split as vocabulary ids, paired with where each image's grid is.</summary>
+public sealed class TrainingSet
+{
+    public sealed record Example(int GridIndex, string Image, int[] Words);
+
+    public IReadOnlyList<Example> Examples { get; }
+    public IReadOnlyList<string> Images { get; }
+    public IGridSource Grids { get; }
+    /// <summary>Captions dropped for being longer than the word limit.</summary>
+    public int DroppedLongCaptions { get; }
+
+    private TrainingSet(IReadOnlyList<Example> examples, IReadOnlyList<string> images, IGridSource grids, int dropped)
+    {
+        Examples = examples; Images = images; Grids = grids; DroppedLongCaptions = dropped;
+    }
+
+    /// <summary>
+    /// Tokenises the captions of <paramref name="images"/> (their raw captions from <paramref name="captions"/>);
+    /// every image must have a grid in <paramref name="grids"/>, or the error names the first missing one and how to extract it.
+    /// </summary>
+    public static TrainingSet Create(IReadOnlyList<string> images, IReadOnlyDictionary<string, IReadOnlyList<string>> captions,
+        Vocabulary vocabulary, IGridSource grids, int maxWords)
+    {
+        var examples = new List<Example>();
+        int dropped = 0;
+        foreach (string image in images)
+        {
+            if (!grids.TryGetIndex(image, out int gridIndex))
+                throw new Errors.ImageCaptioningException(
+                    $"The feature cache has no features for '{image}': run `extract` for this split first.");
+            foreach (string caption in captions[image])
+            {
+                var tokens = CaptionTokenizer.Tokenize(caption);
+                if (tokens.Count == 0) continue;
+                if (tokens.Count > maxWords) { dropped++; continue; }
+                examples.Add(new Example(gridIndex, image, vocabulary.Encode(tokens, addStartEnd: false)));
+            }
+        }
+        return new TrainingSet(examples, images, grids, dropped);
+    }
+}

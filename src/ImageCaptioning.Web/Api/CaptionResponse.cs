@@ -1,0 +1,89 @@
+using ImageCaptioning.Captioning;
+using ImageCaptioning.Decoder;
+
+namespace ImageCaptioning.Web.Api;
+
+/// <summary>
+/// The JSON answer of <c>POST /api/caption</c>. Serialized with System.Text.Json's default encoder, which
+/// escapes &lt; &gt; &amp; ' as \u003C… so no caption text can become markup even if a client misuses it.
+/// </summary>
+/// <param name="Caption">The best caption.</param>
+/// <param name="Alternatives">The n-best list, best first (the first is <paramref name="Caption"/>).</param>
+/// <param name="Words">The best caption's words, each with the 7×7 attention map [row][column] the decoder used to produce it.</param>
+/// <param name="Timings">Milliseconds spent in each stage.</param>
+/// <param name="Model">Which model answered.</param>
+/// <param name="Options">The generation options that were used.</param>
+/// <param name="Classes">The encoder's top ImageNet classes, a hint of what it saw.</param>
+public sealed record CaptionResponse(
+    string Caption,
+    IReadOnlyList<AlternativeCaption> Alternatives,
+    IReadOnlyList<CaptionWord> Words,
+    CaptionTimingsResponse Timings,
+    ModelSummary Model,
+    DecodingSummary Options,
+    IReadOnlyList<ImageClass> Classes)
+{
+    /// <summary>Decimals kept in attention weights: plenty for a heat map, and a third of the JSON size of full floats.</summary>
+    private const int AttentionDecimals = 4;
+
+    public static CaptionResponse From(CaptionResult result, DecoderModel model, DecodingOptions options, double totalMilliseconds)
+    {
+        int side = (int)Math.Round(Math.Sqrt(model.Config.Positions)); // 7 for a 7×7 grid
+        var best = result.Best;
+        var words = new CaptionWord[best.Words.Count];
+        for (int i = 0; i < words.Length; i++)
+            words[i] = new CaptionWord(best.Words[i], ToGrid(best.Attention[i], side));
+        return new CaptionResponse(
+            best.Text,
+            [.. result.Alternatives.Select(a => new AlternativeCaption(a.Text, Round(a.Score), Round(a.LogProbability), a.Finished))],
+            words,
+            CaptionTimingsResponse.From(result.Timings, totalMilliseconds),
+            new ModelSummary(model.Name, model.Config.Encoder, model.Vocabulary.Count),
+            new DecodingSummary(options.BeamWidth, options.MaxLength, options.NBest),
+            [.. result.TopClasses.Select(c => new ImageClass(c.Label, Math.Round(c.Probability, 4)))]);
+    }
+
+    /// <summary>A row-major [side·side] map as [side][side].</summary>
+    private static float[][] ToGrid(float[] weights, int side)
+    {
+        var grid = new float[side][];
+        for (int row = 0; row < side; row++)
+        {
+            grid[row] = new float[side];
+            for (int col = 0; col < side; col++)
+                grid[row][col] = MathF.Round(weights[row * side + col], AttentionDecimals);
+        }
+        return grid;
+    }
+
+    private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 4) : -1e9;
+}
+
+/// <summary>One caption of the n-best list.</summary>
+/// <param name="Score">What the beam ranks by (length-normalised log-probability; higher is better).</param>
+/// <param name="LogProbability">Σ log p of the caption's tokens.</param>
+/// <param name="Finished">False when the caption was cut off at the maximum length.</param>
+public sealed record AlternativeCaption(string Text, double Score, double LogProbability, bool Finished);
+
+/// <summary>A generated word and where the decoder looked while producing it: weights over the 7×7 grid, summing to 1.</summary>
+public sealed record CaptionWord(string Text, float[][] Attention);
+
+/// <summary>The model that made the caption.</summary>
+public sealed record ModelSummary(string Name, string Encoder, int VocabularySize);
+
+/// <summary>The generation options used.</summary>
+public sealed record DecodingSummary(int BeamWidth, int MaxLength, int NBest);
+
+/// <summary>An ImageNet class the encoder recognised, with its probability.</summary>
+public sealed record ImageClass(string Label, double Probability);
+
+/// <summary>Milliseconds per stage.</summary>
+/// <param name="EncoderMs">Image decoding and the CNN encoder.</param>
+/// <param name="DecoderMs">Caption generation (beam search).</param>
+/// <param name="CaptionMs">The whole captioning call (encoder + decoder).</param>
+/// <param name="ServerMs">The request on the server: reading the upload, checks, captioning (queue wait excluded).</param>
+public sealed record CaptionTimingsResponse(double EncoderMs, double DecoderMs, double CaptionMs, double ServerMs)
+{
+    public static CaptionTimingsResponse From(CaptionTimings timings, double serverMs) =>
+        new(Math.Round(timings.EncoderMs, 2), Math.Round(timings.DecoderMs, 2), Math.Round(timings.TotalMs, 2), Math.Round(serverMs, 2));
+}

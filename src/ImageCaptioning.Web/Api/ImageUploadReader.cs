@@ -1,0 +1,118 @@
+using ImageCaptioning.Imaging;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace ImageCaptioning.Web.Api;
+
+/// <summary>
+/// Reads an uploaded image from a request: a multipart form (the first file part; text parts become
+/// fields) or a raw body with an image/* or application/octet-stream content type. Never reads more
+/// than the configured limit, and refuses an announced Content-Length over it before reading anything.
+/// </summary>
+public static class ImageUploadReader
+{
+    /// <summary>Room for multipart boundaries, part headers and the option fields around the file.</summary>
+    public const long MultipartOverheadBytes = 64 * 1024;
+
+    private const int MaxFields = 32;
+    private const int MaxFieldBytes = 4096;
+
+    /// <exception cref="WebRequestException">415 for a content type that cannot carry an image, 400 for a form without a file.</exception>
+    /// <exception cref="InvalidImageException">Too large (<see cref="InvalidImageReason.TooLarge"/>) or empty.</exception>
+    public static async Task<UploadedImage> ReadAsync(HttpRequest request, long maxImageBytes, CancellationToken ct)
+    {
+        long maxBody = maxImageBytes + MultipartOverheadBytes;
+        if (request.ContentLength > maxBody)
+            throw TooLarge(request.ContentLength.Value, maxImageBytes);
+        // Kestrel stops reading at this size by itself (its default is 30 MB).
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = maxBody;
+
+        string? contentType = request.ContentType;
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            // No content type: take the body as the image (what `curl --data-binary` without -H would need otherwise).
+            return new UploadedImage(await ReadLimitedAsync(request.Body, maxImageBytes, ct), EmptyFields);
+        }
+        if (mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return await ReadMultipartAsync(request, mediaType, maxImageBytes, ct);
+        if (mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase)
+            || mediaType.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+            return new UploadedImage(await ReadLimitedAsync(request.Body, maxImageBytes, ct), EmptyFields);
+
+        throw new WebRequestException(StatusCodes.Status415UnsupportedMediaType, ApiErrorCodes.UnsupportedMediaType,
+            $"A request with content type '{mediaType.MediaType}' cannot carry an image: send multipart/form-data with a file field " +
+            "named 'image', or the raw image with content type image/* or application/octet-stream.");
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyFields = new Dictionary<string, string>();
+
+    private static async Task<UploadedImage> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue mediaType, long maxImageBytes, CancellationToken ct)
+    {
+        string boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "";
+        if (boundary.Length == 0)
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                "The multipart/form-data content type has no boundary.");
+        var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        byte[]? image = null;
+        for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                continue;
+            bool isFile = disposition.FileName.HasValue || disposition.FileNameStar.HasValue;
+            if (isFile)
+            {
+                if (image is not null)
+                    throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                        "The form holds more than one file; send one image per request.");
+                image = await ReadLimitedAsync(section.Body, maxImageBytes, ct);
+            }
+            else if (fields.Count < MaxFields)
+            {
+                string name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                byte[] value = await ReadLimitedFieldAsync(section.Body, name, ct);
+                fields[name] = System.Text.Encoding.UTF8.GetString(value);
+            }
+        }
+        if (image is null)
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                "The form holds no file: add the image as a file field named 'image'.");
+        return new UploadedImage(image, fields);
+    }
+
+    /// <summary>Copies at most <paramref name="maxBytes"/> bytes; one more byte means the input is too large.</summary>
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+                throw TooLarge(buffer.Length, maxBytes, exact: false);
+        }
+        return buffer.ToArray();
+    }
+
+    private static async Task<byte[]> ReadLimitedFieldAsync(Stream body, string name, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxFieldBytes)
+                throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                    $"The form field '{name}' is longer than {MaxFieldBytes} bytes.");
+        }
+        return buffer.ToArray();
+    }
+
+    private static InvalidImageException TooLarge(long length, long maxBytes, bool exact = true) =>
+        new(InvalidImageReason.TooLarge,
+            $"The upload is {(exact ? "" : "more than ")}{length:N0} bytes; at most {maxBytes:N0} bytes ({maxBytes / (1024.0 * 1024.0):0.#} MB) are accepted.");
+}

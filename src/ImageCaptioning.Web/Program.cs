@@ -1,0 +1,27 @@
+using ImageCaptioning.Web;
+using Microsoft.Extensions.Options;
+
+// `dotnet run --project src/ImageCaptioning.Web`: serves the demo page and the JSON API on
+// http://127.0.0.1:5000 (loopback only; --urls http://0.0.0.0:5000 to expose it).
+try
+{
+    var app = CaptionWebApp.Create(args);
+    await app.StartAsync();
+    foreach (string url in app.Urls)
+        Console.WriteLine($"Image captioning demo: open {url.TrimEnd('/')}/ in a browser (API: {url.TrimEnd('/')}/openapi/v1.json). Ctrl+C stops it.");
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}
+catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine($"error: could not listen: {ex.Message} Choose another address with --urls, e.g. --urls http://127.0.0.1:5080");
+    return 1;
+}
+
+/// <summary>The entry point's class, public so WebApplicationFactory&lt;Program&gt; can find the app.</summary>
+public partial class Program;

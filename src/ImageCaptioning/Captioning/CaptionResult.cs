@@ -1,0 +1,27 @@
+using ImageCaptioning.Decoder;
+
+namespace ImageCaptioning.Captioning;
+
+/// <summary>Everything <see cref="Captioner"/> says about one image.</summary>
+/// <param name="Best">The highest-scoring caption (= <paramref name="Alternatives"/>[0]).</param>
+/// <param name="Alternatives">The n-best list, best <see cref="GeneratedCaption.Score"/> first, <paramref name="Best"/> included.</param>
+/// <param name="Timings">Where the time went (per image; a batch's totals are divided by its size).</param>
+/// <param name="TopClasses">The encoder's most likely ImageNet classes, a hint at what it saw.</param>
+public sealed record CaptionResult(
+    GeneratedCaption Best,
+    IReadOnlyList<GeneratedCaption> Alternatives,
+    CaptionTimings Timings,
+    IReadOnlyList<ClassProbability> TopClasses);
+
+/// <summary>Milliseconds spent per stage for one image.</summary>
+/// <param name="DecodeImageMs">
+/// Reading and decoding the image file when measured apart from the encoder. The <see cref="Encoder.ImageEncoder"/>
+/// decodes inside its own call, so this is 0 and <paramref name="EncoderMs"/> includes the decoding.
+/// </param>
+/// <param name="EncoderMs">The encoder (image decoding + CNN + grid layout).</param>
+/// <param name="DecoderMs">Caption generation (greedy, beam search or sampling).</param>
+/// <param name="TotalMs">Wall time of the whole call.</param>
+public sealed record CaptionTimings(double DecodeImageMs, double EncoderMs, double DecoderMs, double TotalMs);
+
+/// <summary>One ImageNet class and its softmax probability (a record rather than a tuple so it serialises to JSON by name).</summary>
+public sealed record ClassProbability(string Label, float Probability);

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Decoder;
+using ImageCaptioning.Encoder;
+
+namespace ImageCaptioning.Captioning;
+
+/// <summary>
+/// Image → caption in one object: the encoder, the decoder and its vocabulary, loaded once.
+/// Thread-safe: the encoder is, and every decoding call rents its own scratch buffers (never shared between threads).
+/// </summary>
+public sealed class Captioner : IDisposable
+{
+    /// <summary>The shipped model's folder name under <see cref="CaptioningPaths.ShippedModelsDirectory"/>.</summary>
+    public const string DefaultModelName = "flickr8k-mobilenetv2";
+
+    /// <summary>ImageNet classes reported with each caption.</summary>
+    public const int TopClassCount = 5;
+
+    private readonly ImageEncoder _encoder;
+    private readonly CaptionGenerator _generator;
+    private bool _disposed;
+
+    private Captioner(ImageEncoder encoder, DecoderModel model)
+    {
+        _encoder = encoder;
+        Model = model;
+        _generator = model.CreateGenerator();
+    }
+
+    /// <summary>The decoder, its vocabulary and model card.</summary>
+    public DecoderModel Model { get; }
+
+    /// <summary>The image encoder (e.g. for its file hash or class names).</summary>
+    public ImageEncoder Encoder => _encoder;
+
+    /// <summary>The library-level generator (decodes features without the encoder).</summary>
+    public CaptionGenerator Generator => _generator;
+
+    /// <summary><c>models/flickr8k-mobilenetv2</c> in the checkout.</summary>
+    public static string DefaultModelFolder(CaptioningPaths paths) => Path.Combine(paths.ShippedModelsDirectory, DefaultModelName);
+
+    /// <summary>
+    /// Loads the decoder model (the shipped one unless <paramref name="modelFolder"/> is given), checks that it reads
+    /// this encoder's features, then opens the encoder.
+    /// </summary>
+    /// <exception cref="DecoderModelNotFoundException">No model folder (e.g. no decoder has been trained yet).</exception>
+    /// <exception cref="ModelFormatException">The model folder is damaged or was made for another encoder.</exception>
+    public static async Task<Captioner> CreateAsync(CaptioningPaths paths, string? modelFolder = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        string folder = Path.GetFullPath(modelFolder ?? DefaultModelFolder(paths));
+        if (modelFolder is null && !Directory.Exists(folder))
+            throw new DecoderModelNotFoundException(folder,
+                $"No trained decoder at '{folder}': train one with `train` or pass --model <folder>.");
+        var model = await Task.Run(() => DecoderModel.Load(folder), ct);
+        CheckEncoderMatches(model);
+        var encoder = await ImageEncoder.CreateAsync(paths, ct: ct);
+        return new Captioner(encoder, model);
+    }
+
+    /// <summary>Wraps an encoder and a model already loaded (the captioner then owns and disposes the encoder).</summary>
+    public static Captioner Create(ImageEncoder encoder, DecoderModel model)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(model);
+        CheckEncoderMatches(model);
+        return new Captioner(encoder, model);
+    }
+
+    /// <summary>Captions an image file.</summary>
+    /// <exception cref="Imaging.InvalidImageException">Not a supported image, damaged, or too large.</exception>
+    /// <exception cref="InvalidDecodingOptionsException">An option is out of range.</exception>
+    public CaptionResult Caption(string imagePath, DecodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(imagePath);
+        return CaptionOne(() => _encoder.Encode(imagePath), options);
+    }
+
+    /// <summary>Captions an image read from a stream (e.g. an upload).</summary>
+    public CaptionResult Caption(Stream image, DecodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return CaptionOne(() => _encoder.Encode(image), options);
+    }
+
+    /// <summary>Captions an image the encoder has already seen.</summary>
+    public CaptionResult Caption(EncoderOutput encoded, DecodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        return CaptionOne(() => encoded, options);
+    }
+
+    /// <summary>
+    /// Captions several files with one encoder call and one decoding pass (all beams of all images in each step's
+    /// matrix products). Results are in input order; timings are the batch's totals divided by its size.
+    /// </summary>
+    /// <exception cref="Imaging.InvalidImageException">One of the images is bad (the message names it); nothing is returned.</exception>
+    public IReadOnlyList<CaptionResult> CaptionBatch(IReadOnlyList<string> imagePaths, DecodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        options ??= DecodingOptions.Default;
+        options.Validate();
+        if (imagePaths.Count == 0) return [];
+        long start = Stopwatch.GetTimestamp();
+        var encoded = _encoder.EncodeBatch(imagePaths);
+        double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        int gridFloats = EncoderGeometry.GridFloats;
+        var grids = new float[encoded.Count * gridFloats]; // [N, 49, 1280]
+        for (int i = 0; i < encoded.Count; i++)
+            encoded[i].Grid.CopyTo(grids, i * gridFloats);
+        long decodeStart = Stopwatch.GetTimestamp();
+        var captions = _generator.Generate(grids, encoded.Count, options);
+        double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
+        double totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        int n = encoded.Count;
+        var timings = new CaptionTimings(0, encoderMs / n, decoderMs / n, totalMs / n);
+        var results = new CaptionResult[n];
+        for (int i = 0; i < n; i++)
+            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]));
+        return results;
+    }
+
+    private CaptionResult CaptionOne(Func<EncoderOutput> encode, DecodingOptions? options)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        options ??= DecodingOptions.Default;
+        options.Validate(); // before the encoder runs: a bad option should not cost an image decode
+        long start = Stopwatch.GetTimestamp();
+        var encoded = encode();
+        double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        long decodeStart = Stopwatch.GetTimestamp();
+        var captions = _generator.Generate(encoded.Grid, options);
+        double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
+        var timings = new CaptionTimings(0, encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded));
+    }
+
+    private static ClassProbability[] TopClasses(EncoderOutput encoded) =>
+        [.. encoded.TopClasses(TopClassCount).Select(c => new ClassProbability(c.Label, c.Probability))];
+
+    private static void CheckEncoderMatches(DecoderModel model)
+    {
+        var config = model.Config;
+        if (config.Positions != EncoderGeometry.Positions || config.EncoderDim != EncoderGeometry.Channels)
+            throw new ModelFormatException(
+                $"Decoder '{model.Name}' reads {config.Positions}×{config.EncoderDim} features but the encoder produces {EncoderGeometry.Positions}×{EncoderGeometry.Channels}.");
+        string encoderName = Path.GetFileNameWithoutExtension(FeatureModel.SourceFileName);
+        if (!string.Equals(config.Encoder, encoderName, StringComparison.OrdinalIgnoreCase))
+            throw new ModelFormatException(
+                $"Decoder '{model.Name}' was trained on features of '{config.Encoder}', but this encoder is '{encoderName}'.");
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _encoder.Dispose();
+    }
+}

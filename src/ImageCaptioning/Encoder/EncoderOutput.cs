@@ -1,0 +1,50 @@
+using System.Numerics.Tensors;
+
+namespace ImageCaptioning.Encoder;
+
+/// <summary>What the encoder computes for one image.</summary>
+public sealed class EncoderOutput
+{
+    private readonly IReadOnlyList<string> _classNames;
+
+    internal EncoderOutput(float[] grid, float[] logits, IReadOnlyList<string> classNames)
+    {
+        if (grid.Length != EncoderGeometry.GridFloats)
+            throw new ArgumentException($"The grid holds {EncoderGeometry.GridFloats} floats, not {grid.Length}.", nameof(grid));
+        if (logits.Length != EncoderGeometry.Classes)
+            throw new ArgumentException($"The logits hold {EncoderGeometry.Classes} floats, not {logits.Length}.", nameof(logits));
+        Grid = grid;
+        Pooled = FeatureLayout.MeanOverPositions(grid);
+        Logits = logits;
+        _classNames = classNames;
+    }
+
+    /// <summary>
+    /// The last convolution's feature map, position-major [49, 1280]: <c>Grid[p * 1280 + c]</c>,
+    /// <c>p = row * 7 + col</c>. Values are dequantised uint8 (ReLU6 output, so in 0..6).
+    /// </summary>
+    public float[] Grid { get; }
+
+    /// <summary>
+    /// Mean of <see cref="Grid"/> over the 49 positions [1280]. The model's own global average pool
+    /// computes the same mean but re-quantises it to uint8; this one stays in float (they agree within
+    /// one quantisation step of the pool's output, see the tests).
+    /// </summary>
+    public float[] Pooled { get; }
+
+    /// <summary>ImageNet class logits [1000] (before softmax).</summary>
+    public float[] Logits { get; }
+
+    /// <summary>The <paramref name="k"/> most likely ImageNet classes with their softmax probabilities, best first.</summary>
+    public IReadOnlyList<(string Label, float Probability)> TopClasses(int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        var probabilities = new float[Logits.Length];
+        TensorPrimitives.SoftMax(Logits, probabilities);
+        return [.. Enumerable.Range(0, Logits.Length)
+            .OrderByDescending(i => probabilities[i])
+            .ThenBy(i => i)
+            .Take(k)
+            .Select(i => (_classNames[i], probabilities[i]))];
+    }
+}

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using ImageCaptioning.Encoder.Onnx;
+
+namespace ImageCaptioning.Encoder;
+
+/// <summary>
+/// Derives, from the unmodified ONNX Model Zoo MobileNetV2-int8, the model the encoder runs:
+/// <code>
+///   pixels  float [N,3,224,224]  RGB 0..255 (planar)            ← new graph input
+///     → Sub(255·mean) → Mul(1/(255·std)) → input                ← the original input, now internal
+///     → … original graph unchanged …
+///   output   float [N,1000]       class logits                  (unchanged)
+///   features float [N,1280,7,7]   DequantizeLinear(627_quantized, 627_scale, 627_zero_point)
+/// </code>
+/// Folding the ImageNet normalisation into the graph is what lets ML.NET's ExtractPixels (which has
+/// one scalar scale/offset, not per-channel mean/std) and the raw ONNX Runtime path feed identical
+/// raw pixels. The derived file is cached with the source's SHA-256 and the recipe version in its
+/// metadata, and re-derived when either changes.
+/// </summary>
+internal static class FeatureModel
+{
+    public const string SourceFileName = "mobilenetv2-12-int8.onnx";
+    public const string PixelsInput = "pixels";
+    public const string LogitsOutput = "output";
+    public const string FeaturesOutput = "features";
+
+    /// <summary>The original model's input and the last convolution's quantised output with its parameters.</summary>
+    internal const string OriginalInput = "input";
+    internal const string LastConvQuantized = "627_quantized";
+    internal const string LastConvScale = "627_scale";
+    internal const string LastConvZeroPoint = "627_zero_point";
+
+    internal const string SourceHashKey = "imagecaptioning.source_sha256";
+    internal const string RecipeKey = "imagecaptioning.recipe";
+    /// <summary>Bump when <see cref="Derive"/> changes, so cached copies are re-derived.</summary>
+    internal const string Recipe = "features-v1";
+
+    private const string BatchSymbol = "batch_size";
+
+    /// <summary>The derived model's bytes.</summary>
+    public static byte[] Derive(byte[] originalOnnx, string sourceSha256)
+    {
+        var editor = OnnxModelEditor.Parse(originalOnnx);
+        editor.RequireValue(LastConvQuantized);
+        editor.RequireValue(LastConvScale);
+        editor.RequireValue(LastConvZeroPoint);
+        editor.GraphInput(OriginalInput);
+
+        // Normalisation prefix: input = (pixels − 255·mean) · 1/(255·std), constants shaped [1,3,1,1] to broadcast over N,H,W.
+        int size = EncoderGeometry.InputSize;
+        editor.ReplaceInput(OriginalInput, PixelsInput, BatchSymbol, 3L, (long)size, (long)size);
+        editor.AddFloatInitializer("imagenet_pixel_mean", [1, 3, 1, 1], ImageNetNormalization.PixelMean);
+        editor.AddFloatInitializer("imagenet_pixel_inv_std", [1, 3, 1, 1], ImageNetNormalization.PixelInverseStd);
+        // Inserted at the start in reverse order, so the node list stays Sub, Mul, <original nodes>.
+        editor.AddNode("Mul", "imagenet_scale", ["pixels_centered", "imagenet_pixel_inv_std"], OriginalInput, atStart: true);
+        editor.AddNode("Sub", "imagenet_center", [PixelsInput, "imagenet_pixel_mean"], "pixels_centered", atStart: true);
+
+        // Feature output: the last convolution's uint8 map, dequantised to float [N,1280,7,7].
+        editor.AddNode("DequantizeLinear", "features_dequantize", [LastConvQuantized, LastConvScale, LastConvZeroPoint], FeaturesOutput);
+        editor.AddFloatOutput(FeaturesOutput, BatchSymbol, (long)EncoderGeometry.Channels, (long)EncoderGeometry.GridSide, (long)EncoderGeometry.GridSide);
+
+        editor.SetMetadata(SourceHashKey, sourceSha256);
+        editor.SetMetadata(RecipeKey, Recipe);
+        return editor.ToBytes();
+    }
+
+    /// <summary>
+    /// The path of the derived model in <paramref name="cacheDirectory"/>, deriving it first when
+    /// there is no cached copy made from this exact source by this recipe.
+    /// </summary>
+    public static async Task<string> EnsureDerivedAsync(string sourcePath, string sourceSha256, string cacheDirectory, CancellationToken ct)
+    {
+        string derivedPath = Path.Combine(cacheDirectory, Path.GetFileNameWithoutExtension(sourcePath) + ".features.onnx");
+        if (File.Exists(derivedPath) && await IsCurrentAsync(derivedPath, sourceSha256, ct))
+            return derivedPath;
+
+        byte[] source = await File.ReadAllBytesAsync(sourcePath, ct);
+        // The caller verified the file's hash moments ago; re-check the bytes we actually read.
+        string actual = Convert.ToHexStringLower(SHA256.HashData(source));
+        if (actual != sourceSha256)
+            throw new InvalidDataException($"'{sourcePath}' changed while it was being read (SHA-256 {actual}, expected {sourceSha256}).");
+
+        byte[] derived = Derive(source, sourceSha256);
+        Directory.CreateDirectory(cacheDirectory);
+        // Written aside and moved into place, so a concurrent reader never sees half a file.
+        string temporary = $"{derivedPath}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, derived, ct);
+        File.Move(temporary, derivedPath, overwrite: true);
+        return derivedPath;
+    }
+
+    private static async Task<bool> IsCurrentAsync(string derivedPath, string sourceSha256, CancellationToken ct)
+    {
+        try
+        {
+            var editor = OnnxModelEditor.Parse(await File.ReadAllBytesAsync(derivedPath, ct));
+            return editor.GetMetadata(SourceHashKey) == sourceSha256 && editor.GetMetadata(RecipeKey) == Recipe;
+        }
+        catch (InvalidDataException)
+        {
+            return false; // damaged cache entry: derive again
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Imaging;
+using ImageCaptioning.Models;
+
+namespace ImageCaptioning.Encoder;
+
+/// <summary>
+/// MobileNetV2 (ONNX Model Zoo, int8) as an image encoder: image → 7×7×1280 feature grid, pooled
+/// vector and ImageNet logits. Two paths run the same derived model on the same pixels:
+/// <list type="bullet">
+/// <item><see cref="Encode(string)"/> / <see cref="EncodeBatch"/>: raw ONNX Runtime, SkiaSharp decoding (fast, batched);</item>
+/// <item><see cref="EncodeWithMlNet"/>: the ML.NET ImageAnalytics + OnnxTransformer pipeline (built once, on first use).</item>
+/// </list>
+/// Every method is safe to call from several threads at once.
+/// </summary>
+public sealed class ImageEncoder : IDisposable
+{
+    private readonly OnnxFeatureSession _session;
+    private readonly Lazy<MlNetFeaturePipeline> _mlNet;
+    private readonly EncoderOptions _options;
+
+    private ImageEncoder(string derivedModelPath, string sourceSha256, IReadOnlyList<string> classNames, EncoderOptions options)
+    {
+        _options = options;
+        DerivedModelPath = derivedModelPath;
+        SourceModelSha256 = sourceSha256;
+        ClassNames = classNames;
+        _session = new OnnxFeatureSession(derivedModelPath, options.IntraOpThreads);
+        _mlNet = new Lazy<MlNetFeaturePipeline>(
+            () => new MlNetFeaturePipeline(derivedModelPath, options.IntraOpThreads), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The 1000 ImageNet class names, index = logit index.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>SHA-256 of the unmodified encoder file the derived model was made from.</summary>
+    public string SourceModelSha256 { get; }
+
+    /// <summary>Where the derived model (normalisation + feature output) is cached.</summary>
+    public string DerivedModelPath { get; }
+
+    /// <summary>
+    /// Resolves the encoder and class-name files through <see cref="ModelStore"/> (user folder →
+    /// cache → download), derives the feature model if needed, and opens an ONNX Runtime session.
+    /// </summary>
+    /// <exception cref="ModelFileException">A model file is missing, unavailable offline, or fails its hash check.</exception>
+    public static async Task<ImageEncoder> CreateAsync(CaptioningPaths paths, EncoderOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new EncoderOptions();
+        var store = new ModelStore(paths);
+        string sourcePath = await store.ResolveAsync(FeatureModel.SourceFileName, options.DownloadProgress, ct);
+        string classesPath = await store.ResolveAsync(ImageNetClasses.FileName, progress: null, ct);
+        string sourceSha256 = store.Manifest.Get(FeatureModel.SourceFileName).Sha256;
+
+        string derivedPath = await FeatureModel.EnsureDerivedAsync(sourcePath, sourceSha256, paths.ModelCacheDirectory, ct);
+        IReadOnlyList<string> classNames = await ImageNetClasses.LoadAsync(classesPath, ct);
+        return new ImageEncoder(derivedPath, sourceSha256, classNames, options);
+    }
+
+    /// <summary>Encodes an image file through ONNX Runtime.</summary>
+    /// <exception cref="InvalidImageException">Not a supported image, damaged, or too large.</exception>
+    public EncoderOutput Encode(string imagePath) => EncodeValidated([ValidatedImage.FromFile(imagePath, _options.Limits)])[0];
+
+    /// <summary>Encodes an image read from <paramref name="image"/> (e.g. an upload) through ONNX Runtime.</summary>
+    /// <exception cref="InvalidImageException">Not a supported image, damaged, or too large.</exception>
+    public EncoderOutput Encode(Stream image) => EncodeValidated([ValidatedImage.FromStream(image, _options.Limits)])[0];
+
+    /// <summary>Encodes several files in one ONNX Runtime call (decoding runs in parallel). Results are in input order.</summary>
+    /// <exception cref="InvalidImageException">Any of the images is bad; the message names it.</exception>
+    public IReadOnlyList<EncoderOutput> EncodeBatch(IReadOnlyList<string> imagePaths)
+    {
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        if (imagePaths.Count == 0)
+            return [];
+        var images = new ValidatedImage[imagePaths.Count];
+        ForEachIndex(images.Length, i => images[i] = ValidatedImage.FromFile(imagePaths[i], _options.Limits));
+        return EncodeValidated(images);
+    }
+
+    /// <summary>
+    /// Encodes an image file through the ML.NET pipeline. Inputs get the same checks as <see cref="Encode(string)"/>
+    /// before ML.NET sees them. ML.NET always resizes by nearest neighbour, whatever <see cref="EncoderOptions.Resampling"/> says.
+    /// </summary>
+    public EncoderOutput EncodeWithMlNet(string imagePath)
+    {
+        ValidatedImage image = ValidatedImage.FromFile(imagePath, _options.Limits);
+        // ML.NET's loader accepts truncated files (it paints the missing rows grey); decoding once
+        // here gives the same Corrupt error as the raw path instead.
+        ImagePixelDecoder.DecodeChw(image, EncoderGeometry.InputSize, _options.Resampling, new float[EncoderGeometry.InputFloats]);
+        MlNetFeaturePipeline pipeline = _mlNet.Value;
+        float[] features, logits;
+        try
+        {
+            (features, logits) = pipeline.Run(Path.GetFullPath(imagePath));
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidImageException(InvalidImageReason.Corrupt, $"{image.Source} could not be read by ML.NET: {ex.Message}", ex);
+        }
+        var grid = new float[EncoderGeometry.GridFloats];
+        FeatureLayout.ToPositionMajor(features, grid);
+        return new EncoderOutput(grid, logits, ClassNames);
+    }
+
+    private EncoderOutput[] EncodeValidated(IReadOnlyList<ValidatedImage> images)
+    {
+        int count = images.Count;
+        // [count, 3, 224, 224] planar RGB 0..255, one slice per image.
+        var pixels = new float[count * EncoderGeometry.InputFloats];
+        ForEachIndex(count, i => ImagePixelDecoder.DecodeChw(images[i], EncoderGeometry.InputSize, _options.Resampling,
+            pixels.AsSpan(i * EncoderGeometry.InputFloats, EncoderGeometry.InputFloats)));
+
+        var features = new float[count * EncoderGeometry.GridFloats]; // [count, 1280, 7, 7]
+        var logits = new float[count * EncoderGeometry.Classes];      // [count, 1000]
+        _session.Run(pixels, count, features, logits);
+
+        var outputs = new EncoderOutput[count];
+        for (int i = 0; i < count; i++)
+        {
+            var grid = new float[EncoderGeometry.GridFloats];
+            FeatureLayout.ToPositionMajor(features.AsSpan(i * EncoderGeometry.GridFloats, EncoderGeometry.GridFloats), grid);
+            outputs[i] = new EncoderOutput(grid, logits.AsSpan(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames);
+        }
+        return outputs;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> for 0..count-1, in parallel when there is more than one, and
+    /// rethrows the first failure itself (not wrapped in an AggregateException) so callers see the
+    /// <see cref="InvalidImageException"/> that names the bad image.
+    /// </summary>
+    private static void ForEachIndex(int count, Action<int> action)
+    {
+        if (count == 1)
+        {
+            action(0);
+            return;
+        }
+        try
+        {
+            Parallel.For(0, count, action);
+        }
+        catch (AggregateException ex)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
+        }
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        if (_mlNet.IsValueCreated)
+            _mlNet.Value.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+namespace ImageCaptioning.Metrics;
+
+/// <summary>
+/// The 1..4-gram counts of one tokenised caption, as coco-caption's <c>precook</c> builds them. N-grams are
+/// dense ids from the corpus' <see cref="NGramInterner"/> and are kept in first-occurrence order (all unigrams
+/// by position, then bigrams, ...) — the iteration order of the Python dict — so sums over them add the same
+/// numbers in the same order as the reference does.
+/// </summary>
+internal sealed class NGramCounts
+{
+    public const int MaxOrder = 4;
+
+    public NGramCounts(int length, int[] grams, int[] counts, int[] orderStart)
+    {
+        Length = length;
+        Grams = grams;
+        Counts = counts;
+        OrderStart = orderStart;
+    }
+
+    /// <summary>Number of tokens in the caption.</summary>
+    public int Length { get; }
+
+    /// <summary>Distinct n-gram ids, orders 1..4 one after another, each in first-occurrence order.</summary>
+    public int[] Grams { get; }
+
+    /// <summary>How often <c>Grams[i]</c> occurs in the caption.</summary>
+    public int[] Counts { get; }
+
+    /// <summary>Grams of order n (1-based) are <c>Grams[OrderStart[n-1] .. OrderStart[n])</c>; length MaxOrder + 1.</summary>
+    public int[] OrderStart { get; }
+}

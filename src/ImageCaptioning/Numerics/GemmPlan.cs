@@ -1,0 +1,132 @@
+using System.Runtime.Intrinsics;
+
+namespace ImageCaptioning.Numerics;
+
+/// <summary>Which algorithm runs a multiply.</summary>
+internal enum GemmStrategy
+{
+    /// <summary>Chosen from the shape alone (never from the thread count, so results do not depend on it).</summary>
+    Auto,
+    /// <summary><see cref="PackedGemm"/>: cache-blocked, packed panels, register-blocked micro-kernel.</summary>
+    Packed,
+    /// <summary><see cref="SkinnyGemm"/>: streams op(B) once without packing; for a handful of rows.</summary>
+    Skinny,
+}
+
+/// <summary>
+/// How to run a multiply: thread cap, instruction set and algorithm. <see cref="Gemm.DefaultOptions"/> caps threads at the
+/// core count; tests pass explicit options to force a kernel, a strategy or a split even on a one-core machine.
+/// </summary>
+internal readonly record struct GemmOptions(int MaxThreads, GemmSimdLevel Simd, GemmStrategy Strategy);
+
+/// <summary>
+/// Picks the algorithm and the thread split for a validated problem, then runs it: each thread takes a
+/// contiguous, tile-aligned share of C's rows or columns and runs the single-threaded algorithm on it with
+/// its own packing buffers. Every C element is computed by the same instructions in the same order whatever
+/// the split, so 1 and N threads give bit-identical results.
+/// </summary>
+internal static unsafe class GemmPlan
+{
+    /// <summary>Up to this many rows the skinny (no packing) algorithm wins; measured with `bench gemm`.</summary>
+    public const int SkinnyMaxRows = 32;
+
+    /// <summary>
+    /// Work a thread must get before another thread is worth waking: ~0.5 M multiply-adds take tens of
+    /// microseconds, well above the few microseconds Parallel.For costs to start.
+    /// </summary>
+    public const double MinFlopsPerThread = 1_000_000;
+
+    public static GemmStrategy Resolve(GemmStrategy strategy, in GemmProblem problem) =>
+        strategy != GemmStrategy.Auto ? strategy
+        : problem.M <= SkinnyMaxRows ? GemmStrategy.Skinny
+        : GemmStrategy.Packed;
+
+    public static void Execute(in GemmProblem problem, GemmOptions options)
+    {
+        GemmStrategy strategy = Resolve(options.Strategy, problem);
+        GemmSimdLevel simd = options.Simd;
+
+        // Split the dimension that has more kernel tiles; the skinny path only ever splits columns.
+        bool splitColumns;
+        int granule;
+        if (strategy == GemmStrategy.Skinny)
+        {
+            splitColumns = true;
+            granule = SkinnyColumnGranule(simd, problem.TransposeB);
+        }
+        else
+        {
+            (int mr, int nr) = PackedTile(simd);
+            splitColumns = (problem.N + nr - 1) / nr >= (problem.M + mr - 1) / mr;
+            granule = splitColumns ? nr : mr;
+        }
+        int extent = splitColumns ? problem.N : problem.M;
+        int granules = (extent + granule - 1) / granule;
+        int threads = (int)Math.Min(options.MaxThreads, Math.Min(granules, Math.Max(1.0, problem.Flops / MinFlopsPerThread)));
+
+        if (threads <= 1)
+        {
+            RunSingleThread(problem, simd, strategy);
+            return;
+        }
+
+        GemmProblem whole = problem;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            // Thread t gets granules [t·G/T, (t+1)·G/T): contiguous, balanced to within one granule.
+            int first = (int)((long)granules * t / threads) * granule;
+            int last = Math.Min(extent, (int)((long)granules * (t + 1) / threads) * granule);
+            if (last <= first) return;
+            GemmProblem share = splitColumns ? whole.Columns(first, last - first) : whole.Rows(first, last - first);
+            RunSingleThread(share, simd, strategy);
+        });
+    }
+
+    private static void RunSingleThread(in GemmProblem problem, GemmSimdLevel simd, GemmStrategy strategy)
+    {
+        GemmWorkspace workspace = GemmWorkspace.Rent();
+        try
+        {
+            bool allowAvx = simd != GemmSimdLevel.Scalar;
+            switch (simd, strategy)
+            {
+                case (GemmSimdLevel.Vector512, GemmStrategy.Skinny):
+                    SkinnyGemm.Run<Vector512Ops, Vector512<float>>(problem, workspace);
+                    break;
+                case (GemmSimdLevel.Vector512, _):
+                    PackedGemm.Run<Kernel8x2V<Vector512Ops, Vector512<float>>>(problem, workspace, allowAvx);
+                    break;
+                case (GemmSimdLevel.Vector, GemmStrategy.Skinny):
+                    SkinnyGemm.Run<VectorTOps, System.Numerics.Vector<float>>(problem, workspace);
+                    break;
+                case (GemmSimdLevel.Vector, _):
+                    PackedGemm.Run<Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>>(problem, workspace, allowAvx);
+                    break;
+                case (_, GemmStrategy.Skinny):
+                    SkinnyGemm.Run<ScalarOps, float>(problem, workspace);
+                    break;
+                default:
+                    PackedGemm.Run<Kernel6x2V<ScalarOps, float>>(problem, workspace, allowAvx);
+                    break;
+            }
+        }
+        finally
+        {
+            GemmWorkspace.Return(workspace);
+        }
+    }
+
+    private static (int MR, int NR) PackedTile(GemmSimdLevel simd) => simd switch
+    {
+        GemmSimdLevel.Vector512 => (Kernel8x2V<Vector512Ops, Vector512<float>>.MR, Kernel8x2V<Vector512Ops, Vector512<float>>.NR),
+        GemmSimdLevel.Vector => (Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>.MR, Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>.NR),
+        _ => (Kernel6x2V<ScalarOps, float>.MR, Kernel6x2V<ScalarOps, float>.NR),
+    };
+
+    private static int SkinnyColumnGranule(GemmSimdLevel simd, bool transposeB) => simd switch
+    {
+        GemmSimdLevel.Vector512 => SkinnyGemm.ColumnGranule<Vector512Ops, Vector512<float>>(transposeB),
+        GemmSimdLevel.Vector => SkinnyGemm.ColumnGranule<VectorTOps, System.Numerics.Vector<float>>(transposeB),
+        _ => SkinnyGemm.ColumnGranule<ScalarOps, float>(transposeB),
+    };
+}

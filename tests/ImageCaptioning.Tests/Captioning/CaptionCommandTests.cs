@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Text.Json;
+using ImageCaptioning.Cli.Commands;
+using ImageCaptioning.Tests.Infrastructure;
+
+namespace ImageCaptioning.Tests.Captioning;
+
+/// <summary>`caption` run in-process with its output captured.</summary>
+public sealed class CaptionCommandTests(CaptionerFixture fixture) : IClassFixture<CaptionerFixture>
+{
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var root = new RootCommand { CaptionCommand.Create() };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exitCode = await root.Parse(["caption", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private string BadImage()
+    {
+        string bad = Path.Combine(fixture.ScratchFolder, "broken.jpg");
+        File.WriteAllBytes(bad, [0xFF, 0xD8, 0xFF, 0x00, 0x12]); // a JPEG signature and nothing else
+        return bad;
+    }
+
+    [Fact]
+    public async Task BadFileGivesOneErrorLineWhileTheGoodOneIsCaptioned()
+    {
+        TestData.ModelsDirectory();
+        string good = CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[0]);
+        string bad = BadImage();
+
+        var (exitCode, output, error) = await RunAsync(bad, good, "--model", fixture.ModelFolder, "--beam", "2");
+
+        Assert.Equal(1, exitCode);
+        string[] outputLines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string line = Assert.Single(outputLines);
+        Assert.StartsWith(good + "\t", line);
+        string errorLine = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {bad}: ", errorLine);
+    }
+
+    [Fact]
+    public async Task JsonLinesCarryScoresAlternativesAndAttention()
+    {
+        TestData.ModelsDirectory();
+        string[] images = [.. CaptionerFixture.SomeImages.Take(2).Select(CaptionerFixture.Flickr8kImage)];
+
+        var (exitCode, output, error) = await RunAsync([.. images, "--model", fixture.ModelFolder, "--jsonl", "--attention", "--nbest", "2"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        for (int i = 0; i < 2; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            var root = json.RootElement;
+            Assert.Equal(images[i], root.GetProperty("file").GetString());
+            var alternatives = root.GetProperty("alternatives");
+            Assert.InRange(alternatives.GetArrayLength(), 1, 2);
+            var best = alternatives[0];
+            Assert.Equal(root.GetProperty("caption").GetString(), best.GetProperty("text").GetString());
+            Assert.Equal(root.GetProperty("score").GetDouble(), best.GetProperty("score").GetDouble());
+            var attention = best.GetProperty("attention");
+            Assert.Equal(best.GetProperty("words").GetArrayLength(), attention.GetArrayLength());
+            foreach (var map in attention.EnumerateArray())
+                Assert.Equal(49, map.GetArrayLength());
+            Assert.Equal(5, root.GetProperty("topClasses").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public async Task JsonIsOneArrayAndLeavesAttentionOutUnlessAsked()
+    {
+        TestData.ModelsDirectory();
+        string folder = Path.Combine(fixture.ScratchFolder, "two-images");
+        Directory.CreateDirectory(folder);
+        foreach (string id in CaptionerFixture.SomeImages.Take(2))
+            File.Copy(CaptionerFixture.Flickr8kImage(id), Path.Combine(folder, id + ".jpg"), overwrite: true);
+
+        var (exitCode, output, _) = await RunAsync(folder, "--model", fixture.ModelFolder, "--json");
+
+        Assert.Equal(0, exitCode);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(2, json.RootElement.GetArrayLength());
+        foreach (var item in json.RootElement.EnumerateArray())
+            Assert.False(item.GetProperty("alternatives")[0].TryGetProperty("attention", out _));
+    }
+
+    [Fact]
+    public async Task MissingModelFolderIsOneLine()
+    {
+        string someFile = BadImage();
+        string missing = Path.Combine(fixture.ScratchFolder, "no-such-model");
+        var (exitCode, output, error) = await RunAsync(someFile, "--model", missing);
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", output);
+        Assert.Equal($"error: No decoder model folder at '{missing}'.", error.Trim());
+    }
+
+    [Fact]
+    public async Task MissingInputsAreReportedAndNothingRuns()
+    {
+        string missing = Path.Combine(fixture.ScratchFolder, "nothing-here.jpg");
+        var (exitCode, output, error) = await RunAsync(missing, "--model", fixture.ModelFolder);
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {missing}: no such file or folder.", error.Trim());
+    }
+
+    [Fact]
+    public async Task OutOfRangeOptionIsAUsageError()
+    {
+        var (exitCode, _, error) = await RunAsync(BadImage(), "--beam", "0");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("beam width", error);
+    }
+}

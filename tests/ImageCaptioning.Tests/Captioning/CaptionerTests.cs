@@ -1,0 +1,106 @@
+using ImageCaptioning.Captioning;
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Decoder;
+using ImageCaptioning.Imaging;
+using ImageCaptioning.Tests.Decoder;
+
+namespace ImageCaptioning.Tests.Captioning;
+
+/// <summary>The facade end to end on real images (real encoder, random decoder), and its refusals.</summary>
+public sealed class CaptionerTests(CaptionerFixture fixture) : IClassFixture<CaptionerFixture>
+{
+    private Captioner Captioner => fixture.Captioner;
+
+    [Fact]
+    public void CaptionsAnImageFileWithAttentionClassesAndTimings()
+    {
+        string image = CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[0]);
+        var options = new DecodingOptions { BeamWidth = 3, NBest = 3, MaxLength = 12 };
+        var result = Captioner.Caption(image, options);
+
+        Assert.Same(result.Alternatives[0], result.Best);
+        Assert.InRange(result.Alternatives.Count, 1, 3);
+        Assert.InRange(result.Best.Words.Count, 0, 12);
+        Assert.Equal(string.Join(' ', result.Best.Words), result.Best.Text);
+        Assert.All(result.Best.Attention, map => Assert.Equal(1.0, map.Sum(a => (double)a), 1e-5));
+        Assert.All(result.Best.Attention, map => Assert.Equal(49, map.Length));
+
+        // The facade decodes exactly the encoder's grid.
+        var expected = Captioner.Generator.Generate(Captioner.Encoder.Encode(image).Grid, options);
+        Assert.Equal(expected.Select(c => c.Text), result.Alternatives.Select(c => c.Text));
+
+        Assert.Equal(Captioner.TopClassCount, result.TopClasses.Count);
+        Assert.True(result.TopClasses.Zip(result.TopClasses.Skip(1)).All(p => p.First.Probability >= p.Second.Probability));
+        Assert.True(result.Timings.EncoderMs > 0 && result.Timings.DecoderMs > 0);
+        Assert.True(result.Timings.TotalMs >= result.Timings.EncoderMs + result.Timings.DecoderMs - 0.01);
+    }
+
+    [Fact]
+    public void StreamPathAndBatchAgree()
+    {
+        string[] images = [.. CaptionerFixture.SomeImages.Select(CaptionerFixture.Flickr8kImage)];
+        var batch = Captioner.CaptionBatch(images);
+        Assert.Equal(images.Length, batch.Count);
+        for (int i = 0; i < images.Length; i++)
+        {
+            var fromPath = Captioner.Caption(images[i]);
+            using var stream = File.OpenRead(images[i]);
+            var fromStream = Captioner.Caption(stream);
+            Assert.Equal(fromPath.Best.Text, fromStream.Best.Text);
+            Assert.Equal(fromPath.Best.Text, batch[i].Best.Text);
+            Assert.Equal(fromPath.Best.LogProbability, batch[i].Best.LogProbability, 1e-3);
+        }
+    }
+
+    [Fact]
+    public void ConcurrentCallsGiveTheSameCaptionsAsSequentialOnes()
+    {
+        string[] images = [.. CaptionerFixture.SomeImages.Select(CaptionerFixture.Flickr8kImage)];
+        string[] sequential = [.. images.Select(i => Captioner.Caption(i).Best.Text)];
+        var concurrent = new string[images.Length * 4];
+        Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            k => concurrent[k] = Captioner.Caption(images[k % images.Length]).Best.Text);
+        for (int k = 0; k < concurrent.Length; k++)
+            Assert.Equal(sequential[k % images.Length], concurrent[k]);
+    }
+
+    [Fact]
+    public void BadImageIsAnInvalidImageException()
+    {
+        string bad = Path.Combine(fixture.ScratchFolder, "not-an-image.jpg");
+        File.WriteAllText(bad, "this is text, not a JPEG");
+        var ex = Assert.Throws<InvalidImageException>(() => Captioner.Caption(bad));
+        Assert.Contains("not-an-image.jpg", ex.Message);
+        var batchEx = Assert.Throws<InvalidImageException>(() =>
+            Captioner.CaptionBatch([CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[0]), bad]));
+        Assert.Contains("not-an-image.jpg", batchEx.Message);
+    }
+
+    [Fact]
+    public void BadOptionsAreRefusedBeforeTheImageIsRead()
+    {
+        var ex = Assert.Throws<InvalidDecodingOptionsException>(() =>
+            Captioner.Caption("does-not-exist.jpg", new DecodingOptions { BeamWidth = 0 }));
+        Assert.Contains("beam width", ex.Message);
+    }
+
+    [Fact]
+    public async Task MissingShippedModelSaysHowToGetOne()
+    {
+        string root = fixture.ScratchFolder;
+        var paths = new CaptioningPaths(root, null, Path.Combine(root, "cache"), null, Path.Combine(root, "data"));
+        var ex = await Assert.ThrowsAsync<DecoderModelNotFoundException>(() => Captioner.CreateAsync(paths, ct: TestContext.Current.CancellationToken));
+        Assert.Contains($"No trained decoder at '{Path.Combine(root, "models", Captioner.DefaultModelName)}'", ex.Message);
+        Assert.Contains("--model", ex.Message);
+    }
+
+    [Fact]
+    public async Task DecoderForAnotherEncoderIsRefused()
+    {
+        string folder = Path.Combine(fixture.ScratchFolder, "wrong-encoder-dim");
+        TestModels.RandomModel(1).Save(folder); // E = 8, not 1280
+        var paths = new CaptioningPaths(null, null, Path.Combine(folder, "cache"), null, folder);
+        var ex = await Assert.ThrowsAsync<ModelFormatException>(() => Captioner.CreateAsync(paths, folder, TestContext.Current.CancellationToken));
+        Assert.Contains("reads 49×8 features but the encoder produces 49×1280", ex.Message);
+    }
+}

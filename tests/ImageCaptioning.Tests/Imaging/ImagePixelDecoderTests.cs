@@ -1,0 +1,86 @@
+using ImageCaptioning.Imaging;
+using ImageCaptioning.Tests.Infrastructure;
+
+namespace ImageCaptioning.Tests.Imaging;
+
+public class ImagePixelDecoderTests
+{
+    private const int Side = 32;
+
+    public static TheoryData<string> LosslessFormats => ["png", "bmp", "gif", "webp-lossless"];
+
+    [Theory]
+    [MemberData(nameof(LosslessFormats))]
+    public void LosslessFormatsDecodeToTheExactPattern(string format)
+    {
+        byte[] bytes = format switch
+        {
+            "png" => TestImages.Png(Side),
+            "bmp" => TestImages.Bmp(Side, Side),
+            "gif" => TestImages.Gif(Side, Side),
+            "webp-lossless" => TestImages.WebP(Side, lossless: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
+        Assert.Equal(TestImages.PatternChw(Side), Decode(bytes, Side));
+    }
+
+    [Theory]
+    [InlineData("jpeg")]
+    [InlineData("webp-lossy")]
+    public void LossyFormatsDecodeCloseToThePattern(string format)
+    {
+        byte[] bytes = format == "jpeg" ? TestImages.Jpeg(Side) : TestImages.WebP(Side, lossless: false);
+        float[] expected = TestImages.PatternChw(Side), actual = Decode(bytes, Side);
+        double meanError = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Average();
+        // The pattern is a hard case for lossy codecs (every pixel differs); a wrong channel order would give errors near 100.
+        Assert.True(meanError < 20, $"mean absolute error {meanError:F1}");
+    }
+
+    [Fact]
+    public void OnlyTheFirstGifFrameIsUsed()
+    {
+        Assert.Equal(TestImages.PatternChw(Side), Decode(TestImages.Gif(Side, Side, frames: 3), Side));
+    }
+
+    [Fact]
+    public void ImagesOfAnotherSizeAreResizedByNearestNeighbour()
+    {
+        // 2× downscale by nearest neighbour keeps one source pixel per output pixel: the values must all come from the pattern.
+        float[] decoded = Decode(TestImages.Png(2 * Side), Side);
+        float[] source = TestImages.PatternChw(2 * Side);
+        var sourceColors = Enumerable.Range(0, 4 * Side * Side)
+            .Select(i => (source[i], source[4 * Side * Side + i], source[8 * Side * Side + i])).ToHashSet();
+        for (int i = 0; i < Side * Side; i++)
+            Assert.Contains((decoded[i], decoded[Side * Side + i], decoded[2 * Side * Side + i]), sourceColors);
+    }
+
+    [Fact]
+    public void ATruncatedJpegIsCorruptNotHalfGrey()
+    {
+        string path = Path.Combine(TestData.Flickr8kDirectory(), "images", "1001773457_577c3a7d70.jpg");
+        byte[] bytes = File.ReadAllBytes(path);
+        var image = ValidatedImage.FromBytes(bytes[..(bytes.Length / 2)], ImageLimits.Default, "'half.jpg'");
+        var ex = Assert.Throws<InvalidImageException>(() => ImagePixelDecoder.DecodeChw(image, 224, ImageResampling.MatchMlNet, new float[3 * 224 * 224]));
+        Assert.Equal(InvalidImageReason.Corrupt, ex.Reason);
+        Assert.Contains("truncated", ex.Message);
+        Assert.Contains("'half.jpg'", ex.Message);
+    }
+
+    [Fact]
+    public void AValidHeaderFollowedByGarbageIsCorrupt()
+    {
+        byte[] png = TestImages.Png(Side);
+        var garbage = png[..33].Concat(Enumerable.Repeat((byte)0x5A, 500)).ToArray(); // signature + IHDR, then junk
+        var image = ValidatedImage.FromBytes(garbage, ImageLimits.Default);
+        var ex = Assert.Throws<InvalidImageException>(() => ImagePixelDecoder.DecodeChw(image, Side, ImageResampling.MatchMlNet, new float[3 * Side * Side]));
+        Assert.Equal(InvalidImageReason.Corrupt, ex.Reason);
+    }
+
+    private static float[] Decode(byte[] bytes, int side)
+    {
+        var image = ValidatedImage.FromBytes(bytes, ImageLimits.Default);
+        var chw = new float[3 * side * side];
+        ImagePixelDecoder.DecodeChw(image, side, ImageResampling.MatchMlNet, chw);
+        return chw;
+    }
+}

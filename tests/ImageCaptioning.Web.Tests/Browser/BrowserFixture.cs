@@ -1,0 +1,89 @@
+using ImageCaptioning.Web.Hosting;
+using ImageCaptioning.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace ImageCaptioning.Web.Tests.Browser;
+
+/// <summary>
+/// The real app on Kestrel at a free loopback port (a browser needs a socket, not TestServer) and Debian's
+/// headless Chromium driven by Playwright — never a browser Playwright downloads. Without Chromium or the
+/// encoder the tests skip, or fail when IMAGECAPTIONING_REQUIRE_DATA=1 (CI installs Chromium).
+/// </summary>
+public sealed class BrowserFixture : IAsyncDisposable
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly TemporaryFolder _root = new("web-browser");
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private CaptionAppFactory? _factory;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async Task<IBrowser> BrowserAsync()
+    {
+        TestData.ModelsDirectory();
+        RequireChromium();
+        await _gate.WaitAsync();
+        try
+        {
+            if (_browser is null)
+            {
+                string model = Path.Combine(_root.Path, "model");
+                TestModelFolder.Write(model);
+                _factory = new CaptionAppFactory(new Dictionary<string, string?>
+                {
+                    [CaptionAppFactory.Key("ModelFolder")] = model,
+                    [CaptionAppFactory.Key("FlagFolder")] = Path.Combine(_root.Path, "flagged"),
+                    [CaptionAppFactory.Key("ExamplesFolder")] = null,
+                });
+                _factory.UseKestrel(0); // port 0: the OS picks a free one
+                _factory.StartServer();
+                await _factory.Host.WhenLoaded.WaitAsync(TimeSpan.FromMinutes(2));
+                Assert.True(_factory.Host.State == ModelState.Ready, $"The test model did not load: {_factory.Host.Message}");
+                string address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+                BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1") + "/");
+                Assert.True(BaseAddress.IsLoopback, $"the test server must listen on loopback, not {address}");
+
+                _playwright = await Playwright.CreateAsync();
+                _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                {
+                    ExecutablePath = ChromiumPath,
+                    Headless = true,
+                    // No sandbox as root; no background connections (this machine has no network and would refuse them).
+                    Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                            "--disable-sync", "--no-first-run", "--disable-quic"],
+                });
+            }
+            return _browser;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static void RequireChromium()
+    {
+        if (File.Exists(ChromiumPath))
+            return;
+        string reason = $"Debian's Chromium is not installed at {ChromiumPath} (apt-get install chromium; .ci/run installs it).";
+        if (TestData.DataRequired)
+            throw new InvalidOperationException(reason);
+        Assert.Skip(reason);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_factory is not null)
+            await _factory.DisposeAsync();
+        _root.Dispose();
+    }
+}

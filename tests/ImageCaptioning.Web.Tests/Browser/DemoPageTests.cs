@@ -1,0 +1,115 @@
+using ImageCaptioning.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace ImageCaptioning.Web.Tests.Browser;
+
+/// <summary>The page in headless Chromium, as a person uses it: example → Submit → caption → hover a word → Clear.</summary>
+public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const float Timeout = 30_000; // ms; the first caption also warms the encoder up
+
+    [Fact]
+    public async Task Example_submit_hover_and_clear_work_and_a_caption_never_becomes_markup()
+    {
+        var browser = await fixture.BrowserAsync();
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        var consoleErrors = new List<string>();
+        page.Dialog += async (_, dialog) => { dialogs.Add(dialog.Message); await dialog.DismissAsync(); };
+        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
+        page.PageError += (_, error) => consoleErrors.Add(error);
+
+        await page.GotoAsync(fixture.BaseAddress.ToString());
+        await page.Locator("#model-status[data-state='ready']").WaitForAsync(new() { Timeout = Timeout });
+
+        // Click an example: it fills the input.
+        await page.Locator(".example[data-id='chelsea']").ClickAsync();
+        await page.Locator("#preview").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
+        Assert.StartsWith("chelsea.png", await page.Locator("#file-name").TextContentAsync());
+
+        // Submit: progress, then a non-empty caption with its words.
+        await page.Locator("#submit").ClickAsync();
+        await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
+        string caption = (await page.Locator("#caption").TextContentAsync())!;
+        Assert.False(string.IsNullOrWhiteSpace(caption));
+        Assert.True(await page.Locator("#progress").IsHiddenAsync());
+        Assert.True(await page.Locator("#error").IsHiddenAsync());
+        var words = await page.Locator(".word-chip").AllTextContentsAsync();
+        Assert.Equal(20, words.Count); // the default max length; the test decoder never ends early
+        Assert.Equal(string.Join(' ', words), caption);
+        Assert.Equal(3, await page.Locator("#alternatives tbody tr").CountAsync());
+
+        // The test vocabulary's markup words are shown as text: no element, no script ran.
+        Assert.Contains('<', caption);
+        Assert.Equal(0, await page.Locator("#caption *, #words .word-chip *, #alternatives td *").CountAsync());
+        Assert.Equal(0, await page.Locator("img[src='x'], b").CountAsync());
+        Assert.Empty(dialogs);
+
+        // Hover a word: its attention map is blended over the image.
+        string plain = await CanvasPixelsAsync(page);
+        await page.Locator(".word-chip").Nth(1).HoverAsync();
+        await page.Locator("#attention-canvas[data-overlay]").WaitForAsync(new() { Timeout = Timeout });
+        Assert.Equal($"1:{words[1]}", await page.Locator("#attention-canvas").GetAttributeAsync("data-overlay"));
+        Assert.NotEqual(plain, await CanvasPixelsAsync(page));
+        Assert.Contains("active", await page.Locator(".word-chip").Nth(1).GetAttributeAsync("class"));
+
+        string screenshot = Path.Combine(TestData.RepositoryRoot(), "artifacts", "screenshots", "web-demo.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {screenshot}");
+        Assert.True(new FileInfo(screenshot).Length > 10_000);
+
+        // Clear: everything back to the start, without a request.
+        int requestsBefore = 0;
+        page.Request += (_, _) => requestsBefore++;
+        await page.Locator("#clear").ClickAsync();
+        await page.Locator("#caption.placeholder").WaitForAsync(new() { Timeout = Timeout });
+        Assert.True(await page.Locator("#preview").IsHiddenAsync());
+        Assert.Equal(0, await page.Locator(".word-chip").CountAsync());
+        Assert.Equal(0, await page.Locator("#alternatives tbody tr").CountAsync());
+        Assert.Null(await page.Locator("#attention-canvas").GetAttributeAsync("data-overlay"));
+        Assert.Equal("", await page.Locator("#file-name").TextContentAsync());
+        Assert.Equal(0, requestsBefore);
+        Assert.Empty(consoleErrors); // includes CSP violations, which Chromium reports as console errors
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_an_image_shows_a_readable_error_in_the_output_panel()
+    {
+        var browser = await fixture.BrowserAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(fixture.BaseAddress.ToString());
+        await page.Locator("#model-status[data-state='ready']").WaitForAsync(new() { Timeout = Timeout });
+
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload
+        {
+            Name = "notes.jpg", MimeType = "image/jpeg", Buffer = TestImages.RandomBytes(2000),
+        });
+        await page.Locator("#submit").ClickAsync();
+        await page.Locator("#error").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
+        Assert.Equal("The image could not be used", await page.Locator("#error-title").TextContentAsync());
+        Assert.Contains("is not an image", await page.Locator("#error-detail").TextContentAsync());
+        Assert.True(await page.Locator("#caption").GetAttributeAsync("class") is { } cls && cls.Contains("placeholder"));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Submit_without_an_image_asks_for_one_without_calling_the_server()
+    {
+        var browser = await fixture.BrowserAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(fixture.BaseAddress.ToString());
+        await page.Locator("#model-status[data-state='ready']").WaitForAsync(new() { Timeout = Timeout });
+        bool posted = false;
+        page.Request += (_, request) => posted |= request.Method == "POST";
+        await page.Locator("#submit").ClickAsync();
+        await page.Locator("#error").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
+        Assert.Equal("No image yet", await page.Locator("#error-title").TextContentAsync());
+        Assert.False(posted);
+        await page.CloseAsync();
+    }
+
+    private static Task<string> CanvasPixelsAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => document.getElementById('attention-canvas').toDataURL()");
+}
