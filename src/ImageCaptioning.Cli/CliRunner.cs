@@ -18,7 +18,8 @@ internal static class CliRunner
     {
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            // Our handler, not System.CommandLine's (which prints a stack trace for every exception).
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex)
         {

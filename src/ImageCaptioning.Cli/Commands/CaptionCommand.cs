@@ -121,13 +121,15 @@ internal static class CaptionCommand
             bool showProgress = files.Count >= ProgressThreshold && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             if (showProgress)
             {
+                // Spectre would wrap error lines at the terminal width; they are kept and printed whole after the bar.
+                var errors = new List<string>();
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
                 await console.Progress().AutoClear(true).StartAsync(async context =>
                 {
                     var task = context.AddTask("captioning", maxValue: files.Count);
-                    failures += await CaptionAllAsync(captioner, files, request, writer,
-                        line => console.WriteLine(line, Style.Plain), done => task.Increment(done), ct);
+                    failures += await CaptionAllAsync(captioner, files, request, writer, errors.Add, done => task.Increment(done), ct);
                 });
+                errors.ForEach(error.WriteLine);
             }
             else
                 failures += await CaptionAllAsync(captioner, files, request, writer, error.WriteLine, _ => { }, ct);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ImageCaptioning.Configuration;
+using ImageCaptioning.Data;
 using ImageCaptioning.Metrics;
 using Spectre.Console;
 
@@ -23,7 +24,7 @@ internal static class EvaluateCommand
             Required = true,
         };
         var split = new Option<string>("--split") { Description = "Flickr8k split whose references to use.", DefaultValueFactory = _ => "test" };
-        split.AcceptOnlyFromAmong([.. Flickr8kReferences.Splits]);
+        split.AcceptOnlyFromAmong([.. Flickr8kReferences.SplitNames]);
         var flickr8k = new Option<string?>("--flickr8k") { Description = $"Flickr8k folder (default: ${CaptioningPaths.Flickr8kDirVariable})." };
         var report = new Option<string?>("--report") { Description = "Write a JSON report (metrics, notes, per-image scores) to this file." };
         var command = new Command("evaluate", "Score generated captions against Flickr8k references (BLEU-1..4, ROUGE-L, CIDEr-D).")
@@ -51,10 +52,7 @@ internal static class EvaluateCommand
     internal static async Task<int> RunAsync(Options options, IAnsiConsole console, CancellationToken cancellationToken)
     {
         string directory = options.Flickr8kDirectory ?? CaptioningPaths.FromEnvironment().RequireFlickr8kDirectory();
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"The Flickr8k folder '{directory}' does not exist.");
-
-        var references = await Flickr8kReferences.LoadAsync(directory, options.Split, cancellationToken);
+        var references = Flickr8kReferences.ForSplit(Flickr8kDataset.Load(directory), Flickr8kReferences.ParseSplit(options.Split));
         var entries = await CaptionsFile.ReadAsync(options.CaptionsFile, cancellationToken);
         foreach (var entry in entries)
         {

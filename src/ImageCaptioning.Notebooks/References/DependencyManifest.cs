@@ -18,11 +18,19 @@ internal sealed class DependencyManifest
 
     public static DependencyManifest Empty { get; } = new(new(StringComparer.OrdinalIgnoreCase));
 
-    /// <summary>The deps files the runtime started this process with (APP_CONTEXT_DEPS_FILES), merged.</summary>
+    /// <summary>
+    /// The deps files the runtime started this process with (APP_CONTEXT_DEPS_FILES) and those in the application's
+    /// folder (a test host may start the process with another app's deps file), merged.
+    /// </summary>
     public static DependencyManifest ForCurrentProcess()
     {
-        string files = AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string ?? "";
-        return Load(files.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(File.Exists));
+        string started = AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string ?? "";
+        var files = started.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "*.deps.json"))
+            .Where(File.Exists)
+            .Select(Path.GetFullPath)
+            .Distinct(StringComparer.Ordinal);
+        return Load(files);
     }
 
     public static DependencyManifest Load(IEnumerable<string> depsFiles)

@@ -47,7 +47,9 @@ public sealed class DecoderModel
     public string? Folder { get; private init; }
 
     /// <summary>The folder's name, e.g. <c>flickr8k-mobilenetv2</c>.</summary>
-    public string Name => Folder is null ? "(in memory)" : Path.GetFileName(Path.TrimEndingDirectorySeparator(Folder));
+    public string Name => Folder is null ? "(in memory)" : FolderName(Folder);
+
+    private static string FolderName(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
 
     /// <summary>A decoder reading these weights (cheap: it shares the arrays).</summary>
     public AttentionDecoder CreateDecoder() => new(Parameters);
@@ -100,7 +102,7 @@ public sealed class DecoderModel
         Vocabulary.Save(Path.Combine(folder, VocabularyFileName));
         DecoderWeightsIO.Save(Parameters, Path.Combine(folder, WeightsFileName), storage,
             new Dictionary<string, string> { ["format"] = DecoderConfig.FormatName });
-        File.WriteAllText(Path.Combine(folder, ModelCardFileName), ModelCard ?? DecoderModelCard.Describe(this, storage));
+        File.WriteAllText(Path.Combine(folder, ModelCardFileName), ModelCard ?? DecoderModelCard.Describe(this, FolderName(folder), storage));
         ModelChecksums.Write(folder, ChecksummedFiles);
     }
 }

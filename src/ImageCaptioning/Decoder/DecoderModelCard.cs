@@ -10,10 +10,10 @@ namespace ImageCaptioning.Decoder;
 public static class DecoderModelCard
 {
     /// <summary>A complete card for a model that has no measured quality yet (e.g. a randomly initialised one).</summary>
-    public static string Describe(DecoderModel model, SafeTensorsFile.StorageType storage)
+    public static string Describe(DecoderModel model, string name, SafeTensorsFile.StorageType storage)
     {
         var card = new StringBuilder();
-        card.AppendLine($"# Decoder model `{model.Name}`").AppendLine();
+        card.AppendLine($"# Decoder model `{name}`").AppendLine();
         card.AppendLine("Show, Attend and Tell soft-attention LSTM decoder (Xu et al. 2015) over the 7×7×1280 feature grid of "
             + $"`{model.Config.Encoder}`. No training data, training run or measured quality is recorded for this model.").AppendLine();
         card.Append(Architecture(model.Config, storage)).AppendLine();

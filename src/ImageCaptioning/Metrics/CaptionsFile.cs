@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ImageCaptioning.Metrics;
 
 /// <summary>One generated caption read from a captions file, with the line it came from (for error messages).</summary>
-public sealed record CaptionEntry(string Image, string Caption, int Line);
+public sealed record CaptionsFileEntry(string Image, string Caption, int Line);
 
 /// <summary>
 /// Reads a file of generated captions: JSON lines (<c>{"image":"x.jpg","caption":"..."}</c> per line) or CSV
@@ -14,13 +14,13 @@ public sealed record CaptionEntry(string Image, string Caption, int Line);
 public static class CaptionsFile
 {
     /// <summary>Every caption in the file, in file order.</summary>
-    public static async Task<IReadOnlyList<CaptionEntry>> ReadAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<CaptionsFileEntry>> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
             throw new CaptionFileException($"The captions file '{path}' does not exist.");
         var lines = await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false);
         bool json = IsJsonLines(path, lines);
-        var entries = new List<CaptionEntry>(lines.Length);
+        var entries = new List<CaptionsFileEntry>(lines.Length);
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         string name = Path.GetFileName(path);
         bool expectHeader = !json;
@@ -43,7 +43,7 @@ public static class CaptionsFile
                 throw new CaptionFileException($"{name} line {lineNumber}: the image name is empty.");
             if (!firstLineOf.TryAdd(image, lineNumber))
                 throw new CaptionFileException($"{name} line {lineNumber}: image '{image}' already has a caption (line {firstLineOf[image]}).");
-            entries.Add(new CaptionEntry(image, caption, lineNumber));
+            entries.Add(new CaptionsFileEntry(image, caption, lineNumber));
         }
         if (entries.Count == 0)
             throw new CaptionFileException($"The captions file '{path}' contains no captions.");
@@ -51,7 +51,7 @@ public static class CaptionsFile
     }
 
     /// <summary>Image → caption, for <see cref="CaptionEvaluator"/>.</summary>
-    public static IReadOnlyDictionary<string, string> ToDictionary(IEnumerable<CaptionEntry> entries) =>
+    public static IReadOnlyDictionary<string, string> ToDictionary(IEnumerable<CaptionsFileEntry> entries) =>
         entries.ToDictionary(e => e.Image, e => e.Caption, StringComparer.Ordinal);
 
     private static bool IsJsonLines(string path, string[] lines)

@@ -35,13 +35,18 @@ internal static class PtbAbbreviations
         "Ark", "Ill", "Mass", "Miss", "Ore", "Wash",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> AnyCaseLookup =
+        AnyCase.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CapitalisedOnlyLookup =
+        CapitalisedOnly.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>True when <paramref name="word"/> followed by "." is one abbreviation token.</summary>
     public static bool Contains(ReadOnlySpan<char> word)
     {
         // Every single letter is an abbreviation too ("P." in 'the letter " P. "').
         if (word.Length == 1)
             return char.IsAsciiLetter(word[0]);
-        return AnyCase.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word)
-            || CapitalisedOnly.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
+        return AnyCaseLookup.Contains(word) || CapitalisedOnlyLookup.Contains(word);
     }
 }

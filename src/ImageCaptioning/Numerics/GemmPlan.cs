@@ -20,9 +20,9 @@ internal enum GemmStrategy
 internal readonly record struct GemmOptions(int MaxThreads, GemmSimdLevel Simd, GemmStrategy Strategy);
 
 /// <summary>
-/// Picks the algorithm and the thread split for a validated problem, then runs it: each thread takes a
-/// contiguous, tile-aligned share of C's rows or columns and runs the single-threaded algorithm on it with
-/// its own packing buffers. Every C element is computed by the same instructions in the same order whatever
+/// Picks the algorithm and the thread split for a validated problem, then runs it: C's rows or columns are cut
+/// into contiguous, tile-aligned shares, and each share runs the single-threaded algorithm on whichever thread
+/// takes it, with that thread's own packing buffers. Every C element is computed by the same instructions in the same order whatever
 /// the split, so 1 and N threads give bit-identical results.
 /// </summary>
 internal static unsafe class GemmPlan
@@ -35,6 +35,15 @@ internal static unsafe class GemmPlan
     /// microseconds, well above the few microseconds Parallel.For costs to start.
     /// </summary>
     public const double MinFlopsPerThread = 1_000_000;
+
+    /// <summary>Shares per thread when the work is split (load balancing on a busy machine).</summary>
+    public const int SharesPerThread = 4;
+
+    /// <summary>
+    /// Fewest rows/columns in a share: each share re-packs the whole of the operand it does not split, which costs
+    /// about as much as ~17 of its own rows or columns of multiply-adds, so 256 keeps that overhead near 5%.
+    /// </summary>
+    public const int MinShareExtent = 256;
 
     public static GemmStrategy Resolve(GemmStrategy strategy, in GemmProblem problem) =>
         strategy != GemmStrategy.Auto ? strategy
@@ -70,12 +79,16 @@ internal static unsafe class GemmPlan
             return;
         }
 
+        // More shares than threads, handed out dynamically, so a thread that loses its core to another process
+        // (the machine is shared with training runs) does not hold everyone up; not so many that re-packing
+        // the operand every share needs in full costs more than a few percent.
+        int shares = Math.Min(granules, Math.Clamp(extent / MinShareExtent, threads, threads * SharesPerThread));
         GemmProblem whole = problem;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
         {
-            // Thread t gets granules [t·G/T, (t+1)·G/T): contiguous, balanced to within one granule.
-            int first = (int)((long)granules * t / threads) * granule;
-            int last = Math.Min(extent, (int)((long)granules * (t + 1) / threads) * granule);
+            // Share s gets granules [s·G/S, (s+1)·G/S): contiguous, balanced to within one granule.
+            int first = (int)((long)granules * s / shares) * granule;
+            int last = Math.Min(extent, (int)((long)granules * (s + 1) / shares) * granule);
             if (last <= first) return;
             GemmProblem share = splitColumns ? whole.Columns(first, last - first) : whole.Rows(first, last - first);
             RunSingleThread(share, simd, strategy);

@@ -26,10 +26,10 @@ public sealed class NotebookRunnerTests : IDisposable
     public async Task Cells_run_in_order_and_share_variables_usings_and_types()
     {
         string path = SyntheticNotebook.Write(_folder.Path, "state.ipynb",
-            "var order = new List<int> { 1 };\nusing System.Globalization;",
+            "using System.Globalization;\nvar order = new List<int> { 1 };",
             "# A markdown cell between code cells",
             "order.Add(2);\nrecord Point(int X, int Y);\nint total = 40;",
-            "order.Add(3);\ndisplay(string.Join(\",\", order));\nnew Point(total, 2).X + 2");
+            "order.Add(3);\ndisplay(string.Join(\",\", order.Select(i => i.ToString(CultureInfo.InvariantCulture))));\nnew Point(total, 2).X + 2");
 
         var result = (await new NotebookRunner().RunAsync(path, TestContext.Current.CancellationToken)).EnsureSuccess();
 
@@ -49,7 +49,7 @@ public sealed class NotebookRunnerTests : IDisposable
             display("hello");
             display(3.5);
             display(new[] { 1, 2, 3 });
-            display(new[] { (Word: "dog", Count: 7), (Word: "cat", Count: 5) });
+            display(new[] { new { Word = "dog", Count = 7 }, new { Word = "cat", Count = 5 } });
             display(HTML("<b>bold</b>"));
             display(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 });
             """);

@@ -16,7 +16,7 @@ public sealed class CaptionsFileTests : IDisposable
         return path;
     }
 
-    private static Task<IReadOnlyList<CaptionEntry>> Read(string path) => CaptionsFile.ReadAsync(path, TestContext.Current.CancellationToken);
+    private static Task<IReadOnlyList<CaptionsFileEntry>> Read(string path) => CaptionsFile.ReadAsync(path, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task ReadsJsonLines()
@@ -25,7 +25,7 @@ public sealed class CaptionsFileTests : IDisposable
             "{\"image\":\"a.jpg\",\"caption\":\"a dog runs\"}",
             "",
             "{\"image\":\"images/b.jpg\",\"caption\":\"a \\\"quoted\\\" cat\",\"score\":-3.2}"));
-        Assert.Equal([new CaptionEntry("a.jpg", "a dog runs", 1), new CaptionEntry("b.jpg", "a \"quoted\" cat", 3)], entries);
+        Assert.Equal([new CaptionsFileEntry("a.jpg", "a dog runs", 1), new CaptionsFileEntry("b.jpg", "a \"quoted\" cat", 3)], entries);
     }
 
     [Fact]

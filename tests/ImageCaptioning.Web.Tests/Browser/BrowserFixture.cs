@@ -24,6 +24,8 @@ public sealed class BrowserFixture : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public string FlagFolder => Path.Combine(_root.Path, "flagged");
+
     public async Task<IBrowser> BrowserAsync()
     {
         TestData.ModelsDirectory();
@@ -38,7 +40,7 @@ public sealed class BrowserFixture : IAsyncDisposable
                 _factory = new CaptionAppFactory(new Dictionary<string, string?>
                 {
                     [CaptionAppFactory.Key("ModelFolder")] = model,
-                    [CaptionAppFactory.Key("FlagFolder")] = Path.Combine(_root.Path, "flagged"),
+                    [CaptionAppFactory.Key("FlagFolder")] = FlagFolder,
                     [CaptionAppFactory.Key("ExamplesFolder")] = null,
                 });
                 _factory.UseKestrel(0); // port 0: the OS picks a free one

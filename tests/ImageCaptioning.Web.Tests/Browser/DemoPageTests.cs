@@ -28,6 +28,15 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator("#preview").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
         Assert.StartsWith("chelsea.png", await page.Locator("#file-name").TextContentAsync());
 
+        // Advanced: a shorter max length, which the "Use via API" command follows.
+        await page.Locator("#advanced summary").ClickAsync();
+        await page.Locator("#max-length").EvaluateAsync("input => { input.value = '12'; input.dispatchEvent(new Event('input', { bubbles: true })); }");
+        Assert.Equal("12", await page.Locator("#max-length-value").TextContentAsync());
+        string curl = (await page.Locator("#curl").TextContentAsync())!;
+        Assert.Contains("maxLength=12", curl);
+        Assert.Contains("-F \"image=@chelsea.png\"", curl);
+        Assert.Contains($"{fixture.BaseAddress}api/caption?", curl);
+
         // Submit: progress, then a non-empty caption with its words.
         await page.Locator("#submit").ClickAsync();
         await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
@@ -36,7 +45,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.True(await page.Locator("#progress").IsHiddenAsync());
         Assert.True(await page.Locator("#error").IsHiddenAsync());
         var words = await page.Locator(".word-chip").AllTextContentsAsync();
-        Assert.Equal(20, words.Count); // the default max length; the test decoder never ends early
+        Assert.Equal(TestModelFolder.Chain.Take(12), words); // the max length chosen above; the test decoder never ends early
         Assert.Equal(string.Join(' ', words), caption);
         Assert.Equal(3, await page.Locator("#alternatives tbody tr").CountAsync());
 
@@ -54,6 +63,15 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.NotEqual(plain, await CanvasPixelsAsync(page));
         Assert.Contains("active", await page.Locator(".word-chip").Nth(1).GetAttributeAsync("class"));
 
+        // Flag it with a reason: stored server-side with the caption and the options.
+        await page.Locator("#flag-reason").FillAsync("the cat is not a dog");
+        await page.Locator("#flag").ClickAsync();
+        await page.Locator("#flag-feedback", new() { HasTextString = "Flagged as" }).WaitForAsync(new() { Timeout = Timeout });
+        string flagLog = await File.ReadAllTextAsync(Path.Combine(fixture.FlagFolder, "log.csv"), TestContext.Current.CancellationToken);
+        Assert.Contains(",12,\"the cat is not a dog\"", flagLog);
+
+        await page.Locator(".api-block summary").ClickAsync(); // show the "Use via API" panel in the screenshot
+        await page.Locator(".word-chip").Nth(1).HoverAsync();
         string screenshot = Path.Combine(TestData.RepositoryRoot(), "artifacts", "screenshots", "web-demo.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
@@ -61,8 +79,8 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.True(new FileInfo(screenshot).Length > 10_000);
 
         // Clear: everything back to the start, without a request.
-        int requestsBefore = 0;
-        page.Request += (_, _) => requestsBefore++;
+        int requestsAfterClear = 0;
+        page.Request += (_, _) => requestsAfterClear++;
         await page.Locator("#clear").ClickAsync();
         await page.Locator("#caption.placeholder").WaitForAsync(new() { Timeout = Timeout });
         Assert.True(await page.Locator("#preview").IsHiddenAsync());
@@ -70,7 +88,8 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.Equal(0, await page.Locator("#alternatives tbody tr").CountAsync());
         Assert.Null(await page.Locator("#attention-canvas").GetAttributeAsync("data-overlay"));
         Assert.Equal("", await page.Locator("#file-name").TextContentAsync());
-        Assert.Equal(0, requestsBefore);
+        Assert.Equal("20", await page.Locator("#max-length-value").TextContentAsync()); // options back to their defaults
+        Assert.Equal(0, requestsAfterClear);
         Assert.Empty(consoleErrors); // includes CSP violations, which Chromium reports as console errors
     }
 

@@ -4,19 +4,26 @@ using ImageCaptioning.Decoder;
 namespace ImageCaptioning.Web.Tests.Infrastructure;
 
 /// <summary>
-/// Writes a small random decoder model folder (the real format: config, vocabulary, safetensors, card,
-/// checksums) that reads the real encoder's 7×7×1280 grid, so the web app runs the whole pipeline
-/// without a trained model. Its vocabulary holds HTML-like words, favoured by the output bias, so the
-/// escaping of captions is exercised by every caption; &lt;end&gt; is suppressed, so a caption always
-/// has exactly maxLength words.
+/// Writes a small decoder model folder (the real format: config, vocabulary, safetensors, card, checksums)
+/// that reads the real encoder's 7×7×1280 grid, so the web app runs the whole pipeline without a trained
+/// model. Its weights are random except that the next word is forced to follow <see cref="Chain"/> (one-hot
+/// embeddings and a strong output weight from each word to its successor), so captions read like a sentence
+/// and hold HTML-like words at known places; attention keeps its random weights and so depends on the image.
+/// &lt;end&gt; is suppressed: a caption always has exactly maxLength words.
 /// </summary>
 public static class TestModelFolder
 {
-    public static IReadOnlyList<string> PlainWords { get; } =
-        ["a", "dog", "cat", "man", "child", "runs", "sits", "on", "in", "the", "grass", "water", "street", "ball", "red", "with"];
-
     public static IReadOnlyList<string> MarkupWords { get; } =
         ["<b>bold</b>", "<img/src=x/onerror=alert(1)>", "<script>alert(2)</script>", "&amp;", "\"quoted\"", "'apostrophe'"];
+
+    /// <summary>Every word of the vocabulary in the order captions follow (then it starts again).</summary>
+    public static IReadOnlyList<string> Chain { get; } =
+    [
+        "a", "dog", "<b>bold</b>", "runs", "on", "the", "grass", "with", "red", "ball", "<img/src=x/onerror=alert(1)>", "in",
+        "water", "&amp;", "cat", "sits", "\"quoted\"", "'apostrophe'", "<script>alert(2)</script>", "man", "child", "street",
+    ];
+
+    public static int VocabularySize => Vocabulary.SpecialTokens.Count + Chain.Count;
 
     public const double CardBleu4 = 0.1234;
     public const double CardCiderD = 0.5678;
@@ -32,19 +39,33 @@ public static class TestModelFolder
         | CIDEr-D | {CardCiderD} |
         """;
 
+    /// <summary>How strongly a word calls its successor (a logit margin: the successor gets almost all the probability).</summary>
+    private const float ChainStrength = 12f;
+
     public static void Write(string folder, int seed = 11)
     {
-        var words = PlainWords.Concat(MarkupWords).ToList();
-        var vocabulary = Vocabulary.Build(words.Select(w => (IReadOnlyList<string>)[w]), minCount: 1);
+        var vocabulary = Vocabulary.Build(Chain.Select(w => (IReadOnlyList<string>)[w]), minCount: 1);
         var config = new DecoderConfig
         {
-            FeatureDim = 32, AttentionDim = 16, EmbeddingDim = 16, HiddenDim = 32, // tiny: the tests time the web app, not the model
+            // Tiny, to keep the tests about the web app; M ≥ V so every word can have a one-hot embedding.
+            FeatureDim = 32, AttentionDim = 16, EmbeddingDim = 32, HiddenDim = 32,
             VocabSize = vocabulary.Count, Dropout = 0f,
         };
         var parameters = DecoderParameters.CreateRandom(config, seed);
-        parameters.OutputBias[Vocabulary.EndId] = -1e4f; // never ends: captions are exactly maxLength words long
-        foreach (string word in MarkupWords)
-            parameters.OutputBias[vocabulary.IdOf(word)] = 3f; // markup words appear in practically every caption
+        int m = config.EmbeddingDim;
+        Array.Clear(parameters.Embedding);
+        for (int word = 0; word < config.VocabSize; word++)
+            parameters.Embedding[word * m + word] = 1f; // E y = one-hot(y); the deep output adds E y to o
+        int previous = Vocabulary.StartId;
+        foreach (string word in Chain.Append(Chain[0]))
+        {
+            int next = vocabulary.IdOf(word);
+            parameters.OutputWeight[next * m + previous] = ChainStrength; // logits[next] += strength when y_{t-1} = previous
+            previous = next;
+        }
+        for (int i = 0; i < parameters.ScoreWeight.Length; i++)
+            parameters.ScoreWeight[i] *= 60f; // sharper attention than random weights give, so the maps show something
+        parameters.OutputBias[Vocabulary.EndId] = -1e4f;
         new DecoderModel(parameters, vocabulary, ModelCard).Save(folder);
     }
 }

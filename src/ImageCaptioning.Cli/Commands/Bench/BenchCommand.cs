@@ -18,6 +18,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchGemmCommand.Create());
         command.Subcommands.Add(BenchDecoderCommand.Create());
         command.Subcommands.Add(BenchFeatureCacheCommand.Create());
+        command.Subcommands.Add(BenchWebCommand.Create());
         return command;
     }
 }

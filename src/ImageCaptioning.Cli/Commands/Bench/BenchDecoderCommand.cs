@@ -91,7 +91,7 @@ internal static class BenchDecoderCommand
                 words = result[0].Words.Count;
             }, warmup: 3, runs: runs);
             var batched = BenchStats.Measure(() => generator.Generate(grids, batchSize, options), warmup: 1, runs: Math.Max(3, runs / 5));
-            Console.WriteLine($"  {label,-7} batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}), best caption {words} words, {allocated / 1024.0:F0} KB allocated per call (results)");
+            Console.WriteLine($"  {label,-7} batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}), best caption {words} words, {allocated / 1024.0:F0} KB allocated per call");
             Console.WriteLine($"  {label,-7} batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s");
         }
     }

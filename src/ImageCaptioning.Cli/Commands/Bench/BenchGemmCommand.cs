@@ -58,6 +58,9 @@ internal static class BenchGemmCommand
         int cores = Environment.ProcessorCount;
         int saved = Gemm.MaxThreads;
         Console.WriteLine($"machine: {cores} logical cores; AVX-512: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}; median of {runs} runs");
+        // Other processes on the same cores slow every number down (the multi-threaded ones most): say how busy it was.
+        if (File.Exists("/proc/loadavg"))
+            Console.WriteLine($"load average (1/5/15 min) before the run: {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
         Console.WriteLine($"{"shape",-22} {"op",-5} {"m",5} {"n",5} {"k",5} | {"1 thread ms",11} {"GFLOP/s",8} | {cores + " threads ms",11} {"GFLOP/s",8} | {"speed-up",8}");
         try
         {

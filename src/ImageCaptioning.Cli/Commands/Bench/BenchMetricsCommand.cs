@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ImageCaptioning.Configuration;
+using ImageCaptioning.Data;
 using ImageCaptioning.Metrics;
 
 namespace ImageCaptioning.Cli.Commands.Bench;
@@ -19,9 +20,9 @@ internal static class BenchMetricsCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after a warm-up).", DefaultValueFactory = _ => 15 };
         var synthetic = new Option<bool>("--synthetic") { Description = "Use synthetic captions even when Flickr8k is available." };
         var command = new Command("metrics", "Caption metric speed: one evaluation of 1000 images × 5 references.") { runs, synthetic };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(parse =>
         {
-            var (source, hypotheses, references) = await LoadAsync(parse.GetValue(synthetic), ct);
+            var (source, hypotheses, references) = Load(parse.GetValue(synthetic));
             int runCount = Math.Max(1, parse.GetValue(runs));
             int referenceCount = references.Values.Sum(r => r.Count);
             Console.WriteLine($"data        {source}: {hypotheses.Count} images, {referenceCount} references");
@@ -65,13 +66,13 @@ internal static class BenchMetricsCommand
         Console.WriteLine($"  {label,-38} {wall.MedianMs,8:F1} ms  ({wall.P10Ms:F1}–{wall.P90Ms:F1})   cpu {cpuMs,7:F1} ms");
     }
 
-    private static async Task<(string Source, Dictionary<string, string> Hypotheses, IReadOnlyDictionary<string, IReadOnlyList<string>> References)> LoadAsync(
-        bool forceSynthetic, CancellationToken cancellationToken)
+    private static (string Source, Dictionary<string, string> Hypotheses, IReadOnlyDictionary<string, IReadOnlyList<string>> References) Load(
+        bool forceSynthetic)
     {
         var paths = CaptioningPaths.FromEnvironment();
         if (!forceSynthetic && paths.Flickr8kDirectory is { } directory && Directory.Exists(directory))
         {
-            var references = await Flickr8kReferences.LoadAsync(directory, "test", cancellationToken);
+            var references = Flickr8kReferences.ForSplit(Flickr8kDataset.Load(directory), DatasetSplit.Test);
             var ids = references.Keys.Order(StringComparer.Ordinal).ToArray();
             var hypotheses = new Dictionary<string, string>(ids.Length, StringComparer.Ordinal);
             for (int i = 0; i < ids.Length; i++)

@@ -273,6 +273,7 @@ function showWord(index) {
   const result = state.result;
   if (!result || !state.resultImage) return;
   el.attentionEmpty.hidden = true;
+  el.canvas.hidden = false;
   for (const chip of el.words.children) {
     const i = Number(chip.dataset.index);
     chip.classList.toggle("active", i === index);
@@ -307,6 +308,7 @@ function resetOutput() {
   el.classes.textContent = "";
   el.words.replaceChildren();
   clearCanvas(el.canvas);
+  el.canvas.hidden = true;
   el.attentionEmpty.hidden = false;
 }
 

@@ -1,0 +1,265 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Data;
+using ImageCaptioning.Decoder;
+using ImageCaptioning.Web;
+using ImageCaptioning.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImageCaptioning.Cli.Commands.Bench;
+
+/// <summary>
+/// `bench web`: a load test of the web API. N clients on loopback post a real image to /api/caption in a
+/// loop for a bounded time; prints requests/s, p50/p90/p99 latency, errors by kind and (for the in-process
+/// server) working set and managed heap before and after. Targets: ≥ 50 req/s, p99 &lt; 500 ms, no errors,
+/// flat memory. Starts the app in-process on a free loopback port unless --url names a running one.
+/// </summary>
+internal static class BenchWebCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string?>("--url") { Description = "A running demo to load (loopback only), e.g. http://127.0.0.1:5000. Default: start one in-process." };
+        var seconds = new Option<int>("--seconds") { Description = "Measured duration (1–600).", DefaultValueFactory = _ => 60 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients (1–256).", DefaultValueFactory = _ => 16 };
+        var image = new Option<string?>("--image") { Description = "Image to post (default: the first Flickr8k image, else the built-in cat example)." };
+        var beam = new Option<int>("--beam") { Description = "beamWidth sent with each request.", DefaultValueFactory = _ => 3 };
+        var maxLength = new Option<int>("--max-length") { Description = "maxLength sent with each request.", DefaultValueFactory = _ => 20 };
+        var model = new Option<string?>("--model") { Description = "In-process server: decoder model folder (default: the shipped model)." };
+        var random = new Option<bool>("--random") { Description = "In-process server: a random decoder of the real sizes (before a trained one exists)." };
+        var concurrency = new Option<int>("--concurrency") { Description = "In-process server: captions computed at once (0 = one per core)." };
+        var encoderThreads = new Option<int>("--encoder-threads") { Description = "In-process server: ONNX Runtime threads per encoder call.", DefaultValueFactory = _ => 1 };
+        var command = new Command("web", "Load test of the web API: N loopback clients for a bounded time; req/s, p50/p99 latency, errors, memory.")
+        {
+            url, seconds, clients, image, beam, maxLength, model, random, concurrency, encoderThreads,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            // Checked here rather than in a validator, which does not see the options' default values.
+            if (UsageProblem(parse.GetValue(seconds), parse.GetValue(clients), parse.GetValue(url)) is { } problem)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return CliRunner.ExitUsage;
+            }
+            var paths = CaptioningPaths.FromEnvironment();
+            string imagePath = parse.GetValue(image) ?? DefaultImage(paths);
+            byte[] imageBytes = await File.ReadAllBytesAsync(imagePath, ct);
+            var load = new LoadSettings(parse.GetValue(clients), TimeSpan.FromSeconds(parse.GetValue(seconds)),
+                parse.GetValue(beam), parse.GetValue(maxLength), imageBytes, Path.GetFileName(imagePath));
+
+            if (parse.GetValue(url) is { } target)
+            {
+                Console.WriteLine($"server      {target} (another process: its memory is not measured here)");
+                return await RunAsync(new Uri(target), load, services: null, ct);
+            }
+
+            string? temporaryModel = null;
+            string? modelFolder = parse.GetValue(model);
+            if (parse.GetValue(random))
+                modelFolder = temporaryModel = WriteRandomModel();
+            try
+            {
+                await using var app = CaptionWebApp.Create(ServerArgs(modelFolder, parse.GetValue(concurrency), parse.GetValue(encoderThreads)),
+                    builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+                await app.StartAsync(ct);
+                var host = app.Services.GetRequiredService<CaptionerHost>();
+                await host.WhenLoaded.WaitAsync(ct);
+                if (host.State != ModelState.Ready)
+                {
+                    Console.Error.WriteLine($"error: {host.Message} (use --model <folder> or --random)");
+                    return CliRunner.ExitBadInput;
+                }
+                var info = host.Info!;
+                Console.WriteLine($"server      in-process Kestrel at {app.Urls.First()}, model '{info.Name}' (H={info.Decoder.HiddenDim}, V={info.VocabularySize}{(temporaryModel is null ? "" : ", random weights")})");
+                return await RunAsync(new Uri(app.Urls.First()), load, services: app.Services, ct);
+            }
+            finally
+            {
+                if (temporaryModel is not null)
+                    Directory.Delete(temporaryModel, recursive: true);
+            }
+        });
+        return command;
+    }
+
+    private sealed record LoadSettings(int Clients, TimeSpan Duration, int BeamWidth, int MaxLength, byte[] Image, string ImageName);
+
+    private static async Task<int> RunAsync(Uri server, LoadSettings load, IServiceProvider? services, CancellationToken ct)
+    {
+        var endpoint = new Uri(server, $"/api/caption?beamWidth={load.BeamWidth}&maxLength={load.MaxLength}");
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = load.Clients, UseProxy = false })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var settings = services?.GetService<Microsoft.Extensions.Options.IOptions<Web.Configuration.WebOptions>>()?.Value;
+        Console.WriteLine($"load        {load.Clients} clients × {load.Duration.TotalSeconds:F0} s, POST {endpoint.PathAndQuery}, image {load.ImageName} ({load.Image.Length:N0} bytes)"
+            + (settings is null ? "" : $", server concurrency {settings.EffectiveConcurrency}, queue {settings.QueueLimit}, encoder threads {settings.EncoderThreads}"));
+        Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores");
+
+        // Warm-up: JIT, ONNX Runtime's first runs, connection pool; then the "before" memory reading.
+        var warmup = await LoadAsync(http, endpoint, load with { Duration = TimeSpan.FromSeconds(Math.Min(3, load.Duration.TotalSeconds)) }, ct);
+        if (warmup.Ok == 0)
+        {
+            Console.Error.WriteLine($"error: no request succeeded during the warm-up ({warmup.DescribeErrors()}).");
+            return CliRunner.ExitBadInput;
+        }
+        var before = MemoryReading.Take();
+
+        var run = await LoadAsync(http, endpoint, load, ct);
+        var after = MemoryReading.Take();
+        Report(run, before, after, measured: services is not null);
+        return run.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<LoadResult> LoadAsync(HttpClient http, Uri endpoint, LoadSettings load, CancellationToken ct)
+    {
+        var result = new LoadResult();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, load.Clients).Select(_ => Task.Run(async () =>
+        {
+            while (clock.Elapsed < load.Duration && !ct.IsCancellationRequested)
+            {
+                using var form = new MultipartFormDataContent();
+                var file = new ByteArrayContent(load.Image);
+                file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                form.Add(file, "image", load.ImageName);
+                long start = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await http.PostAsync(endpoint, form, ct);
+                    await response.Content.ReadAsByteArrayAsync(ct);
+                    result.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, response.StatusCode);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    result.RecordFailure(ex.GetType().Name);
+                }
+            }
+        }, ct)));
+        result.Elapsed = clock.Elapsed;
+        return result;
+    }
+
+    private static void Report(LoadResult run, MemoryReading before, MemoryReading after, bool measured)
+    {
+        double perSecond = run.Ok / run.Elapsed.TotalSeconds;
+        var latencies = run.SortedLatencies();
+        double P(double q) => latencies.Length == 0 ? double.NaN : latencies[(int)Math.Round(q * (latencies.Length - 1))];
+        Console.WriteLine();
+        Console.WriteLine($"requests    {run.Ok:N0} answered 200 in {run.Elapsed.TotalSeconds:F1} s → {perSecond:F1} req/s");
+        Console.WriteLine($"latency     p50 {P(0.5):F1} ms   p90 {P(0.9):F1} ms   p99 {P(0.99):F1} ms   max {P(1):F1} ms   (queue wait included)");
+        Console.WriteLine($"errors      {run.Errors}{(run.Errors == 0 ? "" : $"  ({run.DescribeErrors()})")}");
+        if (measured)
+        {
+            Console.WriteLine($"memory      working set {before.WorkingSetMb:F0} MB → {after.WorkingSetMb:F0} MB ({after.WorkingSetMb - before.WorkingSetMb:+0;-0} MB); " +
+                              $"managed heap after full GC {before.ManagedMb:F1} MB → {after.ManagedMb:F1} MB ({after.ManagedMb - before.ManagedMb:+0.0;-0.0} MB)");
+        }
+        Console.WriteLine($"targets     ≥ 50 req/s: {(perSecond >= 50 ? "met" : "MISSED")}; p99 < 500 ms: {(P(0.99) < 500 ? "met" : "MISSED")}; zero errors: {(run.Errors == 0 ? "met" : "MISSED")}");
+    }
+
+    /// <summary>Counts and latencies from all clients (a lock is fine: one entry per request, tens per second).</summary>
+    private sealed class LoadResult
+    {
+        private readonly Lock _lock = new();
+        private readonly List<double> _latencies = [];
+        private readonly Dictionary<string, int> _errors = [];
+
+        public TimeSpan Elapsed { get; set; }
+        public int Ok { get; private set; }
+        public int Errors { get; private set; }
+
+        public void Record(double milliseconds, HttpStatusCode status)
+        {
+            lock (_lock)
+            {
+                if (status == HttpStatusCode.OK)
+                {
+                    Ok++;
+                    _latencies.Add(milliseconds);
+                }
+                else
+                {
+                    AddError($"HTTP {(int)status}");
+                }
+            }
+        }
+
+        public void RecordFailure(string kind)
+        {
+            lock (_lock) AddError(kind);
+        }
+
+        private void AddError(string kind)
+        {
+            Errors++;
+            _errors[kind] = _errors.GetValueOrDefault(kind) + 1;
+        }
+
+        public double[] SortedLatencies()
+        {
+            lock (_lock) return [.. _latencies.Order()];
+        }
+
+        public string DescribeErrors()
+        {
+            lock (_lock) return _errors.Count == 0 ? "none" : string.Join(", ", _errors.Select(e => $"{e.Key}: {e.Value}"));
+        }
+    }
+
+    private readonly record struct MemoryReading(double WorkingSetMb, double ManagedMb)
+    {
+        public static MemoryReading Take()
+        {
+            // A full blocking GC first, so "after" compares live data rather than garbage not yet collected.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            using var process = Process.GetCurrentProcess();
+            return new MemoryReading(process.WorkingSet64 / (1024.0 * 1024.0), GC.GetTotalMemory(forceFullCollection: false) / (1024.0 * 1024.0));
+        }
+    }
+
+    private static string[] ServerArgs(string? modelFolder, int concurrency, int encoderThreads)
+    {
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--encoder-threads", encoderThreads.ToString() };
+        if (modelFolder is not null)
+            args.AddRange(["--model", Path.GetFullPath(modelFolder)]);
+        if (concurrency > 0)
+            args.AddRange(["--concurrency", concurrency.ToString()]);
+        return [.. args];
+    }
+
+    /// <summary>A decoder of the default (real) sizes with random weights and a 2600-word vocabulary, in a temp folder.</summary>
+    private static string WriteRandomModel()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"bench-web-model-{Guid.NewGuid():N}");
+        var words = Enumerable.Range(0, 2600 - Vocabulary.SpecialTokens.Count).Select(i => $"w{i}").ToArray();
+        var vocabulary = Vocabulary.Build([words], minCount: 1);
+        DecoderModel.CreateRandom(new DecoderConfig { VocabSize = vocabulary.Count }, vocabulary, seed: 1).Save(folder);
+        return folder;
+    }
+
+    private static string DefaultImage(CaptioningPaths paths)
+    {
+        if (paths.Flickr8kDirectory is { } flickr && Directory.Exists(Path.Combine(flickr, "images")))
+        {
+            string? first = Directory.EnumerateFiles(Path.Combine(flickr, "images"), "*.jpg").Order(StringComparer.Ordinal).FirstOrDefault();
+            if (first is not null)
+                return first;
+        }
+        return Path.Combine(AppContext.BaseDirectory, "wwwroot", "examples", "chelsea.png");
+    }
+
+    private static string? UsageProblem(int seconds, int clients, string? url) =>
+        seconds is < 1 or > 600 ? "--seconds must be from 1 to 600."
+        : clients is < 1 or > 256 ? "--clients must be from 1 to 256."
+        : url is not null && !IsLoopback(url) ? $"--url must be a loopback address (127.0.0.0/8, [::1] or localhost), not '{url}'."
+        : null;
+
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        && (uri.IsLoopback || IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using ImageCaptioning.Cli;
+using ImageCaptioning.Cli.Commands;
+
+namespace ImageCaptioning.Tests.Cli;
+
+/// <summary>Expected failures reach the user as one readable line and a non-zero exit code, never a stack trace.</summary>
+[Collection(ConsoleCollection.Name)]
+public class CliRunnerTests
+{
+    private static async Task<(int Exit, string Error)> RunAsync(params string[] args)
+    {
+        var root = new RootCommand();
+        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try { return (await CliRunner.RunAsync(root, args), error.ToString()); }
+        finally { Console.SetError(original); }
+    }
+
+    [Theory]
+    [InlineData("extract", "--images", "/definitely/not/a/folder")]
+    [InlineData("caption", "/definitely/not/an/image.jpg", "--model", "/definitely/not/a/model")]
+    [InlineData("evaluate", "--captions", "/definitely/not/captions.jsonl", "--flickr8k", "/definitely/not/flickr8k")]
+    public async Task ABadPathGivesOneLineAndExitCodeOne(params string[] args)
+    {
+        var (exit, error) = await RunAsync(args);
+        Assert.Equal(CliRunner.ExitBadInput, exit);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.DoesNotContain("   at ", error);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCollection
+{
+    public const string Name = "Console redirection";
+}
