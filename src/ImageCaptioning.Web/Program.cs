@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 // http://127.0.0.1:5000 (loopback only; --urls http://0.0.0.0:5000 to expose it).
 try
 {
-    var app = CaptionWebApp.Create(args);
+    // A failed start (e.g. the port is taken) is reported below in one line; the host's own log of it is a stack trace.
+    var app = CaptionWebApp.Create(args, builder => builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
     await app.StartAsync();
     foreach (string url in app.Urls)
         Console.WriteLine($"Image captioning demo: open {url.TrimEnd('/')}/ in a browser (API: {url.TrimEnd('/')}/openapi/v1.json). Ctrl+C stops it.");

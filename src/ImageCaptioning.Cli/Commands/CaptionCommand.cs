@@ -44,6 +44,10 @@ internal static class CaptionCommand
         var method = new Option<DecodingMethod?>("--method") { Description = "greedy, beam or sample (default: beam, or greedy with --beam 1)." };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 1f };
         var topK = new Option<int>("--top-k") { Description = "Sample from the k most likely words (0 = all)." };
+        var noRepeat = new Option<int>("--no-repeat-ngram")
+        {
+            Description = "Never repeat an n-gram of this size within a caption (0 = off).", DefaultValueFactory = _ => 3,
+        };
         var seed = new Option<int?>("--seed") { Description = "Random seed for sampling." };
         var json = new Option<bool>("--json") { Description = "Write one JSON array with scores and alternatives." };
         var jsonl = new Option<bool>("--jsonl") { Description = "Write one JSON object per line." };
@@ -52,7 +56,7 @@ internal static class CaptionCommand
         var batch = new Option<int>("--batch") { Description = "Images per encoder and decoder batch.", DefaultValueFactory = _ => DefaultBatch };
         var command = new Command("caption", "Caption images with the trained decoder.")
         {
-            inputs, beam, maxLength, nbest, lengthPenalty, method, temperature, topK, seed, json, jsonl, attention, model, batch,
+            inputs, beam, maxLength, nbest, lengthPenalty, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch,
         };
         command.Validators.Add(result =>
         {
@@ -75,6 +79,7 @@ internal static class CaptionCommand
                 Method = parse.GetValue(method) ?? (beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam),
                 Temperature = parse.GetValue(temperature),
                 TopK = parse.GetValue(topK),
+                NoRepeatNGramSize = parse.GetValue(noRepeat),
                 Seed = parse.GetValue(seed),
             };
             var format = parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;

@@ -41,6 +41,7 @@ internal static class BeamSearch
         {
             decoder.Step(ws);                                            // LogProbs [R, V], Alpha [R, P]
             tokens.Mask(ws.LogProbs, ws.Rows, vocabulary);
+            DecodingTokens.BlockRepeatedNGrams(ws.LogProbs, ws.Rows, vocabulary, s.Live, options.NoRepeatNGramSize);
             int nextRows = 0;
             for (int image = 0; image < images; image++)
             {

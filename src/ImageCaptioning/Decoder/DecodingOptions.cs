@@ -47,6 +47,14 @@ public sealed record DecodingOptions
 
     public DecodingMethod Method { get; init; } = DecodingMethod.Beam;
 
+    /// <summary>
+    /// Never generate a word that would repeat an n-gram of this size already in the caption (0 = off).
+    /// The default 3 stops the loops a weak spot of the model otherwise produces ("a man in a blue shirt and a blue
+    /// shirt and …") while leaving ordinary repeats such as "a dog … a ball" alone. Blocked words get −∞; the log-probabilities
+    /// of the words chosen are still exactly the model's.
+    /// </summary>
+    public int NoRepeatNGramSize { get; init; } = 3;
+
     /// <summary>Sampling only: probabilities ∝ p^(1/T); below 1 sharper, above 1 more random.</summary>
     public float Temperature { get; init; } = 1f;
 
@@ -77,6 +85,8 @@ public sealed record DecodingOptions
     {
         if (!Enum.IsDefined(Method))
             throw new InvalidDecodingOptionsException($"Unknown decoding method {(int)Method}.");
+        if (NoRepeatNGramSize is < 0 or 1)
+            throw new InvalidDecodingOptionsException($"NoRepeatNGramSize must be 0 (off) or at least 2, got {NoRepeatNGramSize}.");
         if (BeamWidth is < 1 or > MaxBeamWidth)
             throw new InvalidDecodingOptionsException($"The beam width must be between 1 and {MaxBeamWidth}, got {BeamWidth}.");
         if (MaxLength is < 1 or > MaxMaxLength)

@@ -28,4 +28,23 @@ internal sealed class DecodingTokens
             foreach (int id in Banned)
                 logProbs[r * vocabularySize + id] = float.NegativeInfinity;
     }
+
+    /// <summary>
+    /// n-gram blocking: for each row, if the last n − 1 words of its history already occurred followed by word w,
+    /// sets w's log-probability to −∞ (so no n-gram appears twice). Row r's history is slot r of <paramref name="live"/>.
+    /// </summary>
+    public static void BlockRepeatedNGrams(Span<float> logProbs, int rows, int vocabularySize, HypothesisBuffer live, int n)
+    {
+        if (n < 2) return;
+        for (int r = 0; r < rows; r++)
+        {
+            int length = live.Length[r];
+            if (length < n - 1) continue;
+            var history = live.Tokens.AsSpan(r * live.MaxLength, length);
+            var prefix = history[(length - n + 1)..];                      // the last n − 1 words
+            for (int i = 0; i + n - 1 < length; i++)
+                if (history.Slice(i, n - 1).SequenceEqual(prefix))
+                    logProbs[r * vocabularySize + history[i + n - 1]] = float.NegativeInfinity;
+        }
+    }
 }

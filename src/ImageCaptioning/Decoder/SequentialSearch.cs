@@ -34,6 +34,7 @@ internal static class SequentialSearch
         {
             decoder.Step(ws);                                            // LogProbs [R, V], Alpha [R, P]
             tokens.Mask(ws.LogProbs, ws.Rows, vocabulary);
+            DecodingTokens.BlockRepeatedNGrams(ws.LogProbs, ws.Rows, vocabulary, s.Live, options.NoRepeatNGramSize);
             int nextRows = 0;
             for (int row = 0; row < ws.Rows; row++)
             {

@@ -6,7 +6,8 @@ namespace ImageCaptioning.Metrics;
 public sealed record CaptionsFileEntry(string Image, string Caption, int Line);
 
 /// <summary>
-/// Reads a file of generated captions: JSON lines (<c>{"image":"x.jpg","caption":"..."}</c> per line) or CSV
+/// Reads a file of generated captions: JSON lines (<c>{"image":"x.jpg","caption":"..."}</c> per line, or the
+/// <c>"file"</c> field that <c>caption --jsonl</c> writes) or CSV
 /// with the header <c>image,caption</c>. The format follows the extension (.jsonl/.json/.ndjson or .csv) and
 /// otherwise the first non-empty line ('{' means JSON lines). An image may appear once; blank lines are skipped.
 /// The image is taken as a file name, so "images/x.jpg" and "x.jpg" name the same image.
@@ -76,10 +77,12 @@ public static class CaptionsFile
         {
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
+            // "file" is what `caption --jsonl` writes, so its output can be scored as it is.
             if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("image", out var image) || image.ValueKind != JsonValueKind.String
+                || !(root.TryGetProperty("image", out var image) || root.TryGetProperty("file", out image))
+                || image.ValueKind != JsonValueKind.String
                 || !root.TryGetProperty("caption", out var caption) || caption.ValueKind != JsonValueKind.String)
-                throw new CaptionFileException($"{name} line {lineNumber}: expected an object with string fields \"image\" and \"caption\".");
+                throw new CaptionFileException($"{name} line {lineNumber}: expected an object with string fields \"image\" (or \"file\") and \"caption\".");
             return (image.GetString()!, caption.GetString()!);
         }
         catch (JsonException ex)

@@ -194,6 +194,34 @@ public sealed class BeamSearchTests
     }
 
     [Fact]
+    public void RepeatedTrigramsAreBlockedSoALoopCannotRun()
+    {
+        // The model loops w4 → w5 → w6 → w4 …; its second choice everywhere is w9, and w9 → <end>.
+        var next = new Dictionary<int, int> { [Vocabulary.StartId] = 4, [4] = 5, [5] = 6, [6] = 4, [9] = Vocabulary.EndId };
+        var model = TestModels.Forced(next, outputBias: new Dictionary<int, float> { [9] = 1f });
+        var grid = TestModels.RandomGrids(1, model.Config, 1);
+
+        var greedy = new DecodingOptions { Method = DecodingMethod.Greedy, MaxLength = 9 };
+        Assert.Equal("w4 w5 w6 w4 w5 w6 w4 w5 w6", model.CreateGenerator().Generate(grid, greedy with { NoRepeatNGramSize = 0 })[0].Text);
+        var blocked = model.CreateGenerator().Generate(grid, greedy)[0];
+        Assert.Equal("w4 w5 w6 w4 w5 w9", blocked.Text);   // "w4 w5 w6" may not occur twice: w9, then <end>
+        Assert.True(blocked.Finished);
+
+        // Beam search with a wide beam explores the loop too: no caption it returns repeats a trigram.
+        foreach (var caption in model.CreateGenerator().Generate(grid, new DecodingOptions { BeamWidth = 5, NBest = 5, MaxLength = 12 }))
+        {
+            var trigrams = caption.TokenIds.Zip(caption.TokenIds.Skip(1), caption.TokenIds.Skip(2)).ToList();
+            Assert.Equal(trigrams.Count, trigrams.Distinct().Count());
+        }
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public void ANoRepeatSizeOfOneOrLessIsRejected(int size) =>
+        Assert.Throws<InvalidDecodingOptionsException>(() => new DecodingOptions { NoRepeatNGramSize = size }.Validate());
+
+    [Fact]
     public void StopsAtTheMaximumLengthWhenEndNeverWins()
     {
         // A cycle w4 → w5 → … → w11 → w4, and <end> far less likely than any word, so it never enters a beam.

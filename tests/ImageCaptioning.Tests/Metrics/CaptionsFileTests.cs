@@ -29,6 +29,15 @@ public sealed class CaptionsFileTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadsTheCaptionCommandsOwnJsonLines()
+    {
+        // `caption --jsonl` names the image by its path in "file"; the score compares file names.
+        var entries = await Read(Write("out.jsonl",
+            "{\"file\":\"/data/flickr8k/images/a.jpg\",\"caption\":\"a dog runs\",\"score\":-1.5,\"alternatives\":[]}"));
+        Assert.Equal([new CaptionsFileEntry("a.jpg", "a dog runs", 1)], entries);
+    }
+
+    [Fact]
     public async Task ReadsCsvWithHeaderAndQuotedCommas()
     {
         var entries = await Read(Write("captions.csv", "image,caption", "a.jpg,a dog runs", "b.jpg,\"a cat , a hat\""));

@@ -94,6 +94,53 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task Drop_and_paste_fill_the_input_and_the_caption_downloads_as_text_and_json()
+    {
+        var browser = await fixture.BrowserAsync();
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(fixture.BaseAddress.ToString());
+        await page.Locator("#model-status[data-state='ready']").WaitForAsync(new() { Timeout = Timeout });
+        string png = Convert.ToBase64String(TestImages.Png(80, 60));
+
+        // Drag and drop: a drop event carrying a file, as the browser sends when a file is dropped on the zone.
+        await page.Locator("#drop-zone").EvaluateAsync("""
+            (zone, base64) => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              const data = new DataTransfer();
+              data.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+              zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+            }
+            """, png);
+        await page.Locator("#file-name", new() { HasTextString = "dropped.png" }).WaitForAsync(new() { Timeout = Timeout });
+
+        // Paste: a paste event whose clipboard holds an image.
+        await page.EvaluateAsync("""
+            base64 => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              const data = new DataTransfer();
+              data.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+              document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+            }
+            """, png);
+        await page.Locator("#file-name", new() { HasTextString = "pasted.png" }).WaitForAsync(new() { Timeout = Timeout });
+
+        await page.Locator("#submit").ClickAsync();
+        await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
+        string caption = (await page.Locator("#caption").TextContentAsync())!;
+
+        var text = await page.RunAndWaitForDownloadAsync(() => page.Locator("#download-txt").ClickAsync());
+        Assert.Equal("caption-pasted.txt", text.SuggestedFilename);
+        Assert.Equal(caption + "\n", await File.ReadAllTextAsync((await text.PathAsync())!, TestContext.Current.CancellationToken));
+
+        var json = await page.RunAndWaitForDownloadAsync(() => page.Locator("#download-json").ClickAsync());
+        Assert.Equal("caption-pasted.json", json.SuggestedFilename);
+        using var document = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync((await json.PathAsync())!, TestContext.Current.CancellationToken));
+        Assert.Equal(caption, document.RootElement.GetProperty("caption").GetString());
+        Assert.Equal(20, document.RootElement.GetProperty("words").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_an_image_shows_a_readable_error_in_the_output_panel()
     {
         var browser = await fixture.BrowserAsync();
