@@ -29,6 +29,7 @@ internal static class TrainCommand
         var smoothing = new Option<float>("--label-smoothing") { DefaultValueFactory = _ => 0.1f };
         var coverage = new Option<float>("--coverage") { Description = "λ of the attention regulariser.", DefaultValueFactory = _ => 1f };
         var dropout = new Option<float>("--dropout") { DefaultValueFactory = _ => 0.5f };
+        var weightDecay = new Option<float>("--weight-decay") { Description = "Decoupled (AdamW) weight decay on weight matrices.", DefaultValueFactory = _ => 0f };
         var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 3 };
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop (resumably) after this much time." };
         var trainImages = new Option<int?>("--train-images") { Description = "Use only the first N training images." };
@@ -38,7 +39,7 @@ internal static class TrainCommand
         var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 512 };
         var command = new Command("train", "Train the attention decoder on cached Flickr8k features (resumable).")
         {
-            features, vocabPath, run, output, flickr, epochs, batch, lr, warmup, smoothing, coverage, dropout, patience,
+            features, vocabPath, run, output, flickr, epochs, batch, lr, warmup, smoothing, coverage, dropout, weightDecay, patience,
             maxMinutes, trainImages, devImages, devBeam, seed, hidden,
         };
         command.SetAction(parse =>
@@ -58,7 +59,7 @@ internal static class TrainCommand
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 WarmupSteps = parse.GetValue(warmup), LabelSmoothing = parse.GetValue(smoothing), CoverageLambda = parse.GetValue(coverage),
-                Patience = parse.GetValue(patience), MaxMinutes = parse.GetValue(maxMinutes), Seed = parse.GetValue(seed),
+                WeightDecay = parse.GetValue(weightDecay), Patience = parse.GetValue(patience), MaxMinutes = parse.GetValue(maxMinutes), Seed = parse.GetValue(seed),
             };
             var trainSet = TrainingSet.Create(trainImagesList, dataset.Captions, vocabulary, grids, options.MaxCaptionWords);
             var config = new DecoderConfig

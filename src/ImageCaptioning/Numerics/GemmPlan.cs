@@ -22,12 +22,15 @@ internal readonly record struct GemmOptions(int MaxThreads, GemmSimdLevel Simd, 
 /// <summary>
 /// Picks the algorithm and the thread split for a validated problem, then runs it: C's rows or columns are cut
 /// into contiguous, tile-aligned shares, and each share runs the single-threaded algorithm on whichever thread
-/// takes it, with that thread's own packing buffers. Every C element is computed by the same instructions in the same order whatever
-/// the split, so 1 and N threads give bit-identical results.
+/// takes it, with that thread's own packing buffers. Every C element is computed by the same instructions in
+/// the same order whatever the split, so 1 and N threads give bit-identical results.
 /// </summary>
 internal static unsafe class GemmPlan
 {
-    /// <summary>Up to this many rows the skinny (no packing) algorithm wins; measured with `bench gemm`.</summary>
+    /// <summary>
+    /// Up to this many rows the skinny (no packing) algorithm is as fast or faster: measured on the EPYC dev machine,
+    /// [32×512]·[512×2600]ᵀ runs at 156 GFLOP/s skinny vs 149 packed, and packing wins clearly from ~48 rows.
+    /// </summary>
     public const int SkinnyMaxRows = 32;
 
     /// <summary>
