@@ -56,6 +56,7 @@ public static class CaptionWebApp
             return new FlagStore(folder, options.ImageLimits, sp.GetRequiredService<TimeProvider>());
         });
         services.AddCaptionQueue();
+        services.AddSingleton<CaptionLoad>();
         services.AddOpenApi();
         // ASP.NET Core writes JSON with the relaxed encoder, which leaves < > & ' as they are. The strict default
         // escapes them (\u003C…), so a caption is never markup even if something renders the JSON as HTML.
@@ -76,6 +77,7 @@ public static class CaptionWebApp
             // The page is small and changes with the app: always revalidate instead of serving a stale script.
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
+        app.Use(CaptionLoad.TrackAsync); // before the limiter, so queued requests count too
         app.UseRateLimiter();
 
         app.MapOpenApi(); // /openapi/v1.json

@@ -1,3 +1,4 @@
+using ImageCaptioning.Web.Queue;
 using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Hosting;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace ImageCaptioning.Web.Api;
 /// <param name="Status"><c>ready</c>, <c>loading</c> or <c>unavailable</c>.</param>
 /// <param name="Detail">One sentence, e.g. "No trained decoder found at '…'".</param>
 /// <param name="Limits">What a caption request may send.</param>
-public sealed record HealthResponse(string Status, string Detail, string ModelFolder, RequestLimits Limits);
+public sealed record HealthResponse(string Status, string Detail, string ModelFolder, RequestLimits Limits, int CaptionsPending);
 
 /// <summary>The request limits, so a client (the page) can tell the user before uploading.</summary>
 public sealed record RequestLimits(long MaxUploadBytes, long MaxPixels, int MaxBeamWidth, int MaxCaptionLength)
@@ -22,10 +23,10 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", (CaptionerHost host, IOptions<WebOptions> options) =>
+        app.MapGet("/api/health", (CaptionerHost host, IOptions<WebOptions> options, CaptionLoad load) =>
             {
                 var body = new HealthResponse(host.State.ToString().ToLowerInvariant(), host.Message, host.ModelFolder,
-                    RequestLimits.From(options.Value));
+                    RequestLimits.From(options.Value), load.Pending);
                 // 200 only when captions can be made, so a readiness probe can use it as is.
                 return Results.Json(body, statusCode: host.State == ModelState.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             })

@@ -34,7 +34,7 @@ public sealed class QueueTests(SmallQueueFixture fixture) : IClassFixture<SmallQ
         var held = Enumerable.Range(0, SmallQueueFixture.Concurrency + SmallQueueFixture.QueueLimit)
             .Select(_ => client.PostAsync("/api/caption", new GatedContent(image, release.Task), Ct))
             .ToList();
-        await Task.Delay(500, Ct); // let them reach the slot and the queue (in-memory server: microseconds)
+        await WaitForPendingAsync(client, SmallQueueFixture.Concurrency + SmallQueueFixture.QueueLimit);
 
         var burst = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => client.PostAsync("/api/caption", Requests.Raw(image, "image/jpeg"), Ct)));
@@ -75,6 +75,24 @@ public sealed class QueueTests(SmallQueueFixture fixture) : IClassFixture<SmallQ
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         using var after = await client.PostAsync("/api/caption", Requests.Raw(image, "image/jpeg"), Ct);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    /// <summary>
+    /// Waits until the server counts <paramref name="expected"/> caption requests running or queued (a fixed sleep is
+    /// not enough on a loaded machine), then a moment more for the last one to take its queue place.
+    /// </summary>
+    private static async Task WaitForPendingAsync(HttpClient client, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var health = await client.GetAsync("/api/health", Ct);
+            using var json = System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct));
+            if (json.RootElement.GetProperty("captionsPending").GetInt32() >= expected) break;
+            Assert.True(DateTime.UtcNow < deadline, "the held requests never reached the server");
+            await Task.Delay(20, Ct);
+        }
+        await Task.Delay(100, Ct);
     }
 
     /// <summary>A request body that is sent only when <c>release</c> completes.</summary>
