@@ -43,14 +43,12 @@ public static class DecoderGraph
         var crossEntropies = new List<Tensor>();
         var alphas = new List<Tensor>();
         var keptLogits = new List<Tensor>();
-        var inputIds = new int[B];
         for (int t = 0; t < batch.MaxSteps; t++)
         {
             int R = batch.ActiveRows(t);
-            var targetIds = new int[R];   // captured by the loss's backward, so one array per step
-            var stepIds = new int[R];
-            batch.TokensAt(t, R, inputIds);
-            Array.Copy(inputIds, stepIds, R);
+            var stepIds = new int[R];     // both captured by backward closures, so one pair of arrays per step
+            var targetIds = new int[R];
+            batch.TokensAt(t, R, stepIds);
             batch.TokensAt(t + 1, R, targetIds);
             var hPrev = h.ViewRows(R);                                                                  // [R, H]
             var cPrev = c.ViewRows(R);
