@@ -5,6 +5,7 @@ namespace ImageCaptioning.Tests.Infrastructure;
 /// <summary>
 /// Locates the real data (encoder, Flickr8k) for integration tests. When it is missing the test is
 /// skipped with a reason — unless IMAGECAPTIONING_REQUIRE_DATA=1 (CI sets it), which turns absence into failure.
+/// One file, compiled into every test project (linked from tests/Shared), so the rule cannot drift between them.
 /// </summary>
 public static class TestData
 {
