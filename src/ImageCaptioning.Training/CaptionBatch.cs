@@ -20,11 +20,18 @@ public sealed class CaptionBatch
     /// <summary>Image names, for logging and tests.</summary>
     public string[] Images { get; }
 
-    public CaptionBatch(float[] grids, int[] tokens, int[] lengths, string[] images)
+    /// <summary>
+    /// Optional weight per caption [B] multiplying its cross-entropy (null = all 1). Self-critical training stores each
+    /// sampled caption's advantage (reward − baseline) here.
+    /// </summary>
+    public float[]? Weights { get; }
+
+    public CaptionBatch(float[] grids, int[] tokens, int[] lengths, string[] images, float[]? weights = null)
     {
         for (int b = 1; b < lengths.Length; b++)
             if (lengths[b] > lengths[b - 1]) throw new ArgumentException("captions must be sorted by length, longest first");
-        Size = lengths.Length; Grids = grids; Tokens = tokens; Lengths = lengths; Images = images;
+        if (weights is not null && weights.Length != lengths.Length) throw new ArgumentException("one weight per caption");
+        Size = lengths.Length; Grids = grids; Tokens = tokens; Lengths = lengths; Images = images; Weights = weights;
     }
 
     /// <summary>Captions still running at step t (those with more than t predictions).</summary>

@@ -10,7 +10,9 @@ namespace ImageCaptioning.Training;
 /// </summary>
 public static class DecoderGraph
 {
-    public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false);
+    /// <param name="Dropout">Dropout rate on the deep output; null = the model config's rate. Self-critical training
+    /// turns it off so the log-probabilities it weights are those of the policy that sampled the captions.</param>
+    public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false, float? Dropout = null);
 
     public sealed class Output
     {
@@ -67,9 +69,9 @@ public static class DecoderGraph
             var o = Ops.Linear(tape, h, W("out_hidden.weight"), W("out_hidden.bias"));                    // L_h h + b [R, M]
             o = Ops.AddLinear(tape, o, gatedZ, W("out_context.weight"));                                  // + L_z β⊙z
             o = Ops.Add(tape, o, emb);                                                                    // + E y
-            o = Ops.Dropout(tape, o, cfg.Dropout, rng);
+            o = Ops.Dropout(tape, o, options.Dropout ?? cfg.Dropout, rng);
             var logits = Ops.Linear(tape, o, W("output.weight"), W("output.bias"));                       // [R, V]
-            crossEntropies.Add(Ops.CrossEntropySum(tape, logits, targetIds, options.LabelSmoothing));
+            crossEntropies.Add(Ops.CrossEntropySum(tape, logits, targetIds, options.LabelSmoothing, rowWeights: batch.Weights)); // Σ_r w_r·CE_r
             alphas.Add(alpha);
             if (options.KeepStepOutputs) keptLogits.Add(logits);
         }

@@ -48,9 +48,14 @@ public sealed class DevSetEvaluator
         return hypotheses;
     }
 
+    /// <summary>The captions of the last <see cref="Evaluate"/> call (image → caption), for logs.</summary>
+    public IReadOnlyDictionary<string, string> LastCaptions { get; private set; } = new Dictionary<string, string>();
+
     public Trainer.DevScores Evaluate(AttentionDecoder decoder)
     {
-        var scores = CaptionEvaluator.Evaluate(Caption(decoder), _references);
+        var captions = Caption(decoder);
+        LastCaptions = captions;
+        var scores = CaptionEvaluator.Evaluate(captions, _references);
         return new Trainer.DevScores(scores.Bleu4, new Dictionary<string, double>
         {
             ["bleu1"] = scores.Bleu1, ["bleu2"] = scores.Bleu2, ["bleu3"] = scores.Bleu3, ["bleu4"] = scores.Bleu4,

@@ -62,6 +62,8 @@ public sealed record TrainingState
     public long Step { get; init; }
     public double BestDevBleu4 { get; init; } = -1;
     public int BestEpoch { get; init; } = -1;
+    /// <summary>Optimiser step of the best dev score (self-critical training evaluates within epochs).</summary>
+    public long BestStep { get; init; } = -1;
     public int EpochsWithoutImprovement { get; init; }
     public double ElapsedSeconds { get; init; }
 }

@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return CaptionCommand.Create();
         yield return EvaluateCommand.Create();
         yield return TrainCommand.Create();
+        yield return TrainScstCommand.Create();
         yield return NotebookCommand.Create();
         yield return Bench.BenchCommand.Create();
     }

@@ -91,7 +91,7 @@ internal static class TrainCommand
     }
 
     /// <summary>The most recently written feature cache in the data cache folder.</summary>
-    private static string NewestFeatureCache(CaptioningPaths paths)
+    internal static string NewestFeatureCache(CaptioningPaths paths)
     {
         var newest = Directory.Exists(paths.DataCacheDirectory)
             ? new DirectoryInfo(paths.DataCacheDirectory).GetFiles("*.f16bin").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()

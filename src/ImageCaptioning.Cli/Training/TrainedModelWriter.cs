@@ -2,6 +2,7 @@ using System.Text.Json;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoder;
 using ImageCaptioning.Training;
+using ImageCaptioning.Training.SelfCritical;
 
 namespace ImageCaptioning.Cli.Training;
 
@@ -21,6 +22,27 @@ internal static class TrainedModelWriter
             options,
             run = Path.GetFileName(Path.GetFullPath(runDirectory)),
             saved_utc = DateTime.UtcNow,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>
+    /// Saves a self-critically fine-tuned model: its training record keeps the starting model's record
+    /// (<paramref name="baseRecordJson"/>, the cross-entropy stage) and adds the fine-tuning stage.
+    /// </summary>
+    public static void SaveSelfCritical(string folder, DecoderParameters parameters, Vocabulary vocabulary, SelfCriticalOptions options,
+        Trainer.DevScores scores, long step, string runDirectory, string? baseRecordJson)
+    {
+        new DecoderModel(parameters, vocabulary).Save(folder, SafeTensorsFile.StorageType.F16);
+        JsonElement? cross = baseRecordJson is null ? null : JsonSerializer.Deserialize<JsonElement>(baseRecordJson);
+        File.WriteAllText(Path.Combine(folder, TrainingRecordFile), JsonSerializer.Serialize(new
+        {
+            stage = "self-critical",
+            step,
+            dev = scores.Metrics,
+            options,
+            run = Path.GetFileName(Path.GetFullPath(runDirectory)),
+            saved_utc = DateTime.UtcNow,
+            cross_entropy_stage = cross,
         }, new JsonSerializerOptions { WriteIndented = true }));
     }
 }

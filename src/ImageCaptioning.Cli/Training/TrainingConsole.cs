@@ -13,6 +13,10 @@ internal sealed class TrainingConsole : IProgress<Trainer.ProgressReport>
     private DateTime _lastLine = DateTime.MinValue;
     private readonly DateTime _start = DateTime.UtcNow;
     private double _smoothedLoss = double.NaN;
+    private readonly string _lossName;
+
+    /// <param name="lossName">What the reported figure is ("CE" for cross-entropy, "reward" for self-critical training).</param>
+    public TrainingConsole(string lossName = "CE") => _lossName = lossName;
 
     public void Report(Trainer.ProgressReport r)
     {
@@ -27,7 +31,7 @@ internal sealed class TrainingConsole : IProgress<Trainer.ProgressReport>
         double fraction = (r.Epoch + (double)r.BatchInEpoch / r.BatchesPerEpoch) / r.Epochs;
         var elapsed = DateTime.UtcNow - _start;
         AnsiConsole.MarkupLineInterpolated(
-            $"epoch {r.Epoch + 1}/{r.Epochs} batch {r.BatchInEpoch}/{r.BatchesPerEpoch} step {r.Step}: CE {_smoothedLoss:F3}, {r.TokensPerSecond:F0} tok/s, lr {r.LearningRate:G3}, {Bar(fraction)} elapsed {elapsed:hh\\:mm\\:ss}");
+            $"epoch {r.Epoch + 1}/{r.Epochs} batch {r.BatchInEpoch}/{r.BatchesPerEpoch} step {r.Step}: {_lossName} {_smoothedLoss:F3}, {r.TokensPerSecond:F0} tok/s, lr {r.LearningRate:G3}, {Bar(fraction)} elapsed {elapsed:hh\\:mm\\:ss}");
     }
 
     private static string Bar(double fraction)

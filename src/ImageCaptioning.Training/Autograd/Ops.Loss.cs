@@ -9,7 +9,10 @@ public static partial class Ops
     /// with optional label smoothing ε: the target distribution is (1 − ε) on the target plus ε/V everywhere.
     /// Returns a [1, 1] tensor holding the sum over rows (divide by the token count yourself).
     /// </summary>
-    public static Tensor CrossEntropySum(Tape tape, Tensor logits, int[] targets, float labelSmoothing = 0f, int ignoreId = -1)
+    /// <param name="rowWeights">Optional weight per row (length ≥ rows): the sum becomes Σ_r w_r·CE_r. Self-critical
+    /// training passes each sampled caption's advantage here, which turns the sum into the policy-gradient loss.</param>
+    public static Tensor CrossEntropySum(Tape tape, Tensor logits, int[] targets, float labelSmoothing = 0f, int ignoreId = -1,
+        float[]? rowWeights = null)
     {
         int rows = logits.Rows, v = logits.Cols;
         var logp = tape.Rent(rows * v);
@@ -26,7 +29,7 @@ public static partial class Ops
                 for (int j = 0; j < v; j++) mean -= row[j];
                 nll = (1 - labelSmoothing) * nll + labelSmoothing * mean / v;
             }
-            loss += nll;
+            loss += rowWeights is null ? nll : rowWeights[r] * nll;
         }
         var y = tape.NewTensor(1, 1, logits.RequiresGrad);
         y.Values[0] = (float)loss;
@@ -40,8 +43,9 @@ public static partial class Ops
                 {
                     if (targets[r] == ignoreId) continue;
                     int o = r * v;
-                    for (int j = 0; j < v; j++) dl[o + j] += g * (MathF.Exp(logp[o + j]) - smooth);
-                    dl[o + targets[r]] -= g * (1f - labelSmoothing);
+                    float gr = rowWeights is null ? g : g * rowWeights[r];
+                    for (int j = 0; j < v; j++) dl[o + j] += gr * (MathF.Exp(logp[o + j]) - smooth);
+                    dl[o + targets[r]] -= gr * (1f - labelSmoothing);
                 }
             });
         return y;

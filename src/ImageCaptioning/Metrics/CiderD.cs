@@ -50,7 +50,7 @@ public static class CiderD
     /// Per n-gram id: log(max(1, df)) where df = in how many images' reference sets it appears (an image counts
     /// once however many of its references have it). An n-gram in no reference gets log(max(1, 0)) = 0.
     /// </summary>
-    private static double[] LogDocumentFrequencies(CountedCorpus corpus)
+    internal static double[] LogDocumentFrequencies(CountedCorpus corpus)
     {
         var frequency = new int[corpus.GramCount];
         var lastImage = new int[corpus.GramCount];
@@ -74,7 +74,7 @@ public static class CiderD
     }
 
     /// <summary>Adds the clipped, length-penalised cosine per order of one reference into <paramref name="similarity"/>[n-1].</summary>
-    private static void AddSimilarity(TfIdfVector hypothesis, TfIdfVector reference, ReferenceWeights referenceWeights, double[] similarity)
+    internal static void AddSimilarity(TfIdfVector hypothesis, TfIdfVector reference, ReferenceWeights referenceWeights, double[] similarity)
     {
         double delta = hypothesis.Length - reference.Length;
         double penalty = Math.Pow(Math.E, -(delta * delta) / (2 * Sigma * Sigma)); // np.e ** x, as in the reference
@@ -95,7 +95,7 @@ public static class CiderD
     }
 
     /// <summary>One reference's weights scattered into an array indexed by n-gram id (0 for n-grams it lacks).</summary>
-    private sealed class ReferenceWeights(int gramCount)
+    internal sealed class ReferenceWeights(int gramCount)
     {
         private readonly double[] _weight = new double[gramCount];
         private readonly int[] _stamp = new int[gramCount];
@@ -111,11 +111,12 @@ public static class CiderD
             }
         }
 
-        public double Of(int gram) => _stamp[gram] == _current ? _weight[gram] : 0.0;
+        /// <summary>The loaded reference's weight of <paramref name="gram"/>; ids past the corpus (unseen n-grams) are 0.</summary>
+        public double Of(int gram) => gram < _stamp.Length && _stamp[gram] == _current ? _weight[gram] : 0.0;
     }
 
     /// <summary>A caption's TF-IDF weights (aligned with its <see cref="NGramCounts.Grams"/>), per-order norms and bigram count.</summary>
-    private sealed class TfIdfVector
+    internal sealed class TfIdfVector
     {
         private TfIdfVector(NGramCounts counts, double[] weights, double[] norms, int length)
         {
@@ -141,7 +142,8 @@ public static class CiderD
             {
                 for (int k = counts.OrderStart[n - 1]; k < counts.OrderStart[n]; k++)
                 {
-                    weights[k] = counts.Counts[k] * (logImages - logDocumentFrequency[counts.Grams[k]]);
+                    int gram = counts.Grams[k];   // ids past the table are n-grams no reference has: df = 0, log(max(1, 0)) = 0
+                    weights[k] = counts.Counts[k] * (logImages - (gram < logDocumentFrequency.Length ? logDocumentFrequency[gram] : 0.0));
                     squares[n - 1] += weights[k] * weights[k];
                     if (n == 2)
                         length += counts.Counts[k];

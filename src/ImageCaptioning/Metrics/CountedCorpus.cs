@@ -27,12 +27,14 @@ internal sealed class CountedCorpus
 
     public int Count => Images.Count;
 
-    public static CountedCorpus Build(IReadOnlyList<TokenizedImage> images)
+    public static CountedCorpus Build(IReadOnlyList<TokenizedImage> images) => Build(images, new NGramInterner());
+
+    /// <summary>Builds the corpus with <paramref name="interner"/>, which keeps its ids for scoring more captions later.</summary>
+    public static CountedCorpus Build(IReadOnlyList<TokenizedImage> images, NGramInterner interner)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0)
             throw new CaptionEvaluationException("There are no captions to score.");
-        var interner = new NGramInterner();
         var hypotheses = new NGramCounts[images.Count];
         var references = new NGramCounts[images.Count][];
         for (int i = 0; i < images.Count; i++)

@@ -62,6 +62,57 @@ internal sealed class NGramInterner
         return new NGramCounts(length, [.. grams], [.. counts], orderStart);
     }
 
+    /// <summary>
+    /// Counts the n-grams of a caption against the corpus interned so far without adding to it: an n-gram the corpus
+    /// never saw gets a fresh id from <see cref="GramCount"/> upward, local to this call (two unseen n-grams are the
+    /// same id only if they are the same words). Lets a frozen corpus score any number of new captions without growing.
+    /// Not thread-safe (it shares the per-caption scratch with <see cref="Count"/>).
+    /// </summary>
+    public NGramCounts CountWithoutInterning(IReadOnlyList<string> tokens)
+    {
+        var unseen = new Dictionary<(int Prefix, string Word), int>();
+        int nextUnseen = GramCount;
+        int length = tokens.Count;
+        var words = new int[length]; // word ids, −1 for a word the corpus never saw
+        for (int i = 0; i < length; i++)
+            words[i] = _words.TryGetValue(tokens[i], out int id) ? id : -1;
+        var previous = new int[length];
+        var current = new int[length];
+        var grams = new List<int>(length * NGramCounts.MaxOrder);
+        var counts = new List<int>(length * NGramCounts.MaxOrder);
+        var orderStart = new int[NGramCounts.MaxOrder + 1];
+        var local = new Dictionary<int, int>(); // gram id → slot, for this caption
+        for (int n = 1; n <= NGramCounts.MaxOrder; n++)
+        {
+            orderStart[n - 1] = grams.Count;
+            for (int i = 0; i + n <= length; i++)
+            {
+                int prefix = n == 1 ? -1 : previous[i];
+                int word = words[i + n - 1];
+                int gram;
+                if (word >= 0 && prefix < GramCount
+                    && _grams.TryGetValue(((ulong)(n == 1 ? NoPrefix : (uint)prefix) << 32) | (uint)word, out int known))
+                    gram = known;
+                else
+                {   // unseen: identified by (its prefix's id, its last word), prefix ids being known or local
+                    var key = (prefix, tokens[i + n - 1]);
+                    if (!unseen.TryGetValue(key, out gram)) unseen[key] = gram = nextUnseen++;
+                }
+                current[i] = gram;
+                if (local.TryGetValue(gram, out int slot)) counts[slot]++;
+                else
+                {
+                    local[gram] = grams.Count;
+                    grams.Add(gram);
+                    counts.Add(1);
+                }
+            }
+            (previous, current) = (current, previous);
+        }
+        orderStart[NGramCounts.MaxOrder] = grams.Count;
+        return new NGramCounts(length, [.. grams], [.. counts], orderStart);
+    }
+
     private int Word(string token)
     {
         ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(_words, token, out bool exists);

@@ -58,6 +58,21 @@ public class OpGradientTests
         (t, x) => Ops.CrossEntropySum(t, x[0], [1, 3, 0], labelSmoothing: 0.1f, ignoreId: 0), [R(3, 5, 2f)]);
 
     [Fact]
+    public void CrossEntropyWithRowWeights() => GradientCheck.Check(
+        (t, x) => Ops.CrossEntropySum(t, x[0], [1, 3, 4], rowWeights: [0.7f, -1.3f, 0.25f]), [R(3, 5, 2f)]);
+
+    [Fact]
+    public void RowWeightsOfOneChangeNothingAndScaleEachRowsTerm()
+    {
+        var logits = R(3, 5, 2f);
+        float plain = Ops.CrossEntropySum(new Tape(), logits, [1, 3, 4]).Item;
+        Assert.Equal(plain, Ops.CrossEntropySum(new Tape(), logits, [1, 3, 4], rowWeights: [1f, 1f, 1f]).Item, 6);
+        float row0 = Ops.CrossEntropySum(new Tape(), logits.ViewRows(1), [1]).Item;
+        float rest = plain - row0;
+        Assert.Equal(-2f * row0 + rest, Ops.CrossEntropySum(new Tape(), logits, [1, 3, 4], rowWeights: [-2f, 1f, 1f]).Item, 5);
+    }
+
+    [Fact]
     public void AttentionCoverage() => GradientCheck.Check((t, x) =>
     {
         var a1 = Ops.Softmax(t, x[0]);

@@ -11,7 +11,7 @@ public sealed class TrainerTests : IDisposable
     public void Dispose() => Directory.Delete(_runs, recursive: true);
 
     /// <summary>12 synthetic images whose captions depend on the image (so there is something to learn).</summary>
-    private static (TrainingSet Set, Vocabulary Vocabulary, DecoderConfig Config) SyntheticTask()
+    internal static (TrainingSet Set, Vocabulary Vocabulary, DecoderConfig Config) SyntheticTask()
     {
         string[] subjects = ["dog", "cat", "man", "girl"], actions = ["runs", "jumps", "sits"], places = ["on grass", "in water", "near a wall"];
         var grids = new Dictionary<string, float[]>();

@@ -1,0 +1,65 @@
+using ImageCaptioning.Data;
+using ImageCaptioning.Decoder;
+
+namespace ImageCaptioning.Training.SelfCritical;
+
+/// <summary>
+/// Turns the captions sampled for a batch of images into a weighted teacher-forcing batch: every sample becomes
+/// a caption row <c>&lt;start&gt; w1 … wn [&lt;end&gt;]</c> (the &lt;end&gt; only if the sampler emitted it), weighted by its
+/// advantage A = r − b, where the baseline b is the mean reward of the image's other samples (the leave-one-out
+/// baseline of Kool et al. 2019 / Luo 2020: unbiased, and no extra greedy decode). The teacher-forced cross-entropy of
+/// the row is −log p(sample), so Σ A·CE is the REINFORCE loss −Σ A·log p whose gradient raises the probability of
+/// samples that beat their siblings and lowers the others'.
+/// </summary>
+public static class SelfCriticalBatch
+{
+    public sealed record Statistics(double MeanReward, double BestReward, double MeanAbsAdvantage, double MeanWords);
+
+    /// <param name="grids">[images, P, E] grids of the sampled images.</param>
+    /// <param name="samples">Per image its K samples.</param>
+    /// <param name="rewards">Per image the K samples' rewards.</param>
+    public static (CaptionBatch Batch, Statistics Stats) Build(ReadOnlySpan<float> grids, int gridFloats, IReadOnlyList<string> images,
+        IReadOnlyList<IReadOnlyList<GeneratedCaption>> samples, double[][] rewards)
+    {
+        var rows = new List<(int Image, GeneratedCaption Caption, float Advantage)>();
+        double rewardSum = 0, best = 0, absAdvantage = 0, words = 0;
+        for (int i = 0; i < images.Count; i++)
+        {
+            int k = samples[i].Count;
+            double total = rewards[i].Sum();
+            for (int s = 0; s < k; s++)
+            {
+                double baseline = (total - rewards[i][s]) / (k - 1);                 // mean of the other samples
+                float advantage = (float)(rewards[i][s] - baseline);
+                rows.Add((i, samples[i][s], advantage));
+                rewardSum += rewards[i][s];
+                absAdvantage += Math.Abs(advantage);
+                words += samples[i][s].TokenIds.Count;
+            }
+            best += rewards[i].Max();
+        }
+        int Predictions((int Image, GeneratedCaption Caption, float Advantage) row) => row.Caption.TokenIds.Count + (row.Caption.Finished ? 1 : 0);
+        var sorted = rows.OrderByDescending(Predictions).ToArray();   // longest first, as CaptionBatch requires
+
+        int n = sorted.Length, maxSteps = Predictions(sorted[0]);
+        var tokens = new int[n * (maxSteps + 1)];                      // padded with <pad> = 0
+        var lengths = new int[n];
+        var weights = new float[n];
+        var batchGrids = new float[n * gridFloats];
+        var names = new string[n];
+        for (int b = 0; b < n; b++)
+        {
+            var (image, caption, advantage) = sorted[b];
+            int at = b * (maxSteps + 1);
+            tokens[at] = Vocabulary.StartId;
+            for (int t = 0; t < caption.TokenIds.Count; t++) tokens[at + 1 + t] = caption.TokenIds[t];
+            if (caption.Finished) tokens[at + 1 + caption.TokenIds.Count] = Vocabulary.EndId;
+            lengths[b] = Predictions(sorted[b]);
+            weights[b] = advantage;
+            grids.Slice(image * gridFloats, gridFloats).CopyTo(batchGrids.AsSpan(b * gridFloats, gridFloats));
+            names[b] = images[image];
+        }
+        var stats = new Statistics(rewardSum / n, best / images.Count, absAdvantage / n, words / n);
+        return (new CaptionBatch(batchGrids, tokens, lengths, names, weights), stats);
+    }
+}

@@ -1,0 +1,57 @@
+namespace ImageCaptioning.Metrics;
+
+/// <summary>
+/// CIDEr-D of single captions against a fixed reference corpus: the reward of self-critical training
+/// (Rennie et al. 2017), where each sampled caption of a training image is scored on its own, thousands of times.
+/// The document frequencies come from the whole reference corpus given here (the training split), as in the
+/// reference SCST code's cached "train" df, instead of from the handful of captions being scored. The arithmetic is
+/// <see cref="CiderD"/>'s own (its TF-IDF vectors, clipping and length penalty), so for a corpus of the evaluated
+/// images <see cref="Score"/> equals <see cref="CiderD.Score(IReadOnlyList{TokenizedImage})"/>'s per-image values.
+/// References are tokenised and counted once; scoring a caption interns nothing, so the object does not grow.
+/// Not thread-safe.
+/// </summary>
+public sealed class CiderDReward
+{
+    private readonly NGramInterner _interner;
+    private readonly double[] _logDocumentFrequency;
+    private readonly double _logImages;
+    private readonly Dictionary<string, CiderD.TfIdfVector[]> _references;
+    private readonly CiderD.ReferenceWeights _weights;
+    private readonly double[] _similarity = new double[NGramCounts.MaxOrder];
+
+    /// <param name="references">Image id → its tokenised reference captions (PTB tokens, as the evaluation uses).</param>
+    public CiderDReward(IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<string>>> references)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var images = references.Select(kv => new TokenizedImage(kv.Key, [], kv.Value)).ToArray();
+        var interner = new NGramInterner();
+        var corpus = CountedCorpus.Build(images, interner);
+        _interner = interner;
+        _logDocumentFrequency = CiderD.LogDocumentFrequencies(corpus);
+        _logImages = Math.Log(corpus.Count);
+        _references = new Dictionary<string, CiderD.TfIdfVector[]>(corpus.Count, StringComparer.Ordinal);
+        for (int i = 0; i < corpus.Count; i++)
+            _references[images[i].ImageId] = Array.ConvertAll(corpus.References[i],
+                r => CiderD.TfIdfVector.Of(r, _logDocumentFrequency, _logImages));
+        _weights = new CiderD.ReferenceWeights(corpus.GramCount);
+    }
+
+    /// <summary>Images with references.</summary>
+    public int Count => _references.Count;
+
+    /// <summary>CIDEr-D (×10, as reported) of <paramref name="hypothesis"/> tokens as a caption of <paramref name="imageId"/>.</summary>
+    public double Score(string imageId, IReadOnlyList<string> hypothesis)
+    {
+        if (!_references.TryGetValue(imageId, out var references))
+            throw new CaptionEvaluationException($"Image '{imageId}' has no reference captions to compare with.");
+        var vector = CiderD.TfIdfVector.Of(_interner.CountWithoutInterning(hypothesis), _logDocumentFrequency, _logImages);
+        Array.Clear(_similarity);
+        foreach (var reference in references)
+        {
+            _weights.Load(reference);
+            CiderD.AddSimilarity(vector, reference, _weights, _similarity);
+        }
+        double mean = (_similarity[0] + _similarity[1] + _similarity[2] + _similarity[3]) / NGramCounts.MaxOrder;
+        return mean / references.Length * 10.0;
+    }
+}
