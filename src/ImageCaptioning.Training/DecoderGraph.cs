@@ -12,7 +12,11 @@ public static class DecoderGraph
 {
     /// <param name="Dropout">Dropout rate on the deep output; null = the model config's rate. Self-critical training
     /// turns it off so the log-probabilities it weights are those of the policy that sampled the captions.</param>
-    public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false, float? Dropout = null);
+    /// <param name="FeatureDropout">Dropout on the projected features v [B·P, D] (training only): the decoder cannot lean on
+    /// a few exact feature values of an image it has seen five captions of, which is how it memorises the training set.</param>
+    /// <param name="EmbeddingDropout">Dropout on the word embeddings E y [R, M] (training only).</param>
+    public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false, float? Dropout = null,
+        float FeatureDropout = 0f, float EmbeddingDropout = 0f);
 
     public sealed class Output
     {
@@ -37,6 +41,7 @@ public static class DecoderGraph
         // Per image.
         var f = tape.Constant(batch.Grids, B * P, E);                                                    // f    [B·P, E]
         var v = Ops.Relu(tape, Ops.Linear(tape, f, W("feature_proj.weight"), W("feature_proj.bias")));    // v    [B·P, D]
+        v = Ops.Dropout(tape, v, options.FeatureDropout, rng);                                           // (training only)
         var attF = Ops.Linear(tape, v, W("attention.feature_att.weight"), W("attention.feature_att.bias")); // attF [B·P, A]
         var vMean = Ops.MeanOfRowGroups(tape, v, P);                                                     // v̄    [B, D]
         var h = Ops.Tanh(tape, Ops.Linear(tape, vMean, W("init_h.weight"), W("init_h.bias")));            // h0   [B, H]
@@ -62,6 +67,7 @@ public static class DecoderGraph
             var beta = Ops.Sigmoid(tape, Ops.Linear(tape, hPrev, W("gate.weight"), W("gate.bias")));        // β [R, D]
             var gatedZ = Ops.Multiply(tape, z, beta);                                                     // β⊙z [R, D]
             var emb = Ops.Embedding(tape, W("embedding.weight"), stepIds, R);                             // E y [R, M]
+            emb = Ops.Dropout(tape, emb, options.EmbeddingDropout, rng);                                  // (training only)
             var x = Ops.ConcatColumns(tape, emb, gatedZ, hPrev);                                          // [R, M+D+H]
             var gates = Ops.Linear(tape, x, W("lstm.weight"), W("lstm.bias"));                            // [R, 4H]
             (h, c) = Ops.LstmCell(tape, gates, cPrev);                                                    // [R, H]

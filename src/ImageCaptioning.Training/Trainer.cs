@@ -46,7 +46,8 @@ public sealed class Trainer
         var adam = new Adam(_model.Tensors) { WeightDecay = _options.WeightDecay };
         var schedule = new LearningRateSchedule(_options.LearningRate, _options.WarmupSteps,
             (long)sampler.BatchesPerEpoch * _options.Epochs, _options.MinLearningRateFactor);
-        var graphOptions = new DecoderGraph.Options(_options.LabelSmoothing, _options.CoverageLambda);
+        var graphOptions = new DecoderGraph.Options(_options.LabelSmoothing, _options.CoverageLambda,
+            FeatureDropout: _options.FeatureDropout, EmbeddingDropout: _options.EmbeddingDropout);
         var inference = new AttentionDecoder(_model.Parameters); // shares the weight arrays
 
         string checkpointPath = Path.Combine(_runDirectory, CheckpointFile);

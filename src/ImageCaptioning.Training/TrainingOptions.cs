@@ -12,6 +12,10 @@ public sealed record TrainingOptions
     public float ClipNorm { get; init; } = 5f;
     public float WeightDecay { get; init; } = 0f;
     public float LabelSmoothing { get; init; } = 0.1f;
+    /// <summary>Dropout on the projected image features (0 = off; the deep output's rate is in the model config).</summary>
+    public float FeatureDropout { get; init; }
+    /// <summary>Dropout on the word embeddings (0 = off).</summary>
+    public float EmbeddingDropout { get; init; }
     /// <summary>λ of the doubly-stochastic attention regulariser.</summary>
     public float CoverageLambda { get; init; } = 1f;
     /// <summary>Training captions longer than this many words are left out (a handful of run-on captions).</summary>

@@ -29,6 +29,8 @@ internal static class TrainCommand
         var smoothing = new Option<float>("--label-smoothing") { DefaultValueFactory = _ => 0.1f };
         var coverage = new Option<float>("--coverage") { Description = "λ of the attention regulariser.", DefaultValueFactory = _ => 1f };
         var dropout = new Option<float>("--dropout") { DefaultValueFactory = _ => 0.5f };
+        var featureDropout = new Option<float>("--feature-dropout") { Description = "Dropout on the projected image features.", DefaultValueFactory = _ => 0f };
+        var embeddingDropout = new Option<float>("--embedding-dropout") { Description = "Dropout on the word embeddings.", DefaultValueFactory = _ => 0f };
         var weightDecay = new Option<float>("--weight-decay") { Description = "Decoupled (AdamW) weight decay on weight matrices.", DefaultValueFactory = _ => 0f };
         var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 3 };
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop (resumably) after this much time." };
@@ -39,7 +41,7 @@ internal static class TrainCommand
         var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 512 };
         var command = new Command("train", "Train the attention decoder on cached Flickr8k features (resumable).")
         {
-            features, vocabPath, run, output, flickr, epochs, batch, lr, warmup, smoothing, coverage, dropout, weightDecay, patience,
+            features, vocabPath, run, output, flickr, epochs, batch, lr, warmup, smoothing, coverage, dropout, featureDropout, embeddingDropout, weightDecay, patience,
             maxMinutes, trainImages, devImages, devBeam, seed, hidden,
         };
         command.SetAction(parse =>
@@ -59,7 +61,7 @@ internal static class TrainCommand
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 WarmupSteps = parse.GetValue(warmup), LabelSmoothing = parse.GetValue(smoothing), CoverageLambda = parse.GetValue(coverage),
-                WeightDecay = parse.GetValue(weightDecay), Patience = parse.GetValue(patience), MaxMinutes = parse.GetValue(maxMinutes), Seed = parse.GetValue(seed),
+                WeightDecay = parse.GetValue(weightDecay), FeatureDropout = parse.GetValue(featureDropout), EmbeddingDropout = parse.GetValue(embeddingDropout), Patience = parse.GetValue(patience), MaxMinutes = parse.GetValue(maxMinutes), Seed = parse.GetValue(seed),
             };
             var trainSet = TrainingSet.Create(trainImagesList, dataset.Captions, vocabulary, grids, options.MaxCaptionWords);
             var config = new DecoderConfig

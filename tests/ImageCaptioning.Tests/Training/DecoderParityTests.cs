@@ -48,6 +48,27 @@ public class DecoderParityTests
     }
 
     [Fact]
+    public void FeatureAndEmbeddingDropoutChangeTrainingOnlyAndAdvantageWeightsScaleTheLoss()
+    {
+        var config = TinyDecoders.Config();
+        var model = new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 7));
+        var batch = TinyDecoders.Batch(TinyDecoders.RandomGrids(2, config, seed: 8), [[4, 5, 6], [7, 8]]);
+        float Loss(DecoderGraph.Options options, bool training, CaptionBatch b) =>
+            DecoderGraph.Forward(new Tape { Training = training }, model, b, options, new Random(3)).CrossEntropySum.Item;
+
+        var plain = new DecoderGraph.Options(CoverageLambda: 0f);
+        var dropped = plain with { FeatureDropout = 0.5f, EmbeddingDropout = 0.5f };
+        Assert.NotEqual(Loss(plain, true, batch), Loss(dropped, true, batch));
+        Assert.Equal(Loss(plain, false, batch), Loss(dropped, false, batch));   // inference: identity, the shared math is untouched
+
+        // Per-caption weights (self-critical advantages) multiply each caption's summed cross-entropy.
+        var weighted = new CaptionBatch(batch.Grids, batch.Tokens, batch.Lengths, batch.Images, [2f, -0.5f]);
+        var first = TinyDecoders.Batch(batch.Grids[..(config.Positions * config.EncoderDim)], [[4, 5, 6]]);
+        var second = TinyDecoders.Batch(batch.Grids[(config.Positions * config.EncoderDim)..], [[7, 8]]);
+        Assert.Equal(2f * Loss(plain, false, first) - 0.5f * Loss(plain, false, second), Loss(plain, false, weighted), 4);
+    }
+
+    [Fact]
     public void TheFullDecoderGraphHasCorrectGradients()
     {
         // Finite differences through the whole unrolled decoder for a sample of parameters.
