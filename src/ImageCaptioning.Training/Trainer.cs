@@ -80,7 +80,7 @@ public sealed class Trainer
                     return new Result(state, resumed, stopReason, epochSeconds);
                 }
                 long stepStart = Stopwatch.GetTimestamp();
-                var batch = sampler.Batch(order, b);
+                var batch = sampler.Batch(order, b, state.Epoch);
                 float lr = schedule.At(state.Step);
                 // Dropout noise depends only on (seed, step): a resumed run sees the same masks.
                 var rng = new Random(StableSeed.Derive(_options.Seed, state.Step));

@@ -16,6 +16,8 @@ public sealed record TrainingOptions
     public float FeatureDropout { get; init; }
     /// <summary>Dropout on the word embeddings (0 = off).</summary>
     public float EmbeddingDropout { get; init; }
+    /// <summary>File name of the mirrored-image feature cache used for augmentation (recorded for the model card; null = none).</summary>
+    public string? MirroredFeatures { get; init; }
     /// <summary>λ of the doubly-stochastic attention regulariser.</summary>
     public float CoverageLambda { get; init; } = 1f;
     /// <summary>Training captions longer than this many words are left out (a handful of run-on captions).</summary>

@@ -12,10 +12,36 @@ public sealed class TrainingSet
     public IGridSource Grids { get; }
     /// <summary>Captions dropped for being longer than the word limit.</summary>
     public int DroppedLongCaptions { get; }
+    /// <summary>
+    /// Grids of the same images mirrored left–right (augmentation; null = none). The grid index of an image is looked up
+    /// by name in this source, since its slot order may differ.
+    /// </summary>
+    public IGridSource? MirroredGrids { get; private init; }
+    /// <summary>Word-id swaps that mirroring implies ("left" ↔ "right"): id → id, only for words in the vocabulary.</summary>
+    public IReadOnlyDictionary<int, int> MirroredWords { get; private init; } = new Dictionary<int, int>();
 
     private TrainingSet(IReadOnlyList<Example> examples, IReadOnlyList<string> images, IGridSource grids, int dropped)
     {
         Examples = examples; Images = images; Grids = grids; DroppedLongCaptions = dropped;
+    }
+
+    /// <summary>
+    /// The same set with a mirrored-image grid source for augmentation; every image must be in it. Captions of a mirrored
+    /// image swap "left" and "right".
+    /// </summary>
+    public TrainingSet WithMirroredGrids(IGridSource mirrored, Vocabulary vocabulary)
+    {
+        if (mirrored.Positions != Grids.Positions || mirrored.Channels != Grids.Channels)
+            throw new Errors.ImageCaptioningException(
+                $"The mirrored feature cache holds {mirrored.Positions}×{mirrored.Channels} grids, the features {Grids.Positions}×{Grids.Channels}.");
+        foreach (string image in Images)
+            if (!mirrored.TryGetIndex(image, out _))
+                throw new Errors.ImageCaptioningException(
+                    $"The mirrored feature cache has no features for '{image}': run `extract --mirror` for this split first.");
+        var swaps = new Dictionary<int, int>();
+        int left = vocabulary.IdOf("left"), right = vocabulary.IdOf("right");
+        if (left != Vocabulary.UnknownId && right != Vocabulary.UnknownId) { swaps[left] = right; swaps[right] = left; }
+        return new TrainingSet(Examples, Images, Grids, DroppedLongCaptions) { MirroredGrids = mirrored, MirroredWords = swaps };
     }
 
     /// <summary>

@@ -37,9 +37,10 @@ internal static class ExtractCommand
                 result.AddError("--batch must be at least 1.");
         });
         var force = new Option<bool>("--force") { Description = "Rebuild the cache from scratch if it was made for another encoder or image list." };
+        var mirror = new Option<bool>("--mirror") { Description = "Encode left–right mirrored images (a second cache for training augmentation, under mirrored/)." };
         var command = new Command("extract", "Encode Flickr8k images (or a folder) into a resumable float16 feature cache.")
         {
-            split, images, flickr, output, batch, force,
+            split, images, flickr, output, batch, force, mirror,
         };
         command.Validators.Add(result =>
         {
@@ -58,9 +59,11 @@ internal static class ExtractCommand
                         message => console.MarkupLineInterpolated($"[grey]{message}[/]")),
                     parse.GetValue(split)!);
 
-            var encoderOptions = new EncoderOptions { DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder") };
+            bool mirrored = parse.GetValue(mirror);
+            var encoderOptions = new EncoderOptions { DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder"), MirrorHorizontally = mirrored };
             using var encoder = await ImageEncoder.CreateAsync(paths, encoderOptions, ct);
-            string cachePath = Path.GetFullPath(parse.GetValue(output) ?? plan.DefaultOutput(paths.DataCacheDirectory, encoder.SourceModelSha256));
+            string cachePath = Path.GetFullPath(parse.GetValue(output) ?? plan.DefaultOutput(paths.DataCacheDirectory, encoder.SourceModelSha256, mirrored));
+            Directory.CreateDirectory(Path.GetDirectoryName(cachePath)!);
             using var writer = FeatureCacheWriter.CreateOrResume(cachePath, plan.SlotNames, encoder.SourceModelSha256,
                 EncoderGeometry.Positions, EncoderGeometry.Channels, overwrite: parse.GetValue(force));
 

@@ -18,6 +18,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var features = new Option<string?>("--features") { Description = "Feature cache from `extract` (default: the newest in the data cache)." };
+        var mirroredFeatures = new Option<string?>("--mirrored-features") { Description = "Cache of mirrored images from `extract --mirror`: each caption reads its image mirrored half the time." };
         var vocabPath = new Option<string?>("--vocab") { Description = "Vocabulary JSON (built from the train split when missing)." };
         var run = new Option<string?>("--run") { Description = "Run folder for checkpoints and logs (default data/runs/<model name>)." };
         var output = new Option<string?>("--out") { Description = "Where the best model goes (default models/flickr8k-mobilenetv2)." };
@@ -41,7 +42,7 @@ internal static class TrainCommand
         var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 512 };
         var command = new Command("train", "Train the attention decoder on cached Flickr8k features (resumable).")
         {
-            features, vocabPath, run, output, flickr, epochs, batch, lr, warmup, smoothing, coverage, dropout, featureDropout, embeddingDropout, weightDecay, patience,
+            features, mirroredFeatures, vocabPath, run, output, flickr, epochs, batch, lr, warmup, smoothing, coverage, dropout, featureDropout, embeddingDropout, weightDecay, patience,
             maxMinutes, trainImages, devImages, devBeam, seed, hidden,
         };
         command.SetAction(parse =>
@@ -61,9 +62,12 @@ internal static class TrainCommand
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 WarmupSteps = parse.GetValue(warmup), LabelSmoothing = parse.GetValue(smoothing), CoverageLambda = parse.GetValue(coverage),
-                WeightDecay = parse.GetValue(weightDecay), FeatureDropout = parse.GetValue(featureDropout), EmbeddingDropout = parse.GetValue(embeddingDropout), Patience = parse.GetValue(patience), MaxMinutes = parse.GetValue(maxMinutes), Seed = parse.GetValue(seed),
+                WeightDecay = parse.GetValue(weightDecay), FeatureDropout = parse.GetValue(featureDropout), MirroredFeatures = parse.GetValue(mirroredFeatures) is { } m ? Path.GetFileName(m) : null, EmbeddingDropout = parse.GetValue(embeddingDropout), Patience = parse.GetValue(patience), MaxMinutes = parse.GetValue(maxMinutes), Seed = parse.GetValue(seed),
             };
             var trainSet = TrainingSet.Create(trainImagesList, dataset.Captions, vocabulary, grids, options.MaxCaptionWords);
+            using var mirroredCache = parse.GetValue(mirroredFeatures) is { } mirroredPath ? FeatureCache.Open(mirroredPath) : null;
+            if (mirroredCache is not null)
+                trainSet = trainSet.WithMirroredGrids(new FeatureCacheGridSource(mirroredCache), vocabulary);
             var config = new DecoderConfig
             {
                 VocabSize = vocabulary.Count, Dropout = parse.GetValue(dropout), HiddenDim = parse.GetValue(hidden),

@@ -14,6 +14,13 @@ public sealed record EncoderOptions
     /// <summary>How non-224×224 images are scaled; the default matches the ML.NET path exactly.</summary>
     public ImageResampling Resampling { get; init; } = ImageResampling.MatchMlNet;
 
+    /// <summary>
+    /// Mirror every image left–right before encoding (raw ONNX Runtime path only). Training uses a second feature cache
+    /// of mirrored images as data augmentation: the decoder has no notion of position, so mirroring the 7×7 grid would
+    /// change nothing, but the CNN's features of a mirrored photo are genuinely different numbers.
+    /// </summary>
+    public bool MirrorHorizontally { get; init; }
+
     /// <summary>Reports download progress (0..1) if the encoder file has to be downloaded.</summary>
     public IProgress<double>? DownloadProgress { get; init; }
 }

@@ -83,6 +83,8 @@ public sealed class ImageEncoder : IDisposable
     /// </summary>
     public EncoderOutput EncodeWithMlNet(string imagePath)
     {
+        if (_options.MirrorHorizontally)
+            throw new InvalidOperationException("MirrorHorizontally applies to the raw ONNX Runtime path only (Encode / EncodeBatch).");
         ValidatedImage image = ValidatedImage.FromFile(imagePath, _options.Limits);
         // ML.NET's loader accepts truncated files (it paints the missing rows grey); decoding once
         // here gives the same Corrupt error as the raw path instead.
@@ -109,6 +111,8 @@ public sealed class ImageEncoder : IDisposable
         var pixels = new float[count * EncoderGeometry.InputFloats];
         ForEachIndex(count, i => ImagePixelDecoder.DecodeChw(images[i], EncoderGeometry.InputSize, _options.Resampling,
             pixels.AsSpan(i * EncoderGeometry.InputFloats, EncoderGeometry.InputFloats)));
+        if (_options.MirrorHorizontally)
+            MirrorRows(pixels, count * 3 * EncoderGeometry.InputSize, EncoderGeometry.InputSize);
 
         var features = new float[count * EncoderGeometry.GridFloats]; // [count, 1280, 7, 7]
         var logits = new float[count * EncoderGeometry.Classes];      // [count, 1000]
@@ -122,6 +126,12 @@ public sealed class ImageEncoder : IDisposable
             outputs[i] = new EncoderOutput(grid, logits.AsSpan(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames);
         }
         return outputs;
+    }
+
+    /// <summary>Reverses each of <paramref name="rows"/> rows of <paramref name="width"/> floats in place (a left–right mirror of CHW planes).</summary>
+    internal static void MirrorRows(Span<float> planes, int rows, int width)
+    {
+        for (int r = 0; r < rows; r++) planes.Slice(r * width, width).Reverse();
     }
 
     /// <summary>

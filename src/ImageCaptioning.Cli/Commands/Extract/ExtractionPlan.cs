@@ -57,11 +57,14 @@ internal sealed record ExtractionPlan(string Description, IReadOnlyList<string> 
     /// <c>&lt;data cache&gt;/features-&lt;sha8&gt;.f16bin</c> for Flickr8k; folder caches go to a <c>folders/</c>
     /// sub-folder so they are never mistaken for the training cache.
     /// </summary>
-    public string DefaultOutput(string dataCacheDirectory, string encoderSha256)
+    /// Mirrored-image caches (training augmentation) go to <c>mirrored/</c> for the same reason.
+    public string DefaultOutput(string dataCacheDirectory, string encoderSha256, bool mirrored = false)
     {
         string sha8 = encoderSha256[..8];
         if (FolderName is null)
-            return Path.Combine(dataCacheDirectory, $"features-{sha8}.f16bin");
+            return mirrored
+                ? Path.Combine(dataCacheDirectory, "mirrored", $"features-{sha8}-mirrored.f16bin")
+                : Path.Combine(dataCacheDirectory, $"features-{sha8}.f16bin");
         string safeName = string.Concat(FolderName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
         return Path.Combine(dataCacheDirectory, "folders", $"features-{sha8}-{safeName}.f16bin");
     }
