@@ -80,6 +80,9 @@ public sealed partial class NotebookTests
         double before = double.Parse(loss.Groups["before"].Value, CultureInfo.InvariantCulture);
         double after = double.Parse(loss.Groups["after"].Value, CultureInfo.InvariantCulture);
         Assert.True(after < 0.7 * before, $"cross-entropy went from {before} to {after}");
+        // The self-critical section runs and reports its reward (printed, not asserted to rise: 80 noisy steps teach the
+        // mechanics; whether the policy improves is what SelfCriticalTrainerTests checks).
+        Assert.Matches(RewardLine(), string.Join('\n', result.Texts()));
     }
 
     [Fact]
@@ -99,6 +102,9 @@ public sealed partial class NotebookTests
 
     [GeneratedRegex(@"\d+(\.\d+)?(E-?\d+)?")]
     private static partial Regex Numbers();
+
+    [GeneratedRegex(@"greedy CIDEr-D reward on the 50 training images: [\d.]+ before, [\d.]+ after 80 self-critical steps")]
+    private static partial Regex RewardLine();
 
     [GeneratedRegex(@"cross-entropy (?<before>[\d.]+) → (?<after>[\d.]+) nats per word")]
     private static partial Regex LossLine();
