@@ -83,12 +83,7 @@ internal static class TrainCommand
 
             var trainer = new Trainer(model, trainSet, options, runDir, devEvaluator.Evaluate,
                 (scores, epoch) => TrainedModelWriter.Save(outDir, model.Parameters, vocabulary, options, scores, epoch, runDir));
-            using var cts = new CancellationTokenSource();
-            // Ctrl-C and `kill` (SIGTERM) both stop at the next batch with a checkpoint, so the run can resume.
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-                System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cts.Cancel(); });
-            var result = trainer.Run(new TrainingConsole(), cts.Token);
+            var result = StopSignals.Run(token => trainer.Run(new TrainingConsole(), token));
             AnsiConsole.MarkupLineInterpolated(
                 $"[green]{result.StopReason}[/]: step {result.State.Step}, best dev BLEU-4 {result.State.BestDevBleu4:F4} at epoch {result.State.BestEpoch}, last epoch {result.SecondsPerEpoch / 60:F1} min");
             return 0;

@@ -94,11 +94,7 @@ internal static class TrainScstCommand
             AnsiConsole.MarkupLineInterpolated(
                 $"self-critical fine-tuning of {fromDir}: {Math.Min(trainList.Count, options.TrainImageLimit ?? int.MaxValue):N0} images × {options.SamplesPerImage} samples, {trainer.BatchesPerEpoch} steps per epoch; run folder {runDir}; best model → {outDir}");
 
-            using var cts = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-                System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cts.Cancel(); });
-            var result = trainer.Run(new TrainingConsole("reward"), cts.Token);
+            var result = StopSignals.Run(token => trainer.Run(new TrainingConsole("reward"), token));
             AnsiConsole.MarkupLineInterpolated(
                 $"[green]{result.StopReason}[/]: step {result.State.Step}, best dev BLEU-4 {result.State.BestDevBleu4:F4} at step {result.State.BestStep}");
             return 0;
