@@ -32,6 +32,8 @@ public sealed class DecoderWorkspace
     internal float[] LstmInput { get; } // [R, M + D + H] = [emb; β⊙z; h]
     internal float[] Gates { get; }     // [R, 4H]
     internal float[] DeepOut { get; }   // o [R, M]
+    internal float[] HiddenAttGate { get; } // float16 path: [W_a h + b_a; W_β h + b_β] [R, A + D]
+    internal float[] DeepOutInput { get; }  // float16 path: [h_t; β⊙z] [R, H + D]
     private float[] _hSpare, _cSpare;   // double buffers for row reordering and the LSTM's new state
     private readonly int[] _intSpare;
 
@@ -60,6 +62,8 @@ public sealed class DecoderWorkspace
         LstmInput = new float[maxRows * (m + d + h)];
         Gates = new float[maxRows * 4 * h];
         DeepOut = new float[maxRows * m];
+        HiddenAttGate = new float[maxRows * (a + d)];
+        DeepOutInput = new float[maxRows * (h + d)];
     }
 
     /// <summary>Gives the step its output buffers for the new state and swaps them in afterwards.</summary>

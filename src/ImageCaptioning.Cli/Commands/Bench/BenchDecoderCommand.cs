@@ -26,9 +26,13 @@ internal static class BenchDecoderCommand
         var random = new Option<bool>("--random") { Description = "Use a random decoder of the real sizes even if a trained one exists." };
         var vocab = new Option<int>("--vocab") { Description = "Vocabulary size of the random decoder.", DefaultValueFactory = _ => 2600 };
         var threads = new Option<int>("--threads") { Description = "GEMM threads (0 = all cores)." };
+        var precision = new Option<DecoderWeightPrecision?>("--precision")
+        {
+            Description = "Weights the decoder steps read: Float32 or Float16 (default: the model's own choice, Float16 for an F16 file).",
+        };
         var command = new Command("decoder", "Caption generation speed: decoder alone (greedy, beam 3) and end to end, medians per image.")
         {
-            runs, batch, maxLength, model, random, vocab, threads,
+            runs, batch, maxLength, model, random, vocab, threads, precision,
         };
         foreach (var (option, minimum) in new[] { (runs, 1), (batch, 1), (maxLength, 1), (vocab, 5) })
             option.Validators.Add(result =>
@@ -40,9 +44,11 @@ internal static class BenchDecoderCommand
             if (parse.GetValue(threads) is > 0 and var t) Gemm.MaxThreads = t;
             var paths = CaptioningPaths.FromEnvironment();
             var decoderModel = LoadOrCreate(paths, parse.GetValue(model), parse.GetValue(random), parse.GetValue(vocab));
+            if (parse.GetValue(precision) is { } chosen) decoderModel = decoderModel.WithWeightPrecision(chosen);
             var c = decoderModel.Config;
             Console.WriteLine($"decoder     {decoderModel.Name}: E={c.EncoderDim} D={c.FeatureDim} A={c.AttentionDim} M={c.EmbeddingDim} H={c.HiddenDim} V={c.VocabSize}, {decoderModel.Parameters.ParameterCount:N0} parameters");
             Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, GEMM threads {Gemm.MaxThreads}");
+            Console.WriteLine($"weights     per-step products read {decoderModel.WeightPrecision} (float16 up to {AttentionDecoder.HalfPrecisionMaxRows} rows per step)");
 
             int runCount = parse.GetValue(runs), batchSize = parse.GetValue(batch), length = parse.GetValue(maxLength);
             BenchDecoderAlone(decoderModel.CreateGenerator(), runCount, batchSize, length);
