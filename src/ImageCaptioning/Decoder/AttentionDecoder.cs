@@ -102,6 +102,8 @@ public sealed class AttentionDecoder
         int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
         var half = R <= HalfPrecisionMaxRows ? _half : null;
+        var gemm = HalfGemmPlan.DefaultOptions();
+        gemm = gemm with { MaxThreads = Math.Min(gemm.MaxThreads, ws.MaxThreads) };
         var rowsImage = ws.ImageOfRow.AsSpan(0, R);
         var h = ws.H.AsSpan(0, R * H);
 
@@ -116,7 +118,7 @@ public sealed class AttentionDecoder
         else
         {
             var both = ws.HiddenAttGate.AsSpan(0, R * (A + D));                                           // [R, A + D]
-            HalfGemm.Multiply(h, R, H, half.HiddenAttGate, half.HiddenAttGateBias, both, A + D);
+            HalfGemm.Multiply(gemm, h, R, H, half.HiddenAttGate, half.HiddenAttGateBias, both, A + D);
             for (int r = 0; r < R; r++)
             {
                 both.Slice(r * (A + D), A).CopyTo(attH.Slice(r * A, A));
@@ -141,7 +143,7 @@ public sealed class AttentionDecoder
         }
         var gates = ws.Gates.AsSpan(0, R * 4 * H);
         if (half is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates);        // [R, 4H]
-        else HalfGemm.Multiply(x, R, X, half.Lstm, half.LstmBias, gates, 4 * H);
+        else HalfGemm.Multiply(gemm, x, R, X, half.Lstm, half.LstmBias, gates, 4 * H);
         var (hNext, cNext) = ws.NextStateBuffers();
         DecoderKernels.LstmCell(gates, ws.C.AsSpan(0, R * H), R, H, cNext, hNext);                        // h_t, c_t [R, H]
         ws.CommitNextState();
@@ -161,13 +163,13 @@ public sealed class AttentionDecoder
                 ws.H.AsSpan(r * H, H).CopyTo(deepIn.Slice(r * (H + D), H));
                 z.Slice(r * D, D).CopyTo(deepIn.Slice(r * (H + D) + H, D));
             }
-            HalfGemm.Multiply(deepIn, R, H + D, half.DeepOutput, half.DeepOutputBias, o, M);                 // [L_h | L_z]·[h_t; β⊙z] + b
+            HalfGemm.Multiply(gemm, deepIn, R, H + D, half.DeepOutput, half.DeepOutputBias, o, M);                 // [L_h | L_z]·[h_t; β⊙z] + b
         }
         for (int r = 0; r < R; r++)
             TensorPrimitives.Add(o.Slice(r * M, M), x.Slice(r * X, M), o.Slice(r * M, M));               // + E y_{t-1}
         var logp = ws.LogProbs.AsSpan(0, R * V);
         if (half is null) DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp);         // logits [R, V]
-        else HalfGemm.Multiply(o, R, M, half.Output, half.OutputBias, logp, V);
+        else HalfGemm.Multiply(gemm, o, R, M, half.Output, half.OutputBias, logp, V);
         DecoderKernels.LogSoftmaxRows(logp, logp, R, V);
     }
 

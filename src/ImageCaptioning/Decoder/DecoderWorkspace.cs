@@ -12,6 +12,13 @@ public sealed class DecoderWorkspace
     /// <summary>Rows currently being decoded.</summary>
     public int Rows { get; set; }
 
+    /// <summary>
+    /// Most threads the float16 step products may use (further capped by <see cref="Numerics.Gemm.MaxThreads"/> and the
+    /// core count). <see cref="CaptionGenerator"/> sets 1 while other decodes run at the same time: the process is
+    /// then already using its cores, and a second thread per product would only compete with them.
+    /// </summary>
+    public int MaxThreads { get; set; } = int.MaxValue;
+
     // Per image (prepared once per image):
     public float[] Features { get; }   // v    [images, P, D]  projected features
     public float[] FeatureAtt { get; } // attF [images, P, A]  W_f v + b_f

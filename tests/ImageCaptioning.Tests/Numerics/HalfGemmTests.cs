@@ -109,6 +109,32 @@ public class HalfGemmTests
             }
     }
 
+    [Theory]
+    [InlineData(1, 37, 19)]
+    [InlineData(3, 130, 300)]
+    [InlineData(4, 2541, 64)]
+    [InlineData(2, 9, 16)]
+    public unsafe void SplittingWithTheHelperThreadChangesNoBit(int m, int n, int k)
+    {
+        var random = new Random(n + k);
+        var x = Filled(random, m * k);
+        var w = new HalfMatrix(Filled(random, n * k), n, k);
+        var bias = Filled(random, n);
+        var single = new float[m * n];
+        HalfGemm.Multiply(new GemmOptions(1, GemmSimd.Best, GemmStrategy.Auto), x, m, k, w, bias, single, n);
+        for (int repeat = 0; repeat < 50; repeat++) // both a sleeping and a polling helper
+        {
+            var split = new float[m * n];
+            fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = split) fixed (ushort* pw = w.Bits)
+            {
+                var problem = new HalfGemmProblem(px, k, pw, n, k, pb, py, n, m, accumulate: false);
+                Assert.True(HalfGemmHelperThread.TryRun(problem, GemmSimd.Best));
+            }
+            Assert.Equal(single, split);
+            if (repeat % 10 == 0) Thread.Sleep(2);
+        }
+    }
+
     [Fact]
     public void RoundsWeightsToTheNearestFloat16()
     {
