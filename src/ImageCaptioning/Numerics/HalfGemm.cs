@@ -71,6 +71,7 @@ internal static unsafe class HalfGemm
                 int rows = Math.Min(4, m - i);
                 float* x = p.X + i * p.Ldx;
                 if (rows == 1) Dot1x4<TOps, TVec>(x, w0, w1, w2, w3, k, sums);
+                else if (rows == 3) Dot3x4<TOps, TVec>(x, p.Ldx, w0, w1, w2, w3, k, sums);
                 else Dot4x4<TOps, TVec>(x, p.Ldx, rows, w0, w1, w2, w3, k, sums);
                 for (int r = 0; r < rows; r++)
                 {
@@ -123,6 +124,41 @@ internal static unsafe class HalfGemm
             AddTail(x1, w0, w1, w2, w3, p, k, sums + 4);
             AddTail(x2, w0, w1, w2, w3, p, k, sums + 8);
             AddTail(x3, w0, w1, w2, w3, p, k, sums + 12);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Dot4x4"/> for exactly 3 x rows (beam search's width 3 at batch 1): the step's products are bound by
+    /// arithmetic there, not by W traffic, so the fourth, repeated row's 4 multiply-adds per W vector are worth dropping.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot3x4<TOps, TVec>(float* x, nint ldx, ushort* w0, ushort* w1, ushort* w2, ushort* w3, int k, float* sums)
+        where TOps : struct, IHalfVectorOps<TVec> where TVec : struct
+    {
+        int width = TOps.Count;
+        float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx;
+        TVec s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero;
+        TVec s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
+        TVec s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero;
+        int p = 0;
+        for (; p + width <= k; p += width)
+        {
+            TVec y0 = TOps.LoadHalf(w0 + p), y1 = TOps.LoadHalf(w1 + p), y2 = TOps.LoadHalf(w2 + p), y3 = TOps.LoadHalf(w3 + p);
+            TVec v = TOps.Load(x0 + p);
+            s00 = TOps.MultiplyAdd(v, y0, s00); s01 = TOps.MultiplyAdd(v, y1, s01); s02 = TOps.MultiplyAdd(v, y2, s02); s03 = TOps.MultiplyAdd(v, y3, s03);
+            v = TOps.Load(x1 + p);
+            s10 = TOps.MultiplyAdd(v, y0, s10); s11 = TOps.MultiplyAdd(v, y1, s11); s12 = TOps.MultiplyAdd(v, y2, s12); s13 = TOps.MultiplyAdd(v, y3, s13);
+            v = TOps.Load(x2 + p);
+            s20 = TOps.MultiplyAdd(v, y0, s20); s21 = TOps.MultiplyAdd(v, y1, s21); s22 = TOps.MultiplyAdd(v, y2, s22); s23 = TOps.MultiplyAdd(v, y3, s23);
+        }
+        TOps.SumEach(s00, s01, s02, s03).Store(sums);
+        TOps.SumEach(s10, s11, s12, s13).Store(sums + 4);
+        TOps.SumEach(s20, s21, s22, s23).Store(sums + 8);
+        if (p < k)
+        {
+            AddTail(x0, w0, w1, w2, w3, p, k, sums);
+            AddTail(x1, w0, w1, w2, w3, p, k, sums + 4);
+            AddTail(x2, w0, w1, w2, w3, p, k, sums + 8);
         }
     }
 
