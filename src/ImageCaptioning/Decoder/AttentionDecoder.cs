@@ -145,7 +145,12 @@ public sealed class AttentionDecoder
         }
         var gates = ws.Gates.AsSpan(0, R * 4 * H);
         if (half is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates);        // [R, 4H]
-        else HalfGemm.Multiply(gemm, x, R, X, half.Lstm, half.LstmBias, gates, 4 * H);
+        else
+        {
+            for (int r = 0; r < R; r++)                                                                   // W_e E[y] from the table
+                half.LstmByToken.AsSpan(ws.Tokens[r] * 4 * H, 4 * H).CopyTo(gates.Slice(r * 4 * H, 4 * H));
+            HalfGemm.Multiply(gemm, x[M..], R, X, half.LstmRest, half.LstmBias, gates, 4 * H, accumulate: true); // + W_rest [β⊙z; h] + b
+        }
         var (hNext, cNext) = ws.NextStateBuffers();
         DecoderKernels.LstmCell(gates, ws.C.AsSpan(0, R * H), R, H, cNext, hNext);                        // h_t, c_t [R, H]
         ws.CommitNextState();

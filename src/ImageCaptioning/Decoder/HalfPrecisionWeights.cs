@@ -14,8 +14,11 @@ namespace ImageCaptioning.Decoder;
 /// <list type="bullet">
 /// <item><see cref="HiddenAttGate"/> = [W_a; W_β]   [A + D, H]  (both read h_{t-1});</item>
 /// <item><see cref="DeepOutput"/>    = [L_h | L_z]  [M, H + D]  (reads [h_t; β⊙z]);</item>
-/// <item><see cref="Lstm"/> [4H, M + D + H] and <see cref="Output"/> [V, M] as they are.</item>
+/// <item><see cref="Output"/> [V, M] as it is.</item>
 /// </list>
+/// The LSTM's embedding block is applied ahead of time: W_lstm x = W_e E[y] + W_rest [β⊙z; h], and W_e E[y] depends only
+/// on the token, so <see cref="LstmByToken"/> holds it for every word ([V, 4H] float32, 21 MB for the shipped model) and
+/// a step reads one 8 KB row instead of W_e (1 MB as float16, a fifth of the LSTM's weights and multiply-adds).
 /// </summary>
 public sealed class HalfPrecisionWeights
 {
@@ -27,7 +30,18 @@ public sealed class HalfPrecisionWeights
         int a = c.AttentionDim, d = c.FeatureDim, h = c.HiddenDim, m = c.EmbeddingDim, v = c.VocabSize;
         HiddenAttGate = HalfMatrix.Stack((p.HiddenAttWeight, a), (p.GateWeight, d));
         HiddenAttGateBias = [.. p.HiddenAttBias, .. p.GateBias];
-        Lstm = new HalfMatrix(p.LstmWeight, 4 * h, m + d + h);
+        int x = m + d + h;
+        var embeddingBlock = new float[4 * h * m];                 // W_e = W_lstm[:, :M], rounded like the rest  [4H, M]
+        var rest = new float[4 * h * (d + h)];                     // W_rest = W_lstm[:, M:]                       [4H, D + H]
+        for (int r = 0; r < 4 * h; r++)
+        {
+            var row = p.LstmWeight.AsSpan(r * x, x);
+            for (int j = 0; j < m; j++) embeddingBlock[r * m + j] = (float)(Half)row[j];
+            row[m..].CopyTo(rest.AsSpan(r * (d + h), d + h));
+        }
+        LstmRest = new HalfMatrix(rest, 4 * h, d + h);
+        LstmByToken = new float[v * 4 * h];
+        Gemm.Multiply(false, true, v, 4 * h, m, p.Embedding, m, embeddingBlock, m, LstmByToken, 4 * h); // E · W_eᵀ  [V, 4H]
         LstmBias = [.. p.LstmBias];
         var deepOutput = new float[m * (h + d)];
         for (int r = 0; r < m; r++)
@@ -45,8 +59,10 @@ public sealed class HalfPrecisionWeights
     internal HalfMatrix HiddenAttGate { get; }
     /// <summary>[b_a; b_β]: [A + D] (float32).</summary>
     internal float[] HiddenAttGateBias { get; }
-    /// <summary>W_lstm: [4H, M + D + H].</summary>
-    internal HalfMatrix Lstm { get; }
+    /// <summary>W_lstm[:, M:], the block applied to [β⊙z; h]: [4H, D + H].</summary>
+    internal HalfMatrix LstmRest { get; }
+    /// <summary>W_e E[y] for every word y: [V, 4H] (float32; W_e rounded to float16 like the other matrices).</summary>
+    internal float[] LstmByToken { get; }
     /// <summary>b_lstm: [4H] (float32, like every bias here: copied so the snapshot is consistent).</summary>
     internal float[] LstmBias { get; }
     /// <summary>[L_h | L_z]: [M, H + D].</summary>
