@@ -13,6 +13,7 @@ namespace ImageCaptioning.Decoder;
 public static class DecoderKernels
 {
     /// <summary>y[R×out] = x[R×in]·Wᵀ + b (b may be empty); with <paramref name="accumulate"/> adds into y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate = false)
     {
@@ -29,6 +30,7 @@ public static class DecoderKernels
     /// <paramref name="imageOfRow"/> maps a row (beam) to its image; empty = row r reads image r.
     /// <paramref name="tanhOut"/> ([R, P, A]) optionally keeps the tanh values for the backward pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AttentionScores(ReadOnlySpan<float> attF, ReadOnlySpan<float> attH, ReadOnlySpan<float> w,
         int rows, int positions, int attDim, ReadOnlySpan<int> imageOfRow, Span<float> scores, Span<float> tanhOut = default)
     {
@@ -50,6 +52,7 @@ public static class DecoderKernels
     /// three TensorPrimitives calls per position (add, tanh, dot) read the 256 values three times and cost more in
     /// call overhead than in arithmetic, for 49 positions per row per step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float AttentionScore(ReadOnlySpan<float> keys, ReadOnlySpan<float> h, ReadOnlySpan<float> w, Span<float> tanhOut)
     {
         int n = keys.Length, a = 0;
@@ -86,6 +89,7 @@ public static class DecoderKernels
     }
 
     /// <summary>Softmax of each row of x[rows, cols], in place (max-subtracted for stability).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxRows(Span<float> x, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)
@@ -93,6 +97,7 @@ public static class DecoderKernels
     }
 
     /// <summary>Log-softmax of each row of x[rows, cols] into y (may alias x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         // exp(x − max) goes to a scratch row so that y may alias x; vectorised exp and sum (a scalar MathF.Exp
@@ -112,6 +117,7 @@ public static class DecoderKernels
     }
 
     /// <summary>Context vectors: z[r, d] = Σ_i α[r, i] · v[img(r), i, d].  α: [R, P]; v: [images, P, D]; z: [R, D].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WeightedSum(ReadOnlySpan<float> alpha, ReadOnlySpan<float> v, int rows, int positions, int dim,
         ReadOnlySpan<int> imageOfRow, Span<float> z)
     {
@@ -130,6 +136,7 @@ public static class DecoderKernels
     /// activated gates (σ(i), σ(f), tanh(g), σ(o)) which the backward pass needs; cPrev: [R, H];
     /// c = σ(f)⊙cPrev + σ(i)⊙tanh(g), h = σ(o)⊙tanh(c).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LstmCell(Span<float> gates, ReadOnlySpan<float> cPrev, int rows, int hidden, Span<float> c, Span<float> h)
     {
         Span<float> tanhC = hidden <= 2048 ? stackalloc float[hidden] : new float[hidden];
