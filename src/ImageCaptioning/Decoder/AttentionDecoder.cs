@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using ImageCaptioning.Numerics;
 
 namespace ImageCaptioning.Decoder;
 
@@ -22,10 +24,35 @@ namespace ImageCaptioning.Decoder;
 /// </summary>
 public sealed class AttentionDecoder
 {
+    /// <summary>
+    /// Up to this many rows a step reads the float16 snapshot when there is one: batch 1 (greedy, beam ≤ 4), where the
+    /// products read each weight once and are bound by memory traffic. With more rows each weight is reused by every
+    /// row, the float16 kernel widens it again for each group of 4 rows, and the float32 GEMM (whose multi-row paths
+    /// are tuned and may use every core) is as fast or faster: measured [2541×256] at 8 rows 128 µs float16 vs 80 µs float32.
+    /// </summary>
+    public const int HalfPrecisionMaxRows = 4;
+
+    private readonly HalfPrecisionWeights? _half;
+
     public DecoderParameters Parameters { get; }
     public DecoderConfig Config => Parameters.Config;
 
-    public AttentionDecoder(DecoderParameters parameters) => Parameters = parameters;
+    /// <summary>The precision the per-step products read (see <see cref="DecoderWeightPrecision"/>).</summary>
+    public DecoderWeightPrecision WeightPrecision => _half is null ? DecoderWeightPrecision.Float32 : DecoderWeightPrecision.Float16;
+
+    /// <summary>
+    /// A decoder on <paramref name="parameters"/>. With <see cref="DecoderWeightPrecision.Float32"/> (the default) it reads
+    /// the arrays themselves and sees every later change to them (the trainer's dev evaluation relies on that).
+    /// With <see cref="DecoderWeightPrecision.Float16"/> it takes a <see cref="HalfPrecisionWeights"/> snapshot now
+    /// (tens of milliseconds) and its steps at up to <see cref="HalfPrecisionMaxRows"/> rows read that: later changes
+    /// to the per-step matrices are not seen, so build it only on weights that no longer change.
+    /// </summary>
+    public AttentionDecoder(DecoderParameters parameters, DecoderWeightPrecision precision = DecoderWeightPrecision.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Parameters = parameters;
+        _half = precision == DecoderWeightPrecision.Float16 ? new HalfPrecisionWeights(parameters) : null;
+    }
 
     public DecoderWorkspace CreateWorkspace(int maxRows, int maxImages) => new(Config, maxRows, maxImages);
 
@@ -33,6 +60,7 @@ public sealed class AttentionDecoder
     /// Projects the encoder grids of <paramref name="images"/> images and sets each image's initial state.
     /// grids: [images, P, E] position-major.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
     {
         var p = Parameters;
@@ -71,25 +99,45 @@ public sealed class AttentionDecoder
     /// <summary>
     /// One decoding step for the workspace's rows: reads Tokens, H, C, ImageOfRow; writes LogProbs [R, V],
     /// Alpha [R, P] and the new H, C. Allocates nothing.
+    /// The decoding path (this, <see cref="PrepareImages"/>, <see cref="DecoderKernels"/>, the searches) is compiled fully
+    /// optimised on first call: a caption takes a few milliseconds, and tiered JIT's promotion (after ~30 calls plus a
+    /// 100 ms quiet period, longer on a busy machine) left the first seconds of decoding 1.5–2× slower.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(DecoderWorkspace ws)
     {
         var p = Parameters;
         int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
+        var half = R <= HalfPrecisionMaxRows ? _half : null;
+        var gemm = HalfGemmPlan.DefaultOptions();
+        gemm = gemm with { MaxThreads = Math.Min(gemm.MaxThreads, ws.MaxThreads) };
         var rowsImage = ws.ImageOfRow.AsSpan(0, R);
         var h = ws.H.AsSpan(0, R * H);
 
         // Attention over the grid.
         var attH = ws.HiddenAtt.AsSpan(0, R * A);
-        DecoderKernels.Linear(h, R, H, p.HiddenAttWeight, p.HiddenAttBias, A, attH);                      // [R, A]
+        var beta = ws.Gate.AsSpan(0, R * D);
+        if (half is null)
+        {
+            DecoderKernels.Linear(h, R, H, p.HiddenAttWeight, p.HiddenAttBias, A, attH);                  // [R, A]
+            DecoderKernels.Linear(h, R, H, p.GateWeight, p.GateBias, D, beta);                            // [R, D]
+        }
+        else
+        {
+            var both = ws.HiddenAttGate.AsSpan(0, R * (A + D));                                           // [R, A + D]
+            HalfGemm.Multiply(gemm, h, R, H, half.HiddenAttGate, half.HiddenAttGateBias, both, A + D);
+            for (int r = 0; r < R; r++)
+            {
+                both.Slice(r * (A + D), A).CopyTo(attH.Slice(r * A, A));
+                both.Slice(r * (A + D) + A, D).CopyTo(beta.Slice(r * D, D));
+            }
+        }
         var alpha = ws.Alpha.AsSpan(0, R * P);
         DecoderKernels.AttentionScores(ws.FeatureAtt, attH, p.ScoreWeight, R, P, A, rowsImage, alpha);    // e [R, P]
         DecoderKernels.SoftmaxRows(alpha, R, P);                                                          // α [R, P]
         var z = ws.Context.AsSpan(0, R * D);
         DecoderKernels.WeightedSum(alpha, ws.Features, R, P, D, rowsImage, z);                            // z [R, D]
-        var beta = ws.Gate.AsSpan(0, R * D);
-        DecoderKernels.Linear(h, R, H, p.GateWeight, p.GateBias, D, beta);
         TensorPrimitives.Sigmoid(beta, beta);                                                             // β [R, D]
         TensorPrimitives.Multiply(z, beta, z);                                                            // β⊙z [R, D]
 
@@ -102,19 +150,39 @@ public sealed class AttentionDecoder
             h.Slice(r * H, H).CopyTo(x.Slice(r * X + M + D, H));
         }
         var gates = ws.Gates.AsSpan(0, R * 4 * H);
-        DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates);                           // [R, 4H]
+        if (half is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates);        // [R, 4H]
+        else
+        {
+            for (int r = 0; r < R; r++)                                                                   // W_e E[y] from the table
+                half.LstmByToken.AsSpan(ws.Tokens[r] * 4 * H, 4 * H).CopyTo(gates.Slice(r * 4 * H, 4 * H));
+            HalfGemm.Multiply(gemm, x[M..], R, X, half.LstmRest, half.LstmBias, gates, 4 * H, accumulate: true); // + W_rest [β⊙z; h] + b
+        }
         var (hNext, cNext) = ws.NextStateBuffers();
         DecoderKernels.LstmCell(gates, ws.C.AsSpan(0, R * H), R, H, cNext, hNext);                        // h_t, c_t [R, H]
         ws.CommitNextState();
 
         // Deep output → log-probabilities.
         var o = ws.DeepOut.AsSpan(0, R * M);
-        DecoderKernels.Linear(ws.H.AsSpan(0, R * H), R, H, p.OutHiddenWeight, p.OutHiddenBias, M, o);     // L_h h_t + b
-        DecoderKernels.Linear(z, R, D, p.OutContextWeight, default, M, o, accumulate: true);             // + L_z β⊙z
+        if (half is null)
+        {
+            DecoderKernels.Linear(ws.H.AsSpan(0, R * H), R, H, p.OutHiddenWeight, p.OutHiddenBias, M, o); // L_h h_t + b
+            DecoderKernels.Linear(z, R, D, p.OutContextWeight, default, M, o, accumulate: true);         // + L_z β⊙z
+        }
+        else
+        {
+            var deepIn = ws.DeepOutInput.AsSpan(0, R * (H + D));                                         // [h_t; β⊙z] [R, H + D]
+            for (int r = 0; r < R; r++)
+            {
+                ws.H.AsSpan(r * H, H).CopyTo(deepIn.Slice(r * (H + D), H));
+                z.Slice(r * D, D).CopyTo(deepIn.Slice(r * (H + D) + H, D));
+            }
+            HalfGemm.Multiply(gemm, deepIn, R, H + D, half.DeepOutput, half.DeepOutputBias, o, M);                 // [L_h | L_z]·[h_t; β⊙z] + b
+        }
         for (int r = 0; r < R; r++)
             TensorPrimitives.Add(o.Slice(r * M, M), x.Slice(r * X, M), o.Slice(r * M, M));               // + E y_{t-1}
         var logp = ws.LogProbs.AsSpan(0, R * V);
-        DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp);                          // logits [R, V]
+        if (half is null) DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp);         // logits [R, V]
+        else HalfGemm.Multiply(gemm, o, R, M, half.Output, half.OutputBias, logp, V);
         DecoderKernels.LogSoftmaxRows(logp, logp, R, V);
     }
 

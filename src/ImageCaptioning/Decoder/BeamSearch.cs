@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ImageCaptioning.Decoder;
 
 /// <summary>
@@ -16,6 +17,7 @@ namespace ImageCaptioning.Decoder;
 /// </summary>
 internal static class BeamSearch
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TokenHypothesis[][] Run(AttentionDecoder decoder, ReadOnlySpan<float> grids, int images,
         DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
     {
@@ -83,6 +85,7 @@ internal static class BeamSearch
     /// The <paramref name="count"/> best (row, token) pairs of rows [start, start + rows) by cumulative log-prob,
     /// best first; ties keep the lower row and token (the order greedy's arg-max uses). Returns how many were found.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SelectCandidates(DecodingScratch s, float[] logProbs, int start, int rows, int vocabulary, int count)
     {
         var values = s.CandidateValue;

@@ -16,6 +16,7 @@ public sealed class CaptionGenerator
     public const int ImagesPerChunk = 32;
 
     private readonly ConcurrentBag<DecodingScratch> _pool = [];
+    private int _inFlight; // Generate calls running now
     private readonly DecodingTokens _tokens;
 
     public CaptionGenerator(AttentionDecoder decoder, Vocabulary vocabulary)
@@ -55,8 +56,12 @@ public sealed class CaptionGenerator
         var results = new IReadOnlyList<GeneratedCaption>[images];
         if (images == 0) return results;
         var scratch = Rent(Math.Min(images, ImagesPerChunk), options.RowsPerImage, options.MaxLength);
+        bool alone = Interlocked.Increment(ref _inFlight) == 1;
         try
         {
+            // Alone: the step's big products may borrow a second core. With concurrent calls (a busy server) the
+            // cores are already in use, and each call keeps to its own thread.
+            scratch.Workspace.MaxThreads = alone ? int.MaxValue : 1;
             for (int first = 0; first < images; first += ImagesPerChunk)
             {
                 int count = Math.Min(ImagesPerChunk, images - first);
@@ -70,6 +75,7 @@ public sealed class CaptionGenerator
         }
         finally
         {
+            Interlocked.Decrement(ref _inFlight);
             _pool.Add(scratch);
         }
         return results;

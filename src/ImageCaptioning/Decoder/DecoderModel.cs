@@ -51,8 +51,34 @@ public sealed class DecoderModel
 
     private static string FolderName(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
 
-    /// <summary>A decoder reading these weights (cheap: it shares the arrays).</summary>
-    public AttentionDecoder CreateDecoder() => new(Parameters);
+    /// <summary>
+    /// The precision <see cref="CreateDecoder"/>'s decoders read: <see cref="DecoderWeightPrecision.Float32"/> for a model
+    /// built in memory (its arrays may still change), <see cref="DecoderWeightPrecision.Float16"/> after <see cref="Load"/>
+    /// when the file stores every per-step matrix as F16 (the snapshot is then exactly the file's values).
+    /// </summary>
+    public DecoderWeightPrecision WeightPrecision { get; init; } = DecoderWeightPrecision.Float32;
+
+    private AttentionDecoder? _halfPrecisionDecoder;
+
+    /// <summary>The same model (sharing the weight arrays) with decoders of the given precision.</summary>
+    public DecoderModel WithWeightPrecision(DecoderWeightPrecision precision) =>
+        new(Parameters, Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = precision };
+
+    /// <summary>
+    /// A decoder reading these weights. Float32: cheap, it shares the arrays. Float16: one decoder holding the snapshot,
+    /// built on the first call and shared after (decoders are immutable and thread-safe).
+    /// </summary>
+    public AttentionDecoder CreateDecoder()
+    {
+        if (WeightPrecision == DecoderWeightPrecision.Float32) return new AttentionDecoder(Parameters);
+        var decoder = Volatile.Read(ref _halfPrecisionDecoder);
+        if (decoder is null)
+        {
+            Interlocked.CompareExchange(ref _halfPrecisionDecoder, new AttentionDecoder(Parameters, DecoderWeightPrecision.Float16), null);
+            decoder = _halfPrecisionDecoder!;
+        }
+        return decoder;
+    }
 
     /// <summary>A caption generator for this model.</summary>
     public CaptionGenerator CreateGenerator() => new(CreateDecoder(), Vocabulary);
@@ -64,6 +90,8 @@ public sealed class DecoderModel
     /// <summary>
     /// Loads a model folder: checksums first (a damaged or edited file is named with both hashes), then the
     /// config, the vocabulary, and the weights (every tensor's name, shape and dtype checked against the config).
+    /// When the per-step matrices are all float16 values (an F16 file), decoders use the float16 snapshot
+    /// (<see cref="WeightPrecision"/>; <see cref="WithWeightPrecision"/> chooses otherwise).
     /// </summary>
     /// <exception cref="DecoderModelNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ModelFormatException">A file is missing, malformed, tampered with, or does not match the config.</exception>
@@ -89,7 +117,11 @@ public sealed class DecoderModel
                 $"'{Path.Combine(folder, VocabularyFileName)}' has {vocabulary.Count} tokens but {ConfigFileName} says vocab_size = {config.VocabSize}.");
         var parameters = DecoderWeightsIO.Load(config, Path.Combine(folder, WeightsFileName));
         string cardPath = Path.Combine(folder, ModelCardFileName);
-        return new DecoderModel(parameters, vocabulary, File.Exists(cardPath) ? File.ReadAllText(cardPath) : null) { Folder = folder };
+        return new DecoderModel(parameters, vocabulary, File.Exists(cardPath) ? File.ReadAllText(cardPath) : null)
+        {
+            Folder = folder,
+            WeightPrecision = HalfPrecisionWeights.IsLossless(parameters) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
+        };
     }
 
     /// <summary>Writes the whole folder (creating it), checksums last so a folder with valid checksums is complete.</summary>

@@ -12,6 +12,13 @@ public sealed class DecoderWorkspace
     /// <summary>Rows currently being decoded.</summary>
     public int Rows { get; set; }
 
+    /// <summary>
+    /// Most threads the float16 step products may use (further capped by <see cref="Numerics.Gemm.MaxThreads"/> and the
+    /// core count). <see cref="CaptionGenerator"/> sets 1 while other decodes run at the same time: the process is
+    /// then already using its cores, and a second thread per product would only compete with them.
+    /// </summary>
+    public int MaxThreads { get; set; } = int.MaxValue;
+
     // Per image (prepared once per image):
     public float[] Features { get; }   // v    [images, P, D]  projected features
     public float[] FeatureAtt { get; } // attF [images, P, A]  W_f v + b_f
@@ -32,6 +39,8 @@ public sealed class DecoderWorkspace
     internal float[] LstmInput { get; } // [R, M + D + H] = [emb; β⊙z; h]
     internal float[] Gates { get; }     // [R, 4H]
     internal float[] DeepOut { get; }   // o [R, M]
+    internal float[] HiddenAttGate { get; } // float16 path: [W_a h + b_a; W_β h + b_β] [R, A + D]
+    internal float[] DeepOutInput { get; }  // float16 path: [h_t; β⊙z] [R, H + D]
     private float[] _hSpare, _cSpare;   // double buffers for row reordering and the LSTM's new state
     private readonly int[] _intSpare;
 
@@ -60,6 +69,8 @@ public sealed class DecoderWorkspace
         LstmInput = new float[maxRows * (m + d + h)];
         Gates = new float[maxRows * 4 * h];
         DeepOut = new float[maxRows * m];
+        HiddenAttGate = new float[maxRows * (a + d)];
+        DeepOutInput = new float[maxRows * (h + d)];
     }
 
     /// <summary>Gives the step its output buffers for the new state and swaps them in afterwards.</summary>

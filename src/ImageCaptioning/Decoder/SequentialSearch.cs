@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace ImageCaptioning.Decoder;
@@ -11,6 +12,7 @@ namespace ImageCaptioning.Decoder;
 /// </summary>
 internal static class SequentialSearch
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TokenHypothesis[][] Run(AttentionDecoder decoder, ReadOnlySpan<float> grids, int images,
         DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
     {

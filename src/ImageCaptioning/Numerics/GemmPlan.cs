@@ -76,12 +76,17 @@ internal static unsafe class GemmPlan
         int granules = (extent + granule - 1) / granule;
         int threads = (int)Math.Min(options.MaxThreads, Math.Min(granules, Math.Max(1.0, problem.Flops / MinFlopsPerThread)));
 
-        if (threads <= 1)
-        {
-            RunSingleThread(problem, simd, strategy);
-            return;
-        }
+        if (threads <= 1) RunSingleThread(problem, simd, strategy);
+        else RunParallel(problem, simd, strategy, splitColumns, granule, extent, granules, threads);
+    }
 
+    /// <summary>
+    /// The split across threads, in its own method: the lambda's captured variables live in a closure object that C#
+    /// allocates on entry to the method declaring them, and the single-threaded path must not pay for it on every call.
+    /// </summary>
+    private static void RunParallel(in GemmProblem problem, GemmSimdLevel simd, GemmStrategy strategy,
+        bool splitColumns, int granule, int extent, int granules, int threads)
+    {
         // More shares than threads, handed out dynamically, so a thread that loses its core to another process
         // (the machine is shared with training runs) does not hold everyone up; not so many that re-packing
         // the operand every share needs in full costs more than a few percent.

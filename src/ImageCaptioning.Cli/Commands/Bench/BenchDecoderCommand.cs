@@ -17,6 +17,9 @@ namespace ImageCaptioning.Cli.Commands.Bench;
 /// </summary>
 internal static class BenchDecoderCommand
 {
+    /// <summary>Batch-1 measurements warm up at least this long, so they time the tiered JIT's optimised code.</summary>
+    private const double WarmupMs = 1000;
+
     public static Command Create()
     {
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after a warm-up); the median is reported.", DefaultValueFactory = _ => 30 };
@@ -26,9 +29,17 @@ internal static class BenchDecoderCommand
         var random = new Option<bool>("--random") { Description = "Use a random decoder of the real sizes even if a trained one exists." };
         var vocab = new Option<int>("--vocab") { Description = "Vocabulary size of the random decoder.", DefaultValueFactory = _ => 2600 };
         var threads = new Option<int>("--threads") { Description = "GEMM threads (0 = all cores)." };
+        var precision = new Option<DecoderWeightPrecision?>("--precision")
+        {
+            Description = "Weights the decoder steps read: Float32 or Float16 (default: the model's own choice, Float16 for an F16 file).",
+        };
+        var split = new Option<bool>("--split-across-cores")
+        {
+            Description = "Let the float16 step products at batch 1 use a second core (off by default; see HalfGemmPlan).",
+        };
         var command = new Command("decoder", "Caption generation speed: decoder alone (greedy, beam 3) and end to end, medians per image.")
         {
-            runs, batch, maxLength, model, random, vocab, threads,
+            runs, batch, maxLength, model, random, vocab, threads, precision, split,
         };
         foreach (var (option, minimum) in new[] { (runs, 1), (batch, 1), (maxLength, 1), (vocab, 5) })
             option.Validators.Add(result =>
@@ -38,11 +49,14 @@ internal static class BenchDecoderCommand
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(threads) is > 0 and var t) Gemm.MaxThreads = t;
+            HalfGemmPlan.SplitAcrossCores = parse.GetValue(split);
             var paths = CaptioningPaths.FromEnvironment();
             var decoderModel = LoadOrCreate(paths, parse.GetValue(model), parse.GetValue(random), parse.GetValue(vocab));
+            if (parse.GetValue(precision) is { } chosen) decoderModel = decoderModel.WithWeightPrecision(chosen);
             var c = decoderModel.Config;
             Console.WriteLine($"decoder     {decoderModel.Name}: E={c.EncoderDim} D={c.FeatureDim} A={c.AttentionDim} M={c.EmbeddingDim} H={c.HiddenDim} V={c.VocabSize}, {decoderModel.Parameters.ParameterCount:N0} parameters");
             Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, GEMM threads {Gemm.MaxThreads}");
+            Console.WriteLine($"weights     per-step products read {decoderModel.WeightPrecision} (float16 up to {AttentionDecoder.HalfPrecisionMaxRows} rows per step), float16 products split across cores: {(HalfGemmPlan.SplitAcrossCores ? "yes" : "no")}");
 
             int runCount = parse.GetValue(runs), batchSize = parse.GetValue(batch), length = parse.GetValue(maxLength);
             BenchDecoderAlone(decoderModel.CreateGenerator(), runCount, batchSize, length);
@@ -74,7 +88,7 @@ internal static class BenchDecoderCommand
         for (int i = 0; i < grids.Length; i++) grids[i] = rng.NextSingle() < 0.5f ? 0f : rng.NextSingle() * 6f;
 
         Console.WriteLine();
-        Console.WriteLine($"decoder alone, random grids, max length {maxLength} (median, p10–p90)");
+        Console.WriteLine($"decoder alone, random grids, max length {maxLength} (median, p10–p90; batch 1 after ≥ {WarmupMs / 1000:F0} s of warm-up)");
         foreach (var (label, options) in new[]
         {
             ("greedy", new DecodingOptions { Method = DecodingMethod.Greedy, MaxLength = maxLength }),
@@ -89,7 +103,7 @@ internal static class BenchDecoderCommand
                 var result = generator.Generate(grids.AsSpan(0, gridFloats), options);
                 allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 words = result[0].Words.Count;
-            }, warmup: 3, runs: runs);
+            }, warmup: 3, runs: runs, minWarmupMs: WarmupMs);
             var batched = BenchStats.Measure(() => generator.Generate(grids, batchSize, options), warmup: 1, runs: Math.Max(3, runs / 5));
             Console.WriteLine($"  {label,-7} batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}), best caption {words} words, {allocated / 1024.0:F0} KB allocated per call");
             Console.WriteLine($"  {label,-7} batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s");
@@ -117,15 +131,17 @@ internal static class BenchDecoderCommand
         string Next() => files[next++ % files.Length];
 
         double encoderMs = 0, decoderMs = 0;
+        int calls = 0;
         var single = BenchStats.Measure(() =>
         {
+            calls++;
             var timings = captioner.Caption(Next(), options).Timings;
             encoderMs += timings.EncoderMs;
             decoderMs += timings.DecoderMs;
-        }, warmup: 3, runs: runs);
-        // The warm-up adds 3 calls to the sums; the per-stage means are indicative only.
+        }, warmup: 3, runs: runs, minWarmupMs: WarmupMs);
+        // The sums include the warm-up calls; the per-stage means are indicative only.
         Console.WriteLine($"end to end, Flickr8k files, beam 3 (image file → text)");
-        Console.WriteLine($"  batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}); mean encoder {encoderMs / (runs + 3):F2} ms, decoder {decoderMs / (runs + 3):F2} ms");
+        Console.WriteLine($"  batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}); mean encoder {encoderMs / calls:F2} ms, decoder {decoderMs / calls:F2} ms");
 
         var batches = files.Chunk(batchSize).Where(b => b.Length == batchSize).ToArray();
         int nextBatch = 0;

@@ -1,0 +1,82 @@
+using ImageCaptioning.Numerics;
+
+namespace ImageCaptioning.Decoder;
+
+/// <summary>
+/// Inference-only float16 copies of the matrices <see cref="AttentionDecoder.Step"/> streams every step (~3.9 M weights,
+/// 15.7 MB as float32: at batch 1 a step is bound by reading them). Why a snapshot and not the default: the trainer
+/// updates the float32 <see cref="DecoderParameters"/> in place and evaluates on the dev set with a decoder built on
+/// the live arrays, which must see every update; a copy taken once would silently go stale. So it is built
+/// explicitly (<see cref="DecoderModel"/> when loading an F16 file, or <see cref="DecoderWeightPrecision.Float16"/>),
+/// and the float32 path stays the default wherever weights change. For the shipped model the file already stores
+/// F16, so the copy holds exactly the file's values. Products of the same input are stacked into one matrix so one
+/// pass reads the input once:
+/// <list type="bullet">
+/// <item><see cref="HiddenAttGate"/> = [W_a; W_β]   [A + D, H]  (both read h_{t-1});</item>
+/// <item><see cref="DeepOutput"/>    = [L_h | L_z]  [M, H + D]  (reads [h_t; β⊙z]);</item>
+/// <item><see cref="Output"/> [V, M] as it is.</item>
+/// </list>
+/// The LSTM's embedding block is applied ahead of time: W_lstm x = W_e E[y] + W_rest [β⊙z; h], and W_e E[y] depends only
+/// on the token, so <see cref="LstmByToken"/> holds it for every word ([V, 4H] float32, 21 MB for the shipped model) and
+/// a step reads one 8 KB row instead of W_e (1 MB as float16, a fifth of the LSTM's weights and multiply-adds).
+/// </summary>
+public sealed class HalfPrecisionWeights
+{
+    /// <summary>Snapshots the per-step matrices of <paramref name="p"/> (rounded to the nearest float16).</summary>
+    public HalfPrecisionWeights(DecoderParameters p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var c = p.Config;
+        int a = c.AttentionDim, d = c.FeatureDim, h = c.HiddenDim, m = c.EmbeddingDim, v = c.VocabSize;
+        HiddenAttGate = HalfMatrix.Stack((p.HiddenAttWeight, a), (p.GateWeight, d));
+        HiddenAttGateBias = [.. p.HiddenAttBias, .. p.GateBias];
+        int x = m + d + h;
+        var embeddingBlock = new float[4 * h * m];                 // W_e = W_lstm[:, :M], rounded like the rest  [4H, M]
+        var rest = new float[4 * h * (d + h)];                     // W_rest = W_lstm[:, M:]                       [4H, D + H]
+        for (int r = 0; r < 4 * h; r++)
+        {
+            var row = p.LstmWeight.AsSpan(r * x, x);
+            for (int j = 0; j < m; j++) embeddingBlock[r * m + j] = (float)(Half)row[j];
+            row[m..].CopyTo(rest.AsSpan(r * (d + h), d + h));
+        }
+        LstmRest = new HalfMatrix(rest, 4 * h, d + h);
+        LstmByToken = new float[v * 4 * h];
+        Gemm.Multiply(false, true, v, 4 * h, m, p.Embedding, m, embeddingBlock, m, LstmByToken, 4 * h); // E · W_eᵀ  [V, 4H]
+        LstmBias = [.. p.LstmBias];
+        var deepOutput = new float[m * (h + d)];
+        for (int r = 0; r < m; r++)
+        {
+            p.OutHiddenWeight.AsSpan(r * h, h).CopyTo(deepOutput.AsSpan(r * (h + d), h));
+            p.OutContextWeight.AsSpan(r * d, d).CopyTo(deepOutput.AsSpan(r * (h + d) + h, d));
+        }
+        DeepOutput = new HalfMatrix(deepOutput, m, h + d);
+        DeepOutputBias = [.. p.OutHiddenBias];
+        Output = new HalfMatrix(p.OutputWeight, v, m);
+        OutputBias = [.. p.OutputBias];
+    }
+
+    /// <summary>[W_a; W_β]: [A + D, H].</summary>
+    internal HalfMatrix HiddenAttGate { get; }
+    /// <summary>[b_a; b_β]: [A + D] (float32).</summary>
+    internal float[] HiddenAttGateBias { get; }
+    /// <summary>W_lstm[:, M:], the block applied to [β⊙z; h]: [4H, D + H].</summary>
+    internal HalfMatrix LstmRest { get; }
+    /// <summary>W_e E[y] for every word y: [V, 4H] (float32; W_e rounded to float16 like the other matrices).</summary>
+    internal float[] LstmByToken { get; }
+    /// <summary>b_lstm: [4H] (float32, like every bias here: copied so the snapshot is consistent).</summary>
+    internal float[] LstmBias { get; }
+    /// <summary>[L_h | L_z]: [M, H + D].</summary>
+    internal HalfMatrix DeepOutput { get; }
+    /// <summary>b_h: [M].</summary>
+    internal float[] DeepOutputBias { get; }
+    /// <summary>W_o: [V, M].</summary>
+    internal HalfMatrix Output { get; }
+    /// <summary>b_o: [V].</summary>
+    internal float[] OutputBias { get; }
+
+    /// <summary>True when every weight the snapshot would hold is already a float16 value (the copy is then exact).</summary>
+    public static bool IsLossless(DecoderParameters p) =>
+        HalfMatrix.IsExactlyRepresentable(p.HiddenAttWeight) && HalfMatrix.IsExactlyRepresentable(p.GateWeight)
+        && HalfMatrix.IsExactlyRepresentable(p.LstmWeight) && HalfMatrix.IsExactlyRepresentable(p.OutHiddenWeight)
+        && HalfMatrix.IsExactlyRepresentable(p.OutContextWeight) && HalfMatrix.IsExactlyRepresentable(p.OutputWeight);
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+
+namespace ImageCaptioning.Numerics;
+
+/// <summary>
+/// One dedicated background thread that lets a caller split a <see cref="HalfGemm"/> product's output columns with a
+/// second core, allocating nothing per call (Parallel.For allocates its closure, options and tasks on every call,
+/// and the decoder's step loop must not). The columns are cut into <see cref="Shares"/> tile-aligned shares that both
+/// threads claim from a shared counter, so if the helper is slow to wake (the machine is busy) the caller simply
+/// takes more shares, and never waits for work that has not started. Only one caller at a time gets the helper;
+/// another concurrent caller runs single-threaded (<see cref="TryRun"/> returns false). After a job the helper
+/// spins for <see cref="SpinMicroseconds"/> before blocking, because a decoding step posts its next product within
+/// tens of microseconds and waking a blocked thread costs about as much as the split saves on a small product.
+/// </summary>
+internal static unsafe class HalfGemmHelperThread
+{
+    /// <summary>Shares per product: enough for the caller to pick up a late helper's part, few enough that claiming is free.</summary>
+    public const int Shares = 8;
+
+    /// <summary>How long the idle helper polls for the next job before it blocks (one decoding step is ~0.2–0.4 ms).</summary>
+    public const int SpinMicroseconds = 200;
+
+    private static readonly SemaphoreSlim Wake = new(0);
+    private static readonly object StartLock = new();
+    private static Thread? helper;
+
+    private static int taken;          // 1 while a caller owns the helper
+    private static int posted;         // 1 while a job is waiting for / being worked on by the helper
+    private static int sleeping;       // 1 while the helper is (about to be) blocked on Wake
+    private static int nextShare, doneShares;
+    private static HalfGemmProblem job;
+    private static GemmSimdLevel jobSimd;
+    private static int jobGranules;
+
+    /// <summary>
+    /// Computes all of <paramref name="problem"/> on this thread and the helper, or returns false (doing nothing) when
+    /// another caller is using the helper.
+    /// </summary>
+    public static bool TryRun(in HalfGemmProblem problem, GemmSimdLevel simd)
+    {
+        if (Interlocked.CompareExchange(ref taken, 1, 0) != 0) return false;
+        try
+        {
+            EnsureStarted();
+            job = problem;
+            jobSimd = simd;
+            jobGranules = (problem.N + 3) / 4;
+            Volatile.Write(ref doneShares, 0);
+            Volatile.Write(ref nextShare, 0);
+            Interlocked.Exchange(ref posted, 1);           // full fence, then look whether the helper needs waking
+            if (Volatile.Read(ref sleeping) == 1) Wake.Release();
+            WorkShares();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref doneShares) < Shares) spin.SpinOnce(sleep1Threshold: -1);
+            Volatile.Write(ref posted, 0);
+        }
+        finally
+        {
+            Volatile.Write(ref taken, 0);
+        }
+        return true;
+    }
+
+    /// <summary>Claims and computes shares until none are left (both threads run this).</summary>
+    private static void WorkShares()
+    {
+        int share;
+        while ((share = Interlocked.Increment(ref nextShare) - 1) < Shares)
+        {
+            // Share s gets column granules [s·G/S, (s+1)·G/S) of 4 columns each (a kernel group never straddles two shares).
+            int first = (int)((long)jobGranules * share / Shares) * 4;
+            int last = Math.Min(job.N, (int)((long)jobGranules * (share + 1) / Shares) * 4);
+            if (last > first) HalfGemm.RunColumns(job, first, last, jobSimd);
+            Interlocked.Increment(ref doneShares);
+        }
+    }
+
+    private static void EnsureStarted()
+    {
+        if (Volatile.Read(ref helper) is not null) return;
+        lock (StartLock)
+        {
+            if (helper is not null) return;
+            var thread = new Thread(HelperLoop) { IsBackground = true, Name = "HalfGemm helper" };
+            thread.Start();
+            Volatile.Write(ref helper, thread);
+        }
+    }
+
+    private static void HelperLoop()
+    {
+        long spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+        while (true)
+        {
+            long deadline = Stopwatch.GetTimestamp() + spinTicks;
+            while (Volatile.Read(ref posted) == 0 || Volatile.Read(ref nextShare) >= Shares)
+            {
+                if (Stopwatch.GetTimestamp() < deadline)
+                {
+                    Thread.SpinWait(30);
+                    continue;
+                }
+                Interlocked.Exchange(ref sleeping, 1);       // full fence, then check once more before blocking
+                if (Volatile.Read(ref posted) == 0 || Volatile.Read(ref nextShare) >= Shares) Wake.Wait();
+                Volatile.Write(ref sleeping, 0);
+                deadline = Stopwatch.GetTimestamp() + spinTicks;
+            }
+            WorkShares();
+        }
+    }
+}
