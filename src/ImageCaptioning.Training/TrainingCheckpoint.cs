@@ -46,6 +46,15 @@ public static class TrainingCheckpoint
         return state;
     }
 
+    /// <summary>Copies only the decoder weights of a checkpoint into <paramref name="parameters"/> (to export a run's current state).</summary>
+    public static TrainingState LoadWeights(string path, DecoderParameters parameters)
+    {
+        var entries = SafeTensorsFile.Read(path);
+        foreach (var (name, data, _) in parameters.Tensors) Restore(entries, name, data, path);
+        var metadata = SafeTensorsFile.ReadMetadata(path);
+        return metadata.TryGetValue(StateKey, out string? json) ? JsonSerializer.Deserialize<TrainingState>(json) ?? new() : new();
+    }
+
     private static void Restore(Dictionary<string, SafeTensorsFile.Entry> entries, string name, float[] destination, string path)
     {
         if (!entries.TryGetValue(name, out var entry) || entry.Data.Length != destination.Length)

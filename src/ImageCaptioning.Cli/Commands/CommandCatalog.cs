@@ -15,6 +15,8 @@ internal static class CommandCatalog
         yield return EvaluateCommand.Create();
         yield return TrainCommand.Create();
         yield return TrainScstCommand.Create();
+        yield return EnsembleCommand.Create();
+        yield return ExportCheckpointCommand.Create();
         yield return NotebookCommand.Create();
         yield return Bench.BenchCommand.Create();
     }

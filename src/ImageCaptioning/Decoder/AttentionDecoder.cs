@@ -22,7 +22,7 @@ namespace ImageCaptioning.Decoder;
 ///   o    = E y_{t-1} + L_h h_t + b_h + L_z (β⊙z)   deep output       [R, M]
 ///   logp = log_softmax(W_o o + b_o)                                  [R, V]
 /// </summary>
-public sealed class AttentionDecoder
+public sealed class AttentionDecoder : IStepDecoder
 {
     /// <summary>
     /// Up to this many rows a step reads the float16 snapshot when there is one: batch 1 (greedy, beam ≤ 4), where the

@@ -18,7 +18,7 @@ namespace ImageCaptioning.Decoder;
 internal static class BeamSearch
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TokenHypothesis[][] Run(AttentionDecoder decoder, ReadOnlySpan<float> grids, int images,
+    public static TokenHypothesis[][] Run(IStepDecoder decoder, ReadOnlySpan<float> grids, int images,
         DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
     {
         int beam = options.BeamWidth, results = options.ResultsPerImage, maxLength = options.MaxLength;

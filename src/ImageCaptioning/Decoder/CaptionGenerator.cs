@@ -19,7 +19,7 @@ public sealed class CaptionGenerator
     private int _inFlight; // Generate calls running now
     private readonly DecodingTokens _tokens;
 
-    public CaptionGenerator(AttentionDecoder decoder, Vocabulary vocabulary)
+    public CaptionGenerator(IStepDecoder decoder, Vocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -32,7 +32,8 @@ public sealed class CaptionGenerator
             [Vocabulary.PadId, Vocabulary.StartId, Vocabulary.UnknownId]);
     }
 
-    public AttentionDecoder Decoder { get; }
+    /// <summary>One <see cref="AttentionDecoder"/>, or a <see cref="DecoderEnsemble"/> of several.</summary>
+    public IStepDecoder Decoder { get; }
     public Vocabulary Vocabulary { get; }
 
     /// <summary>Captions for one image. grid: [P, E] position-major.</summary>
@@ -97,6 +98,6 @@ public sealed class CaptionGenerator
             rowsPerImage = Math.Max(rowsPerImage, scratch.RowsPerImage);
             maxLength = Math.Max(maxLength, scratch.MaxLength);
         }
-        return new DecodingScratch(Decoder.Config, images, rowsPerImage, maxLength);
+        return new DecodingScratch(Decoder, images, rowsPerImage, maxLength);
     }
 }

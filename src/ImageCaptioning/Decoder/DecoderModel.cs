@@ -10,7 +10,9 @@ namespace ImageCaptioning.Decoder;
 /// <item><c>decoder.safetensors</c>: the tensors of <see cref="DecoderParameters"/>, F32 or F16 (names and shapes in
 ///   <see cref="DecoderModelCard.TensorTable"/>);</item>
 /// <item><c>MODEL_CARD.md</c>: data, training, measured quality and speed (free text, not checksummed);</item>
-/// <item><c>checksums.sha256</c>: <c>sha256sum</c> lines for the three files above, verified on every load.</item>
+/// <item>optionally <c>decoder-2.safetensors</c>, <c>decoder-3.safetensors</c>, …: more decoders of the same config and
+///   vocabulary, trained separately; the model is then an ensemble of all of them (<see cref="DecoderEnsemble"/>);</item>
+/// <item><c>checksums.sha256</c>: <c>sha256sum</c> lines for the files above, verified on every load.</item>
 /// </list>
 /// </summary>
 public sealed class DecoderModel
@@ -25,16 +27,35 @@ public sealed class DecoderModel
     public static IReadOnlyList<string> ChecksummedFiles { get; } = [ConfigFileName, VocabularyFileName, WeightsFileName];
 
     public DecoderModel(DecoderParameters parameters, Vocabulary vocabulary, string? modelCard = null)
+        : this([parameters], vocabulary, modelCard)
     {
+    }
+
+    /// <summary>An ensemble of <paramref name="members"/> (one member: a single decoder).</summary>
+    public DecoderModel(IReadOnlyList<DecoderParameters> members, Vocabulary vocabulary, string? modelCard = null)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count == 0) throw new ArgumentException("a model needs at least one decoder", nameof(members));
+        var parameters = members[0];
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(vocabulary);
         if (vocabulary.Count != parameters.Config.VocabSize)
             throw new ModelFormatException(
                 $"{VocabularyFileName} has {vocabulary.Count} tokens but {ConfigFileName} says vocab_size = {parameters.Config.VocabSize}.");
+        foreach (var member in members)
+            if (member.Config with { Dropout = parameters.Config.Dropout } != parameters.Config)
+                throw new ModelFormatException("Every decoder of an ensemble must have the same config (sizes and vocabulary).");
         Parameters = parameters;
+        Members = [.. members];
         Vocabulary = vocabulary;
         ModelCard = modelCard;
     }
+
+    /// <summary>The weights file of member <paramref name="index"/> (0-based): decoder.safetensors, decoder-2.safetensors, …</summary>
+    public static string MemberFileName(int index) => index == 0 ? WeightsFileName : $"decoder-{index + 1}.safetensors";
+
+    /// <summary>The decoders' weights: one, or several for an ensemble. <see cref="Parameters"/> is the first.</summary>
+    public IReadOnlyList<DecoderParameters> Members { get; }
 
     public DecoderConfig Config => Parameters.Config;
     public DecoderParameters Parameters { get; }
@@ -62,7 +83,15 @@ public sealed class DecoderModel
 
     /// <summary>The same model (sharing the weight arrays) with decoders of the given precision.</summary>
     public DecoderModel WithWeightPrecision(DecoderWeightPrecision precision) =>
-        new(Parameters, Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = precision };
+        new(Members, Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = precision };
+
+    /// <summary>The same model with only its first <paramref name="count"/> decoders (1 = the single first decoder).</summary>
+    public DecoderModel WithMembers(int count)
+    {
+        if (count < 1 || count > Members.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"the model has {Members.Count} decoder(s)");
+        return new(Members.Take(count).ToArray(), Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = WeightPrecision };
+    }
 
     /// <summary>
     /// A decoder reading these weights. Float32: cheap, it shares the arrays. Float16: one decoder holding the snapshot,
@@ -80,8 +109,15 @@ public sealed class DecoderModel
         return decoder;
     }
 
-    /// <summary>A caption generator for this model.</summary>
-    public CaptionGenerator CreateGenerator() => new(CreateDecoder(), Vocabulary);
+    /// <summary>The step decoder of this model: its decoder, or the ensemble of all its decoders.</summary>
+    public IStepDecoder CreateStepDecoder() => Members.Count == 1
+        ? CreateDecoder()
+        : _ensemble ??= new DecoderEnsemble([.. Members.Select(m => new AttentionDecoder(m, WeightPrecision))]);
+
+    private DecoderEnsemble? _ensemble;
+
+    /// <summary>A caption generator for this model (an ensemble when it has several decoders).</summary>
+    public CaptionGenerator CreateGenerator() => new(CreateStepDecoder(), Vocabulary);
 
     /// <summary>A randomly initialised model (tests and benchmarks before a trained one exists).</summary>
     public static DecoderModel CreateRandom(DecoderConfig config, Vocabulary vocabulary, int seed) =>
@@ -101,7 +137,8 @@ public sealed class DecoderModel
         folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
             throw new DecoderModelNotFoundException(folder, $"No decoder model folder at '{folder}'.");
-        ModelChecksums.Verify(folder, [.. ChecksummedFiles]);
+        var memberFiles = Enumerable.Range(0, 64).Select(MemberFileName).TakeWhile((name, i) => i == 0 || File.Exists(Path.Combine(folder, name))).ToArray();
+        ModelChecksums.Verify(folder, [ConfigFileName, VocabularyFileName, .. memberFiles]);
         var config = DecoderConfig.Load(Path.Combine(folder, ConfigFileName));
         Vocabulary vocabulary;
         try
@@ -115,12 +152,12 @@ public sealed class DecoderModel
         if (vocabulary.Count != config.VocabSize)
             throw new ModelFormatException(
                 $"'{Path.Combine(folder, VocabularyFileName)}' has {vocabulary.Count} tokens but {ConfigFileName} says vocab_size = {config.VocabSize}.");
-        var parameters = DecoderWeightsIO.Load(config, Path.Combine(folder, WeightsFileName));
+        var members = memberFiles.Select(name => DecoderWeightsIO.Load(config, Path.Combine(folder, name))).ToArray();
         string cardPath = Path.Combine(folder, ModelCardFileName);
-        return new DecoderModel(parameters, vocabulary, File.Exists(cardPath) ? File.ReadAllText(cardPath) : null)
+        return new DecoderModel(members, vocabulary, File.Exists(cardPath) ? File.ReadAllText(cardPath) : null)
         {
             Folder = folder,
-            WeightPrecision = HalfPrecisionWeights.IsLossless(parameters) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
+            WeightPrecision = members.All(HalfPrecisionWeights.IsLossless) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
         };
     }
 
@@ -132,9 +169,12 @@ public sealed class DecoderModel
         File.Delete(Path.Combine(folder, ChecksumsFileName)); // a crash mid-save must not leave old checksums vouching for new files
         Config.Save(Path.Combine(folder, ConfigFileName));
         Vocabulary.Save(Path.Combine(folder, VocabularyFileName));
-        DecoderWeightsIO.Save(Parameters, Path.Combine(folder, WeightsFileName), storage,
-            new Dictionary<string, string> { ["format"] = DecoderConfig.FormatName });
+        for (int k = 0; k < Members.Count; k++)
+            DecoderWeightsIO.Save(Members[k], Path.Combine(folder, MemberFileName(k)), storage,
+                new Dictionary<string, string> { ["format"] = DecoderConfig.FormatName });
+        for (int k = Members.Count; File.Exists(Path.Combine(folder, MemberFileName(k))); k++)
+            File.Delete(Path.Combine(folder, MemberFileName(k)));   // a smaller model replaces a larger one
         File.WriteAllText(Path.Combine(folder, ModelCardFileName), ModelCard ?? DecoderModelCard.Describe(this, FolderName(folder), storage));
-        ModelChecksums.Write(folder, ChecksummedFiles);
+        ModelChecksums.Write(folder, [ConfigFileName, VocabularyFileName, .. Members.Select((_, k) => MemberFileName(k))]);
     }
 }

@@ -73,6 +73,21 @@ public sealed class DecoderWorkspace
         DeepOutInput = new float[maxRows * (h + d)];
     }
 
+    /// <summary>
+    /// The workspaces of an ensemble's other members (see <see cref="DecoderEnsemble"/>); empty for one decoder.
+    /// Row reordering is applied to them too, so every member decodes the same rows.
+    /// </summary>
+    public DecoderWorkspace[] Companions { get; internal set; } = [];
+
+    private float[] _ensembleScratch = [];
+
+    /// <summary>A scratch buffer of at least <paramref name="length"/> floats for the ensemble's averaging (grown once).</summary>
+    internal Span<float> EnsembleScratch(int length)
+    {
+        if (_ensembleScratch.Length < length) _ensembleScratch = new float[MaxRows * Config.VocabSize];
+        return _ensembleScratch.AsSpan(0, length);
+    }
+
     /// <summary>Gives the step its output buffers for the new state and swaps them in afterwards.</summary>
     internal (float[] HNext, float[] CNext) NextStateBuffers() => (_hSpare, _cSpare);
 
@@ -88,6 +103,7 @@ public sealed class DecoderWorkspace
     /// </summary>
     public void ReorderRows(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens)
     {
+        foreach (var companion in Companions) companion.ReorderRows(parents, tokens);
         int h = Config.HiddenDim;
         for (int r = 0; r < parents.Length; r++)
         {

@@ -8,13 +8,14 @@ namespace ImageCaptioning.Decoder;
 /// </summary>
 internal sealed class DecodingScratch
 {
-    public DecodingScratch(DecoderConfig config, int maxImages, int rowsPerImage, int maxLength)
+    public DecodingScratch(IStepDecoder decoder, int maxImages, int rowsPerImage, int maxLength)
     {
+        var config = decoder.Config;
         MaxImages = maxImages;
         RowsPerImage = rowsPerImage;
         MaxLength = maxLength;
         int maxRows = maxImages * rowsPerImage;
-        Workspace = new DecoderWorkspace(config, maxRows, maxImages);
+        Workspace = decoder.CreateWorkspace(maxRows, maxImages);
         Live = new HypothesisBuffer(maxRows, maxLength, config.Positions);
         Next = new HypothesisBuffer(maxRows, maxLength, config.Positions);
         Final = new HypothesisBuffer(maxRows, maxLength, config.Positions); // RowsPerImage result slots per image

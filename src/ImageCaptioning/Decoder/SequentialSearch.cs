@@ -13,7 +13,7 @@ namespace ImageCaptioning.Decoder;
 internal static class SequentialSearch
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TokenHypothesis[][] Run(AttentionDecoder decoder, ReadOnlySpan<float> grids, int images,
+    public static TokenHypothesis[][] Run(IStepDecoder decoder, ReadOnlySpan<float> grids, int images,
         DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
     {
         bool sample = options.Method == DecodingMethod.Sample;

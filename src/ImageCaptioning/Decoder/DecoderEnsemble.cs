@@ -1,0 +1,83 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace ImageCaptioning.Decoder;
+
+/// <summary>
+/// Several decoders of the same sizes and vocabulary decoding together: every member runs the same rows (same tokens,
+/// same beams) on its own state, and the ensemble's next-word distribution is the mean of the members' probabilities,
+///   log p(w) = log( (1/K) Σ_k p_k(w) )                                        [R, V]
+/// and its attention the mean of their attention maps (each row still sums to 1)   [R, P].
+/// Independently trained decoders make different mistakes, so the average is a better model than either; it costs
+/// K decoder steps per step. Member 0 works in the search's workspace, member k in that workspace's companion k − 1,
+/// which <see cref="DecoderWorkspace.ReorderRows"/> keeps in step.
+/// </summary>
+public sealed class DecoderEnsemble : IStepDecoder
+{
+    private readonly AttentionDecoder[] _members;
+
+    public DecoderEnsemble(IReadOnlyList<AttentionDecoder> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count < 2) throw new ArgumentException("an ensemble needs at least two decoders", nameof(members));
+        var first = members[0].Config;
+        foreach (var member in members)
+            if (member.Config with { Dropout = first.Dropout } != first)
+                throw new ModelFormatException("The decoders of an ensemble must have the same sizes and vocabulary.");
+        _members = [.. members];
+    }
+
+    public IReadOnlyList<AttentionDecoder> Members => _members;
+    public DecoderConfig Config => _members[0].Config;
+
+    public DecoderWorkspace CreateWorkspace(int maxRows, int maxImages)
+    {
+        var ws = _members[0].CreateWorkspace(maxRows, maxImages);
+        ws.Companions = [.. _members.Skip(1).Select(m => m.CreateWorkspace(maxRows, maxImages))];
+        return ws;
+    }
+
+    public void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
+    {
+        _members[0].PrepareImages(grids, images, ws);
+        for (int k = 1; k < _members.Length; k++) _members[k].PrepareImages(grids, images, Companion(ws, k));
+    }
+
+    public void StartRows(DecoderWorkspace ws, int images, int rowsPerImage, int startToken)
+    {
+        _members[0].StartRows(ws, images, rowsPerImage, startToken);
+        for (int k = 1; k < _members.Length; k++) _members[k].StartRows(Companion(ws, k), images, rowsPerImage, startToken);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(DecoderWorkspace ws)
+    {
+        int R = ws.Rows, V = Config.VocabSize, P = Config.Positions, K = _members.Length;
+        _members[0].Step(ws);
+        var logp = ws.LogProbs.AsSpan(0, R * V);                          // [R, V] member 0, becomes the mean
+        var alpha = ws.Alpha.AsSpan(0, R * P);                            // [R, P]
+        for (int k = 1; k < K; k++)
+        {
+            var companion = Companion(ws, k);
+            companion.MaxThreads = ws.MaxThreads;
+            _members[k].Step(companion);
+            // Running log-sum-exp: logp ← log(exp(logp) + exp(logp_k)) = max + log(1 + exp(min − max)), elementwise.
+            var other = companion.LogProbs.AsSpan(0, R * V);
+            var low = companion.EnsembleScratch(R * V);
+            TensorPrimitives.Min(logp, other, low);
+            TensorPrimitives.Max(logp, other, logp);
+            TensorPrimitives.Subtract(low, logp, low);
+            TensorPrimitives.Exp(low, low);
+            TensorPrimitives.Add(low, 1f, low);
+            TensorPrimitives.Log(low, low);
+            TensorPrimitives.Add(logp, low, logp);
+            TensorPrimitives.Add(alpha, companion.Alpha.AsSpan(0, R * P), alpha);
+        }
+        TensorPrimitives.Subtract(logp, MathF.Log(K), logp);             // mean of probabilities
+        TensorPrimitives.Multiply(alpha, 1f / K, alpha);                  // mean attention
+    }
+
+    private static DecoderWorkspace Companion(DecoderWorkspace ws, int member) =>
+        ws.Companions.Length >= member ? ws.Companions[member - 1]
+            : throw new InvalidOperationException("This workspace was not created by the ensemble (DecoderEnsemble.CreateWorkspace).");
+}
