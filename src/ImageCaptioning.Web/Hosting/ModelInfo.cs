@@ -7,9 +7,10 @@ namespace ImageCaptioning.Web.Hosting;
 /// <param name="Encoder">The image encoder the decoder reads (from config.json).</param>
 /// <param name="Decoder">The decoder's sizes.</param>
 /// <param name="VocabularySize">Words the decoder can produce, the four special tokens included.</param>
-/// <param name="Parameters">Learned decoder parameters.</param>
+/// <param name="Parameters">Learned decoder parameters (all decoders of an ensemble together).</param>
 /// <param name="CardTitle">The first heading of MODEL_CARD.md.</param>
 /// <param name="Quality">Measured caption quality reported by MODEL_CARD.md (e.g. BLEU-4, CIDEr-D), empty when it reports none.</param>
+/// <param name="Decoders">How many decoders decode together (2 or more: an ensemble averaging their probabilities).</param>
 public sealed record ModelInfo(
     string Name,
     string Encoder,
@@ -17,7 +18,8 @@ public sealed record ModelInfo(
     int VocabularySize,
     int Parameters,
     string? CardTitle,
-    IReadOnlyDictionary<string, double> Quality)
+    IReadOnlyDictionary<string, double> Quality,
+    int Decoders = 1)
 {
     public static ModelInfo From(DecoderModel model, ModelCardSummary card) => new(
         model.Name,
@@ -25,9 +27,10 @@ public sealed record ModelInfo(
         new DecoderSizes(model.Config.Positions, model.Config.EncoderDim, model.Config.FeatureDim,
             model.Config.AttentionDim, model.Config.EmbeddingDim, model.Config.HiddenDim),
         model.Vocabulary.Count,
-        model.Parameters.ParameterCount,
+        model.Members.Sum(m => m.ParameterCount),
         card.Title,
-        card.Metrics);
+        card.Metrics,
+        model.Members.Count);
 }
 
 /// <summary>The decoder's sizes (see <see cref="DecoderConfig"/>).</summary>
