@@ -9,8 +9,9 @@ namespace ImageCaptioning.Decoder;
 ///   log p(w) = log( (1/K) Σ_k p_k(w) )                                        [R, V]
 /// and its attention the mean of their attention maps (each row still sums to 1)   [R, P].
 /// Independently trained decoders make different mistakes, so the average is a better model than either; it costs
-/// K decoder steps per step. Member 0 works in the search's workspace, member k in that workspace's companion k − 1,
-/// which <see cref="DecoderWorkspace.ReorderRows"/> keeps in step.
+/// K decoder steps per step, which run on both cores when the call is alone (<see cref="EnsembleStepWorker"/>).
+/// Member 0 works in the search's workspace, member k in that workspace's companion k − 1, which
+/// <see cref="DecoderWorkspace.ReorderRows"/> keeps in step.
 /// </summary>
 public sealed class DecoderEnsemble : IStepDecoder
 {
@@ -25,7 +26,10 @@ public sealed class DecoderEnsemble : IStepDecoder
             if (member.Config with { Dropout = first.Dropout } != first)
                 throw new ModelFormatException("The decoders of an ensemble must have the same sizes and vocabulary.");
         _members = [.. members];
+        _worker = new EnsembleStepWorker(_members);
     }
+
+    private readonly EnsembleStepWorker _worker;
 
     public IReadOnlyList<AttentionDecoder> Members => _members;
     public DecoderConfig Config => _members[0].Config;
@@ -53,14 +57,12 @@ public sealed class DecoderEnsemble : IStepDecoder
     public void Step(DecoderWorkspace ws)
     {
         int R = ws.Rows, V = Config.VocabSize, P = Config.Positions, K = _members.Length;
-        _members[0].Step(ws);
+        RunMembers(ws);
         var logp = ws.LogProbs.AsSpan(0, R * V);                          // [R, V] member 0, becomes the mean
         var alpha = ws.Alpha.AsSpan(0, R * P);                            // [R, P]
         for (int k = 1; k < K; k++)
         {
             var companion = Companion(ws, k);
-            companion.MaxThreads = ws.MaxThreads;
-            _members[k].Step(companion);
             // Running log-sum-exp: logp ← log(exp(logp) + exp(logp_k)) = max + log(1 + exp(min − max)), elementwise.
             var other = companion.LogProbs.AsSpan(0, R * V);
             var low = companion.EnsembleScratch(R * V);
@@ -75,6 +77,29 @@ public sealed class DecoderEnsemble : IStepDecoder
         }
         TensorPrimitives.Subtract(logp, MathF.Log(K), logp);             // mean of probabilities
         TensorPrimitives.Multiply(alpha, 1f / K, alpha);                  // mean attention
+    }
+
+    /// <summary>
+    /// Every member's step: alone (ws.MaxThreads &gt; 1) member 0 runs here while the others run on the worker thread,
+    /// each single-threaded; otherwise (a busy server, whose cores serve other requests) one after another.
+    /// </summary>
+    private void RunMembers(DecoderWorkspace ws)
+    {
+        int threads = ws.MaxThreads;
+        foreach (var companion in ws.Companions) companion.MaxThreads = threads;
+        if (threads > 1 && _worker.TryBegin(ws))
+        {
+            ws.MaxThreads = 1;
+            foreach (var companion in ws.Companions) companion.MaxThreads = 1;
+            try { _members[0].Step(ws); }
+            finally
+            {
+                _worker.End();
+                ws.MaxThreads = threads;
+            }
+            return;
+        }
+        for (int k = 0; k < _members.Length; k++) _members[k].Step(k == 0 ? ws : Companion(ws, k));
     }
 
     private static DecoderWorkspace Companion(DecoderWorkspace ws, int member) =>

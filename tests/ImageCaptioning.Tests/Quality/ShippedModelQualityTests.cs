@@ -15,10 +15,10 @@ namespace ImageCaptioning.Tests.Quality;
 public class ShippedModelQualityTests
 {
     private const int SubsetSize = 200;
-    // Measured on this subset with the shipped weights: BLEU-4 0.1977, CIDEr-D 0.5253 (MODEL_CARD.md, "Regression
+    // Measured on this subset with the shipped weights: BLEU-4 0.1985, CIDEr-D 0.5168 (MODEL_CARD.md, "Regression
     // subset"). The thresholds are 90 % of those: decoding is deterministic, so only a real change can cross them.
-    private const double MinBleu4 = 0.178;
-    private const double MinCiderD = 0.473;
+    private const double MinBleu4 = 0.179;
+    private const double MinCiderD = 0.465;
 
     [Fact]
     public async Task TheShippedModelCaptionsATestSubsetAtItsMeasuredQuality()
@@ -40,7 +40,7 @@ public class ShippedModelQualityTests
         Assert.True(scores.CiderD >= MinCiderD, $"CIDEr-D {scores.CiderD:F4} < {MinCiderD}");
 
         // Readable English: no loops (a repeated trigram), a doubled word ("football football") in under 1 % of
-        // captions (measured: 1 of the 1000 test captions), and almost no <unk>.
+        // captions (measured: 2 of the 1000 test captions), and almost no <unk>.
         var words = results.SelectMany(r => r.Best.Words).ToList();
         Assert.True(words.Count(w => w == "<unk>") < 0.01 * words.Count, "too many <unk> in generated captions");
         int stutters = 0;
