@@ -71,7 +71,12 @@ public sealed class CaptionGenerator
                     ? BeamSearch.Run(Decoder, chunk, count, options, _tokens, scratch)
                     : SequentialSearch.Run(Decoder, chunk, count, options, _tokens, scratch);
                 for (int i = 0; i < count; i++)
-                    results[first + i] = Array.ConvertAll(hypotheses[i], ToCaption);
+                {
+                    IReadOnlyList<GeneratedCaption> list = Array.ConvertAll(hypotheses[i], ToCaption);
+                    results[first + i] = options.ConsensusRerank && options.Method == DecodingMethod.Beam
+                        ? ConsensusReranker.Rerank(list, options.ConsensusLogProbabilityWeight)
+                        : list;
+                }
             }
         }
         finally

@@ -55,6 +55,15 @@ public sealed record DecodingOptions
     /// </summary>
     public int NoRepeatNGramSize { get; init; } = 3;
 
+    /// <summary>
+    /// Beam search only: re-rank the n-best list by consensus (<see cref="ConsensusReranker"/>) instead of by score.
+    /// Needs NBest ≥ 2 to have anything to compare.
+    /// </summary>
+    public bool ConsensusRerank { get; init; }
+
+    /// <summary>λ of the consensus re-ranking: weight of the length-normalised log-probability beside the consensus.</summary>
+    public float ConsensusLogProbabilityWeight { get; init; } = 10f;
+
     /// <summary>Sampling only: probabilities ∝ p^(1/T); below 1 sharper, above 1 more random.</summary>
     public float Temperature { get; init; } = 1f;
 
@@ -97,6 +106,8 @@ public sealed record DecodingOptions
             throw new InvalidDecodingOptionsException($"The length penalty must be between 0 and 10, got {LengthPenalty}.");
         if (!float.IsFinite(Temperature) || Temperature is <= 0f or > 100f)
             throw new InvalidDecodingOptionsException($"The temperature must be above 0 and at most 100, got {Temperature}.");
+        if (!float.IsFinite(ConsensusLogProbabilityWeight) || ConsensusLogProbabilityWeight is < 0f or > 1000f)
+            throw new InvalidDecodingOptionsException($"The consensus log-probability weight must be between 0 and 1000, got {ConsensusLogProbabilityWeight}.");
         if (TopK < 0)
             throw new InvalidDecodingOptionsException($"Top-k must be 0 (off) or positive, got {TopK}.");
     }

@@ -1,0 +1,70 @@
+using ImageCaptioning.Decoder;
+
+namespace ImageCaptioning.Tests.Decoder;
+
+public class ConsensusRerankerTests
+{
+    private static GeneratedCaption Caption(string text, double logProbability, bool finished = true)
+    {
+        var words = text.Split(' ');
+        return new GeneratedCaption(text, words, new int[words.Length], logProbability, logProbability, finished, []);
+    }
+
+    [Fact]
+    public void SimilarityIsCiderDsShapeWithUniformWeights()
+    {
+        var a = ConsensusReranker.NGramVector.Of("a dog runs".Split(' '));
+        // Identical captions: cosine 1 for n = 1..3, n = 4 has no n-grams (left at 0): (1 + 1 + 1 + 0) / 4 × 10.
+        Assert.Equal(7.5, ConsensusReranker.Similarity(a, a), 9);
+        // "a dog" vs "a cat": unigram cosine 1/2, bigram 0; both have 1 bigram (no length penalty): (0.5 / 4) × 10.
+        var dog = ConsensusReranker.NGramVector.Of(["a", "dog"]);
+        var cat = ConsensusReranker.NGramVector.Of(["a", "cat"]);
+        Assert.Equal(1.25, ConsensusReranker.Similarity(dog, cat), 9);
+        Assert.Equal(0.0, ConsensusReranker.Similarity(dog, ConsensusReranker.NGramVector.Of(["two", "birds"])), 9);
+    }
+
+    [Fact]
+    public void TheCaptionTheOthersAgreeWithWinsOverAnOutlierWithASlightlyHigherLogProbability()
+    {
+        var nBest = new[]
+        {
+            Caption("a man in a hat", -2.0),                            // the most probable, but alone in what it says
+            Caption("a dog runs on the grass", -3.6),
+            Caption("a brown dog runs on the grass", -3.8),
+            Caption("a dog is running on the grass", -3.9),
+        };
+        var reranked = ConsensusReranker.Rerank(nBest, logProbabilityWeight: 10f);
+        Assert.Contains("dog", reranked[0].Text);                              // one of the three that agree
+        Assert.Equal("a man in a hat", reranked[^1].Text);                     // the outlier goes last
+        Assert.Equal(nBest.Length, reranked.Count);
+        Assert.Equal(nBest.Select(c => c.Text).Order(), reranked.Select(c => c.Text).Order());   // a reordering, nothing lost
+        // With a large λ the log-probability decides: the order by length-normalised log-probability.
+        Assert.Equal("a man in a hat", ConsensusReranker.Rerank(nBest, 1000f)[0].Text);
+    }
+
+    [Fact]
+    public void UnfinishedHypothesesStayBehindAndTooFewToCompareAreLeftAlone()
+    {
+        var nBest = new[] { Caption("a dog a dog a dog", -1.0, finished: false), Caption("a dog runs", -4.0), Caption("a dog sits", -4.1) };
+        var reranked = ConsensusReranker.Rerank(nBest, 10f);
+        Assert.False(reranked[^1].Finished);
+        var single = new[] { Caption("a dog", -1.0) };
+        Assert.Same(single, ConsensusReranker.Rerank(single, 10f));
+    }
+
+    [Fact]
+    public void TheGeneratorAppliesItToBeamSearchOnly()
+    {
+        var model = TestModels.Sharpened(TestModels.RandomModel(4), 2f);
+        var generator = model.CreateGenerator();
+        var grids = TestModels.RandomGrids(2, model.Config, 5);
+        var plain = generator.Generate(grids, 2, new DecodingOptions { BeamWidth = 5, NBest = 5 });
+        var reranked = generator.Generate(grids, 2, new DecodingOptions { BeamWidth = 5, NBest = 5, ConsensusRerank = true });
+        for (int i = 0; i < 2; i++)
+        {
+            var expected = ConsensusReranker.Rerank(plain[i], 10f);
+            Assert.Equal(expected.Select(c => c.Text), reranked[i].Select(c => c.Text));
+        }
+        Assert.Throws<InvalidDecodingOptionsException>(() => generator.Generate(grids, 2, new DecodingOptions { ConsensusRerank = true, ConsensusLogProbabilityWeight = -1f }));
+    }
+}
