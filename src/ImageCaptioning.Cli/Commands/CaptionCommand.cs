@@ -41,8 +41,8 @@ internal static class CaptionCommand
         var maxLength = new Option<int>("--max-length") { Description = "Most tokens per caption, <end> included.", DefaultValueFactory = _ => DecodingOptions.Default.MaxLength };
         var nbest = new Option<int>("--nbest") { Description = "Alternatives kept per image (JSON output).", DefaultValueFactory = _ => DecodingOptions.Default.NBest };
         var lengthPenalty = new Option<float>("--length-penalty") { Description = "α of score = log p / lengthᵅ (0 = raw log-probability)." };
-        var rerank = new Option<bool>("--rerank") { Description = "Re-rank the beam's n-best list by consensus (minimum Bayes risk); use with --nbest ≥ 2." };
-        var rerankWeight = new Option<float>("--rerank-weight") { Description = "λ of --rerank: weight of the length-normalised log-probability.", DefaultValueFactory = _ => 10f };
+        var rerank = new Option<bool>("--rerank") { Description = "Re-rank the beam's n-best list by consensus (minimum Bayes risk); --rerank false keeps the beam's order.", DefaultValueFactory = _ => DecodingOptions.Default.ConsensusRerank };
+        var rerankWeight = new Option<float>("--rerank-weight") { Description = "λ of --rerank: weight of the length-normalised log-probability.", DefaultValueFactory = _ => DecodingOptions.Default.ConsensusLogProbabilityWeight };
         var method = new Option<DecodingMethod?>("--method") { Description = "greedy, beam or sample (default: beam, or greedy with --beam 1)." };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 1f };
         var topK = new Option<int>("--top-k") { Description = "Sample from the k most likely words (0 = all)." };

@@ -12,9 +12,9 @@ public static class OpenApiUpload
 {
     private static readonly (string Name, string Description)[] CaptionOptions =
     [
-        (CaptionQuery.BeamWidth, "Hypotheses kept by beam search (1 = greedy). Default 3."),
+        (CaptionQuery.BeamWidth, "Hypotheses kept by beam search (1 = greedy). Default 5."),
         (CaptionQuery.MaxLength, "Most words in a caption, the end token included. Default 20."),
-        (CaptionQuery.NBest, "Alternatives returned (at most the beam width). Default 3."),
+        (CaptionQuery.NBest, "Alternatives returned (at most the beam width); with 2 or more the best is chosen by consensus among them. Default 5."),
     ];
 
     public static Task DescribeCaptionRequest(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)

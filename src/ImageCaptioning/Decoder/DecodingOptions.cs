@@ -27,8 +27,11 @@ public sealed record DecodingOptions
 
     public static DecodingOptions Default { get; } = new();
 
-    /// <summary>Hypotheses kept per image by beam search (1 = greedy).</summary>
-    public int BeamWidth { get; init; } = 3;
+    /// <summary>
+    /// Hypotheses kept per image by beam search (1 = greedy). The defaults (beam 5, n-best 5, consensus re-ranking) are
+    /// the setting chosen on the Flickr8k dev split for caption quality (MODEL_CARD.md).
+    /// </summary>
+    public int BeamWidth { get; init; } = 5;
 
     /// <summary>Most tokens generated per caption, <c>&lt;end&gt;</c> included.</summary>
     public int MaxLength { get; init; } = 20;
@@ -43,7 +46,7 @@ public sealed record DecodingOptions
     /// Captions returned per image: beam search returns up to min(NBest, BeamWidth) finished hypotheses,
     /// sampling draws NBest samples, greedy always returns one.
     /// </summary>
-    public int NBest { get; init; } = 3;
+    public int NBest { get; init; } = 5;
 
     public DecodingMethod Method { get; init; } = DecodingMethod.Beam;
 
@@ -57,9 +60,9 @@ public sealed record DecodingOptions
 
     /// <summary>
     /// Beam search only: re-rank the n-best list by consensus (<see cref="ConsensusReranker"/>) instead of by score.
-    /// Needs NBest ≥ 2 to have anything to compare.
+    /// Needs NBest ≥ 2 to have anything to compare. On by default (dev CIDEr-D 0.507 → 0.529 for the shipped model).
     /// </summary>
-    public bool ConsensusRerank { get; init; }
+    public bool ConsensusRerank { get; init; } = true;
 
     /// <summary>λ of the consensus re-ranking: weight of the length-normalised log-probability beside the consensus.</summary>
     public float ConsensusLogProbabilityWeight { get; init; } = 10f;

@@ -8,17 +8,18 @@ namespace ImageCaptioning.Tests.Quality;
 
 /// <summary>
 /// Regression guard for the model in models/: caption a fixed 200-image slice of the Flickr8k test split end to end
-/// (image file → encoder → beam 3) and check the scores stay near what the model card reports. The thresholds sit
+/// (image file → encoder → the default decoding) and check the scores stay near what the model card reports. The thresholds sit
 /// a margin below the measured values (see MODEL_CARD.md), so a real regression fails while run-to-run noise
 /// (there is none: decoding is deterministic) cannot.
 /// </summary>
 public class ShippedModelQualityTests
 {
     private const int SubsetSize = 200;
-    // Measured on this subset with the shipped weights: BLEU-4 0.1985, CIDEr-D 0.5168 (MODEL_CARD.md, "Regression
+    // Measured on this subset with the shipped weights and the default decoding (beam 5, consensus re-ranking):
+    // BLEU-4 0.2009, CIDEr-D 0.5429 (MODEL_CARD.md, "Regression
     // subset"). The thresholds are 90 % of those: decoding is deterministic, so only a real change can cross them.
-    private const double MinBleu4 = 0.179;
-    private const double MinCiderD = 0.465;
+    private const double MinBleu4 = 0.181;
+    private const double MinCiderD = 0.489;
 
     [Fact]
     public async Task TheShippedModelCaptionsATestSubsetAtItsMeasuredQuality()
@@ -31,7 +32,7 @@ public class ShippedModelQualityTests
 
         using var captioner = await Captioner.CreateAsync(paths, modelFolder, TestContext.Current.CancellationToken);
         var images = dataset.Split(DatasetSplit.Test).Take(SubsetSize).ToList();
-        var results = captioner.CaptionBatch(images.Select(dataset.ImagePath).ToList(), new DecodingOptions { BeamWidth = 3 });
+        var results = captioner.CaptionBatch(images.Select(dataset.ImagePath).ToList(), DecodingOptions.Default);
         var hypotheses = images.Zip(results).ToDictionary(p => p.First, p => p.Second.Best.Text);
         var scores = CaptionEvaluator.Evaluate(hypotheses, dataset.Captions);
 
@@ -40,7 +41,7 @@ public class ShippedModelQualityTests
         Assert.True(scores.CiderD >= MinCiderD, $"CIDEr-D {scores.CiderD:F4} < {MinCiderD}");
 
         // Readable English: no loops (a repeated trigram), a doubled word ("football football") in under 1 % of
-        // captions (measured: 2 of the 1000 test captions), and almost no <unk>.
+        // captions (measured: 1 of the 1000 test captions), and almost no <unk>.
         var words = results.SelectMany(r => r.Best.Words).ToList();
         Assert.True(words.Count(w => w == "<unk>") < 0.01 * words.Count, "too many <unk> in generated captions");
         int stutters = 0;

@@ -47,7 +47,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         var words = await page.Locator(".word-chip").AllTextContentsAsync();
         Assert.Equal(TestModelFolder.Chain.Take(12), words); // the max length chosen above; the test decoder never ends early
         Assert.Equal(string.Join(' ', words), caption);
-        Assert.Equal(3, await page.Locator("#alternatives tbody tr").CountAsync());
+        Assert.Equal(5, await page.Locator("#alternatives tbody tr").CountAsync());   // the default beam width, 5
 
         // The test vocabulary's markup words are shown as text: no element, no script ran.
         Assert.Contains('<', caption);
