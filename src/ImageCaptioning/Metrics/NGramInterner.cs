@@ -23,7 +23,17 @@ internal sealed class NGramInterner
     public int GramCount => _grams.Count;
 
     /// <summary>Counts the n-grams of one caption, interning new words and n-grams.</summary>
-    public NGramCounts Count(IReadOnlyList<string> tokens)
+    public NGramCounts Count(IReadOnlyList<string> tokens) => Count(tokens, intern: true);
+
+    /// <summary>
+    /// Counts the n-grams of a caption against the corpus interned so far without adding to it: an n-gram the corpus
+    /// never saw gets a fresh id from <see cref="GramCount"/> upward, local to this call (two unseen n-grams are the
+    /// same id only if they are the same words). Lets a frozen corpus score any number of new captions without growing.
+    /// Not thread-safe (it shares the per-caption scratch with <see cref="Count(IReadOnlyList{string})"/>).
+    /// </summary>
+    public NGramCounts CountWithoutInterning(IReadOnlyList<string> tokens) => Count(tokens, intern: false);
+
+    private NGramCounts Count(IReadOnlyList<string> tokens, bool intern)
     {
         _caption++;
         int length = tokens.Count;
@@ -32,16 +42,20 @@ internal sealed class NGramInterner
         var grams = new List<int>(length * NGramCounts.MaxOrder);
         var counts = new List<int>(length * NGramCounts.MaxOrder);
         var orderStart = new int[NGramCounts.MaxOrder + 1];
-        var words = new int[length];
+        var words = new int[length];   // without interning, −1 for a word the corpus never saw
         for (int i = 0; i < length; i++)
-            words[i] = previous[i] = Word(tokens[i]);
+            words[i] = previous[i] = intern ? Word(tokens[i]) : _words.GetValueOrDefault(tokens[i], -1);
+        var unseen = intern ? null : new Dictionary<(int Prefix, string Word), int>();
+        int nextUnseen = GramCount;
 
         for (int n = 1; n <= NGramCounts.MaxOrder; n++)
         {
             orderStart[n - 1] = grams.Count;
             for (int i = 0; i + n <= length; i++)
             {
-                int gram = n == 1 ? Gram(NoPrefix, (uint)previous[i]) : Gram((uint)previous[i], (uint)words[i + n - 1]);
+                int gram = unseen is null
+                    ? n == 1 ? Gram(NoPrefix, (uint)previous[i]) : Gram((uint)previous[i], (uint)words[i + n - 1])
+                    : KnownOrUnseenGram(n, previous[i], words[i + n - 1], tokens[i + n - 1], unseen, ref nextUnseen);
                 current[i] = gram;
                 EnsureCapacity(gram);
                 if (_stamp[gram] == _caption)
@@ -63,54 +77,17 @@ internal sealed class NGramInterner
     }
 
     /// <summary>
-    /// Counts the n-grams of a caption against the corpus interned so far without adding to it: an n-gram the corpus
-    /// never saw gets a fresh id from <see cref="GramCount"/> upward, local to this call (two unseen n-grams are the
-    /// same id only if they are the same words). Lets a frozen corpus score any number of new captions without growing.
-    /// Not thread-safe (it shares the per-caption scratch with <see cref="Count"/>).
+    /// The id of the n-gram (prefix (n−1)-gram, last word) if the corpus has it; otherwise a local id for this caption,
+    /// keyed by its prefix's id (known or local) and its last word.
     /// </summary>
-    public NGramCounts CountWithoutInterning(IReadOnlyList<string> tokens)
+    private int KnownOrUnseenGram(int n, int prefix, int word, string lastToken, Dictionary<(int Prefix, string Word), int> unseen, ref int nextUnseen)
     {
-        var unseen = new Dictionary<(int Prefix, string Word), int>();
-        int nextUnseen = GramCount;
-        int length = tokens.Count;
-        var words = new int[length]; // word ids, −1 for a word the corpus never saw
-        for (int i = 0; i < length; i++)
-            words[i] = _words.TryGetValue(tokens[i], out int id) ? id : -1;
-        var previous = new int[length];
-        var current = new int[length];
-        var grams = new List<int>(length * NGramCounts.MaxOrder);
-        var counts = new List<int>(length * NGramCounts.MaxOrder);
-        var orderStart = new int[NGramCounts.MaxOrder + 1];
-        var local = new Dictionary<int, int>(); // gram id → slot, for this caption
-        for (int n = 1; n <= NGramCounts.MaxOrder; n++)
-        {
-            orderStart[n - 1] = grams.Count;
-            for (int i = 0; i + n <= length; i++)
-            {
-                int prefix = n == 1 ? -1 : previous[i];
-                int word = words[i + n - 1];
-                int gram;
-                if (word >= 0 && prefix < GramCount
-                    && _grams.TryGetValue(((ulong)(n == 1 ? NoPrefix : (uint)prefix) << 32) | (uint)word, out int known))
-                    gram = known;
-                else
-                {   // unseen: identified by (its prefix's id, its last word), prefix ids being known or local
-                    var key = (prefix, tokens[i + n - 1]);
-                    if (!unseen.TryGetValue(key, out gram)) unseen[key] = gram = nextUnseen++;
-                }
-                current[i] = gram;
-                if (local.TryGetValue(gram, out int slot)) counts[slot]++;
-                else
-                {
-                    local[gram] = grams.Count;
-                    grams.Add(gram);
-                    counts.Add(1);
-                }
-            }
-            (previous, current) = (current, previous);
-        }
-        orderStart[NGramCounts.MaxOrder] = grams.Count;
-        return new NGramCounts(length, [.. grams], [.. counts], orderStart);
+        if (word >= 0 && (n == 1 || prefix < GramCount)
+            && _grams.TryGetValue(((ulong)(n == 1 ? NoPrefix : (uint)prefix) << 32) | (uint)word, out int known))
+            return known;
+        var key = (n == 1 ? -1 : prefix, lastToken);
+        if (!unseen.TryGetValue(key, out int id)) unseen[key] = id = nextUnseen++;
+        return id;
     }
 
     private int Word(string token)
