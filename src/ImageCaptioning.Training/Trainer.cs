@@ -85,14 +85,8 @@ public sealed class Trainer
                 // Dropout noise depends only on (seed, step): a resumed run sees the same masks.
                 var rng = new Random(StableSeed.Derive(_options.Seed, state.Step));
                 var output = DecoderGraph.Forward(tape, _model, batch, graphOptions, rng);
-                tape.Backward(output.Loss);
-                double gradNorm = GradientClipping.ClipGlobalNorm(_model.Tensors, _options.ClipNorm);
-                adam.Update(lr);
-                double loss = output.Loss.Item, ce = output.CrossEntropySum.Item / output.Tokens, coverage = output.Coverage.Item;
-                tape.Reset();
-                _model.ZeroGrad();
-                if (!double.IsFinite(loss))
-                    throw new Errors.ImageCaptioningException($"Training diverged at step {state.Step} (loss {loss}); lower the learning rate.");
+                double ce = output.CrossEntropySum.Item / output.Tokens, coverage = output.Coverage.Item;
+                var (loss, gradNorm) = OptimizerStep.Apply(tape, output.Loss, _model, adam, _options.ClipNorm, lr, "Training", state.Step);
 
                 double seconds = Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
                 state = state with { Step = state.Step + 1, BatchInEpoch = b + 1 };

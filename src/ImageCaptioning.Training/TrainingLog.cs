@@ -15,13 +15,26 @@ public sealed class TrainingLog : IDisposable
     private readonly string _epochsPath;
 
     public TrainingLog(string runDirectory)
+        : this(runDirectory, StepsFile, "step,epoch,loss,cross_entropy,coverage,learning_rate,grad_norm,tokens,seconds", EpochsFile)
+    {
+    }
+
+    /// <summary>A log with other file names and step columns (self-critical training logs rewards, not cross-entropy).</summary>
+    public TrainingLog(string runDirectory, string stepsFile, string stepsHeader, string epochsFile)
     {
         Directory.CreateDirectory(runDirectory);
-        string stepsPath = Path.Combine(runDirectory, StepsFile);
+        string stepsPath = Path.Combine(runDirectory, stepsFile);
         bool fresh = !File.Exists(stepsPath);
         _steps = new StreamWriter(new FileStream(stepsPath, FileMode.Append, FileAccess.Write, FileShare.Read));
-        if (fresh) _steps.WriteLine("step,epoch,loss,cross_entropy,coverage,learning_rate,grad_norm,tokens,seconds");
-        _epochsPath = Path.Combine(runDirectory, EpochsFile);
+        if (fresh) _steps.WriteLine(stepsHeader);
+        _epochsPath = Path.Combine(runDirectory, epochsFile);
+    }
+
+    /// <summary>One step row: the step and epoch, then <paramref name="values"/> in the header's column order.</summary>
+    public void Row(long step, int epoch, params double[] values)
+    {
+        _steps.WriteLine(string.Join(',', [step.ToString(CultureInfo.InvariantCulture), epoch.ToString(CultureInfo.InvariantCulture), .. values.Select(F)]));
+        if (step % 50 == 0) _steps.Flush();
     }
 
     public void Step(long step, int epoch, double loss, double crossEntropy, double coverage, double learningRate,

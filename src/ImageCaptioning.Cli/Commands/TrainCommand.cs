@@ -101,7 +101,7 @@ internal static class TrainCommand
             $"No feature cache in '{paths.DataCacheDirectory}': run `extract --split all` first, or pass --features.");
     }
 
-    private static IReadOnlyList<string> Limit(IReadOnlyList<string> images, int? limit) =>
+    internal static IReadOnlyList<string> Limit(IReadOnlyList<string> images, int? limit) =>
         limit is { } n ? images.Take(n).ToList() : images;
 
     private static Vocabulary LoadOrBuildVocabulary(string path, Flickr8kDataset dataset)

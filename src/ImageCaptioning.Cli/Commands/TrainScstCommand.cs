@@ -80,7 +80,7 @@ internal static class TrainScstCommand
             AnsiConsole.MarkupLineInterpolated($"[grey]counting the n-grams of {trainList.Count:N0} training images' references for the CIDEr-D reward…[/]");
             var reward = new CiderDCaptionReward(trainList.ToDictionary(i => i, i => dataset.Captions[i], StringComparer.Ordinal));
             var model = new TrainableDecoder(start.Parameters);
-            var devList = dataset.Split(DatasetSplit.Dev) is var dev && parse.GetValue(devImages) is { } n ? dev.Take(n).ToList() : dataset.Split(DatasetSplit.Dev);
+            var devList = TrainCommand.Limit(dataset.Split(DatasetSplit.Dev), parse.GetValue(devImages));
             var devEvaluator = new DevSetEvaluator(devList, dataset.Captions, grids, start.Vocabulary, parse.GetValue(devBeam));
             Trainer.DevScores EvaluateDev(AttentionDecoder decoder)
             {
@@ -92,7 +92,7 @@ internal static class TrainScstCommand
             var trainer = new SelfCriticalTrainer(model, start.Vocabulary, trainList, grids, reward, options, runDir, EvaluateDev,
                 (scores, step) => TrainedModelWriter.SaveSelfCritical(outDir, model.Parameters, start.Vocabulary, options, scores, step, runDir, baseRecord));
             AnsiConsole.MarkupLineInterpolated(
-                $"self-critical fine-tuning of {fromDir}: {Math.Min(trainList.Count, options.TrainImageLimit ?? int.MaxValue):N0} images × {options.SamplesPerImage} samples, {trainer.BatchesPerEpoch} steps per epoch; run folder {runDir}; best model → {outDir}");
+                $"self-critical fine-tuning of {fromDir}: {trainer.ImageCount:N0} images × {options.SamplesPerImage} samples, {trainer.BatchesPerEpoch} steps per epoch; run folder {runDir}; best model → {outDir}");
 
             var result = StopSignals.Run(token => trainer.Run(new TrainingConsole("reward"), token));
             AnsiConsole.MarkupLineInterpolated(

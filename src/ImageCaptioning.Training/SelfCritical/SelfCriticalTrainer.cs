@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoder;
@@ -46,6 +45,9 @@ public sealed class SelfCriticalTrainer
         _images = options.TrainImageLimit is { } limit ? images.Take(limit).ToList() : images;
     }
 
+    /// <summary>Training images the run samples from (after <see cref="SelfCriticalOptions.TrainImageLimit"/>).</summary>
+    public int ImageCount => _images.Count;
+
     public int BatchesPerEpoch => (_images.Count + _options.ImagesPerBatch - 1) / _options.ImagesPerBatch;
 
     public Result Run(IProgress<Trainer.ProgressReport>? progress = null, CancellationToken cancellation = default)
@@ -62,7 +64,8 @@ public sealed class SelfCriticalTrainer
         bool resumed = File.Exists(checkpointPath);
         var state = resumed ? TrainingCheckpoint.Load(checkpointPath, _model, adam) : new TrainingState();
         File.WriteAllText(Path.Combine(_runDirectory, "scst_options.json"), JsonSerializer.Serialize(_options, new JsonSerializerOptions { WriteIndented = true }));
-        using var steps = OpenStepsLog();
+        using var log = new TrainingLog(_runDirectory, StepsFile,
+            "step,epoch,loss,mean_reward,best_reward,mean_abs_advantage,mean_words,learning_rate,grad_norm,seconds", EvaluationsFile);
         var clock = Stopwatch.StartNew();
         double elapsedBefore = state.ElapsedSeconds;
         double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
@@ -70,7 +73,7 @@ public sealed class SelfCriticalTrainer
         if (resumed)
             Report(progress, state, $"resumed from {Trainer.CheckpointFile}: epoch {state.Epoch + 1}, batch {state.BatchInEpoch}, step {state.Step}");
         else if (_evaluateDev is not null)
-            state = Evaluate(state, inference, progress, "start");      // the bar the fine-tuned model has to clear
+            state = Evaluate(state, inference, log, progress, "start");      // the bar the fine-tuned model has to clear
 
         int gridFloats = _grids.Positions * _grids.Channels;
         var gridBuffer = new float[_options.ImagesPerBatch * gridFloats];
@@ -114,19 +117,11 @@ public sealed class SelfCriticalTrainer
                 var (batch, stats) = SelfCriticalBatch.Build(gridBuffer, gridFloats, names, samples, rewards);
                 float lr = schedule.At(state.Step);
                 var output = DecoderGraph.Forward(tape, _model, batch, graphOptions, new Random(StableSeed.Derive(_options.Seed, state.Step)));
-                tape.Backward(output.Loss);
-                double gradNorm = GradientClipping.ClipGlobalNorm(_model.Tensors, _options.ClipNorm);
-                adam.Update(lr);
-                double loss = output.Loss.Item;
-                tape.Reset();
-                _model.ZeroGrad();
-                if (!double.IsFinite(loss))
-                    throw new Errors.ImageCaptioningException($"Self-critical training diverged at step {state.Step} (loss {loss}); lower the learning rate.");
+                var (loss, gradNorm) = OptimizerStep.Apply(tape, output.Loss, _model, adam, _options.ClipNorm, lr, "Self-critical training", state.Step);
 
                 double seconds = Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
                 state = state with { Step = state.Step + 1, BatchInEpoch = b + 1 };
-                steps.WriteLine(string.Join(',', state.Step, state.Epoch, F(loss), F(stats.MeanReward), F(stats.BestReward),
-                    F(stats.MeanAbsAdvantage), F(stats.MeanWords), F(lr), F(gradNorm), F(seconds)));
+                log.Row(state.Step, state.Epoch, loss, stats.MeanReward, stats.BestReward, stats.MeanAbsAdvantage, stats.MeanWords, lr, gradNorm, seconds);
                 progress?.Report(new Trainer.ProgressReport(state.Epoch, _options.Epochs, b + 1, BatchesPerEpoch, state.Step,
                     stats.MeanReward, batch.TokenCount / seconds, lr));
                 if (state.Step % _options.CheckpointEverySteps == 0)
@@ -136,8 +131,7 @@ public sealed class SelfCriticalTrainer
                         string.Join(" | ", samples[0].Select((c, k) => $"{rewards[0][k]:F2} {c.Text}{(c.Finished ? "" : " …")}")));
                 if (_evaluateDev is not null && _options.EvaluateEverySteps > 0 && state.Step % _options.EvaluateEverySteps == 0 && b + 1 < BatchesPerEpoch)
                 {
-                    steps.Flush();
-                    state = Evaluate(state, inference, progress, $"step {state.Step}");
+                    state = Evaluate(state, inference, log, progress, $"step {state.Step}");
                     TrainingCheckpoint.Save(checkpointPath, _model, adam, state with { ElapsedSeconds = Elapsed() });
                     if (state.EpochsWithoutImprovement >= _options.Patience) { stopReason = EarlyStop(); goto stopped; }
                 }
@@ -145,8 +139,7 @@ public sealed class SelfCriticalTrainer
             epochSeconds = Elapsed() - epochStart;
             state = state with { Epoch = state.Epoch + 1, BatchInEpoch = 0 };
             Report(progress, state, $"epoch {state.Epoch}: {epochSeconds / 60:F1} min");
-            steps.Flush();
-            if (_evaluateDev is not null) state = Evaluate(state, inference, progress, $"epoch {state.Epoch}");
+            if (_evaluateDev is not null) state = Evaluate(state, inference, log, progress, $"epoch {state.Epoch}");
             TrainingCheckpoint.Save(checkpointPath, _model, adam, state with { ElapsedSeconds = Elapsed() });
             if (_evaluateDev is not null && state.EpochsWithoutImprovement >= _options.Patience) { stopReason = EarlyStop(); break; }
         }
@@ -157,7 +150,7 @@ public sealed class SelfCriticalTrainer
     private string EarlyStop() => $"early stop: no dev BLEU-4 gain in {_options.Patience} evaluations";
 
     /// <summary>Scores dev; on a new best calls onNewBest. EpochsWithoutImprovement counts evaluations here.</summary>
-    private TrainingState Evaluate(TrainingState state, AttentionDecoder inference, IProgress<Trainer.ProgressReport>? progress, string when)
+    private TrainingState Evaluate(TrainingState state, AttentionDecoder inference, TrainingLog log, IProgress<Trainer.ProgressReport>? progress, string when)
     {
         Report(progress, state, $"evaluating on dev ({when})…");
         var dev = _evaluateDev!(inference);
@@ -167,10 +160,10 @@ public sealed class SelfCriticalTrainer
             ? state with { BestDevBleu4 = dev.Bleu4, BestEpoch = state.Epoch, BestStep = state.Step, EpochsWithoutImprovement = 0 }
             : state with { EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
         if (better && !start) _onNewBest?.Invoke(dev, state.Step);
-        File.AppendAllText(Path.Combine(_runDirectory, EvaluationsFile), JsonSerializer.Serialize(new
+        log.Epoch(new
         {
             step = state.Step, epoch = state.Epoch, when, dev = dev.Metrics, best_dev_bleu4 = next.BestDevBleu4, best_step = next.BestStep,
-        }) + Environment.NewLine);
+        });
         string metrics = string.Join(", ", dev.Metrics.Select(kv => $"{kv.Key} {kv.Value:F4}"));
         Report(progress, next, $"dev at {when}: {metrics} (best BLEU-4 {next.BestDevBleu4:F4} at step {next.BestStep})");
         return next;
@@ -182,15 +175,4 @@ public sealed class SelfCriticalTrainer
 
     private void Report(IProgress<Trainer.ProgressReport>? progress, TrainingState state, string message) =>
         progress?.Report(new Trainer.ProgressReport(state.Epoch, _options.Epochs, state.BatchInEpoch, BatchesPerEpoch, state.Step, 0, 0, 0, message));
-
-    private StreamWriter OpenStepsLog()
-    {
-        string path = Path.Combine(_runDirectory, StepsFile);
-        bool fresh = !File.Exists(path);
-        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
-        if (fresh) writer.WriteLine("step,epoch,loss,mean_reward,best_reward,mean_abs_advantage,mean_words,learning_rate,grad_norm,seconds");
-        return writer;
-    }
-
-    private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
