@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ImageCaptioning.Numerics;
 
 namespace ImageCaptioning.Decoder;
 
@@ -7,32 +7,33 @@ namespace ImageCaptioning.Decoder;
 /// so a lone caption request uses both cores: the members are independent until their outputs are averaged.
 /// Allocation-free per step (a decoding step must not allocate). One caller at a time owns the worker
 /// (<see cref="TryBegin"/> returns false for the others, which then run the members one after another). The idle worker
-/// polls for <see cref="SpinMicroseconds"/> before blocking, because the next step is posted within a fraction of a
-/// millisecond and waking a blocked thread costs about as much as a member's step.
+/// polls for <see cref="SpinMicroseconds"/> before blocking (<see cref="SpinThenBlockThread"/>), because the next step
+/// is posted within a fraction of a millisecond and waking a blocked thread costs about as much as a member's step.
 /// </summary>
 internal sealed class EnsembleStepWorker
 {
     public const int SpinMicroseconds = 300;
 
     private readonly IReadOnlyList<AttentionDecoder> _members;
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly object _startLock = new();
-    private Thread? _thread;
+    private readonly SpinThenBlockThread _thread;
     private DecoderWorkspace? _job;
-    private int _taken, _posted, _done, _sleeping;
+    private int _taken, _posted, _done;
     private Exception? _error;
 
-    public EnsembleStepWorker(IReadOnlyList<AttentionDecoder> members) => _members = members;
+    public EnsembleStepWorker(IReadOnlyList<AttentionDecoder> members)
+    {
+        _members = members;
+        _thread = new SpinThenBlockThread("Ensemble step worker", SpinMicroseconds, () => Volatile.Read(ref _posted) != 0, RunJob);
+    }
 
     /// <summary>Starts members 1..K−1 on <paramref name="ws"/>'s companions in the background; false if the worker is busy.</summary>
     public bool TryBegin(DecoderWorkspace ws)
     {
         if (Interlocked.CompareExchange(ref _taken, 1, 0) != 0) return false;
-        EnsureStarted();
         _job = ws;
         Volatile.Write(ref _done, 0);
         Interlocked.Exchange(ref _posted, 1);                 // full fence, then wake the worker if it blocked
-        if (Volatile.Read(ref _sleeping) == 1) _wake.Release();
+        _thread.Notify();
         return true;
     }
 
@@ -48,46 +49,22 @@ internal sealed class EnsembleStepWorker
         if (error is not null) throw new InvalidOperationException("An ensemble member's step failed on the worker thread.", error);
     }
 
-    private void EnsureStarted()
+    /// <summary>On the worker thread: one step of members 1..K−1.</summary>
+    private void RunJob()
     {
-        if (Volatile.Read(ref _thread) is not null) return;
-        lock (_startLock)
+        Volatile.Write(ref _posted, 0);
+        var ws = _job!;
+        try
         {
-            if (_thread is not null) return;
-            var thread = new Thread(Loop) { IsBackground = true, Name = "Ensemble step worker" };
-            thread.Start();
-            Volatile.Write(ref _thread, thread);
+            for (int k = 1; k < _members.Count; k++) _members[k].Step(ws.Companions[k - 1]);
         }
-    }
-
-    private void Loop()
-    {
-        long spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
-        while (true)
+        catch (Exception ex)
         {
-            long deadline = Stopwatch.GetTimestamp() + spinTicks;
-            while (Volatile.Read(ref _posted) == 0)
-            {
-                if (Stopwatch.GetTimestamp() < deadline) { Thread.SpinWait(30); continue; }
-                Interlocked.Exchange(ref _sleeping, 1);        // full fence, then check once more before blocking
-                if (Volatile.Read(ref _posted) == 0) _wake.Wait();
-                Volatile.Write(ref _sleeping, 0);
-                deadline = Stopwatch.GetTimestamp() + spinTicks;
-            }
-            Volatile.Write(ref _posted, 0);
-            var ws = _job!;
-            try
-            {
-                for (int k = 1; k < _members.Count; k++) _members[k].Step(ws.Companions[k - 1]);
-            }
-            catch (Exception ex)
-            {
-                _error = ex;   // handed to the caller in End(): never lose a failure on a background thread
-            }
-            finally
-            {
-                Volatile.Write(ref _done, 1);
-            }
+            _error = ex;   // handed to the caller in End(): never lose a failure on a background thread
+        }
+        finally
+        {
+            Volatile.Write(ref _done, 1);
         }
     }
 }

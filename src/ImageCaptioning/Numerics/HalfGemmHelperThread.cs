@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ImageCaptioning.Numerics;
 
 /// <summary>
@@ -20,17 +18,16 @@ internal static unsafe class HalfGemmHelperThread
     /// <summary>How long the idle helper polls for the next job before it blocks (one decoding step is ~0.2–0.4 ms).</summary>
     public const int SpinMicroseconds = 200;
 
-    private static readonly SemaphoreSlim Wake = new(0);
-    private static readonly object StartLock = new();
-    private static Thread? helper;
-
     private static int taken;          // 1 while a caller owns the helper
     private static int posted;         // 1 while a job is waiting for / being worked on by the helper
-    private static int sleeping;       // 1 while the helper is (about to be) blocked on Wake
     private static int nextShare, doneShares;
     private static HalfGemmProblem job;
     private static GemmSimdLevel jobSimd;
     private static int jobGranules;
+
+    // The helper works whenever a job is posted and shares are left to claim.
+    private static readonly SpinThenBlockThread Helper = new("HalfGemm helper", SpinMicroseconds,
+        () => Volatile.Read(ref posted) != 0 && Volatile.Read(ref nextShare) < Shares, WorkShares);
 
     /// <summary>
     /// Computes all of <paramref name="problem"/> on this thread and the helper, or returns false (doing nothing) when
@@ -41,14 +38,13 @@ internal static unsafe class HalfGemmHelperThread
         if (Interlocked.CompareExchange(ref taken, 1, 0) != 0) return false;
         try
         {
-            EnsureStarted();
             job = problem;
             jobSimd = simd;
             jobGranules = (problem.N + 3) / 4;
             Volatile.Write(ref doneShares, 0);
             Volatile.Write(ref nextShare, 0);
             Interlocked.Exchange(ref posted, 1);           // full fence, then look whether the helper needs waking
-            if (Volatile.Read(ref sleeping) == 1) Wake.Release();
+            Helper.Notify();
             WorkShares();
             var spin = new SpinWait();
             while (Volatile.Read(ref doneShares) < Shares) spin.SpinOnce(sleep1Threshold: -1);
@@ -72,40 +68,6 @@ internal static unsafe class HalfGemmHelperThread
             int last = Math.Min(job.N, (int)((long)jobGranules * (share + 1) / Shares) * 4);
             if (last > first) HalfGemm.RunColumns(job, first, last, jobSimd);
             Interlocked.Increment(ref doneShares);
-        }
-    }
-
-    private static void EnsureStarted()
-    {
-        if (Volatile.Read(ref helper) is not null) return;
-        lock (StartLock)
-        {
-            if (helper is not null) return;
-            var thread = new Thread(HelperLoop) { IsBackground = true, Name = "HalfGemm helper" };
-            thread.Start();
-            Volatile.Write(ref helper, thread);
-        }
-    }
-
-    private static void HelperLoop()
-    {
-        long spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
-        while (true)
-        {
-            long deadline = Stopwatch.GetTimestamp() + spinTicks;
-            while (Volatile.Read(ref posted) == 0 || Volatile.Read(ref nextShare) >= Shares)
-            {
-                if (Stopwatch.GetTimestamp() < deadline)
-                {
-                    Thread.SpinWait(30);
-                    continue;
-                }
-                Interlocked.Exchange(ref sleeping, 1);       // full fence, then check once more before blocking
-                if (Volatile.Read(ref posted) == 0 || Volatile.Read(ref nextShare) >= Shares) Wake.Wait();
-                Volatile.Write(ref sleeping, 0);
-                deadline = Stopwatch.GetTimestamp() + spinTicks;
-            }
-            WorkShares();
         }
     }
 }
