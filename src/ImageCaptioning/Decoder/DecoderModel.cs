@@ -112,7 +112,8 @@ public sealed class DecoderModel
     /// <summary>The step decoder of this model: its decoder, or the ensemble of all its decoders.</summary>
     public IStepDecoder CreateStepDecoder() => Members.Count == 1
         ? CreateDecoder()
-        : _ensemble ??= new DecoderEnsemble([.. Members.Select(m => new AttentionDecoder(m, WeightPrecision))]);
+        : LazyInitializer.EnsureInitialized(ref _ensemble,   // one ensemble (and one worker thread) per model, even under concurrent first calls
+            () => new DecoderEnsemble([.. Members.Select(m => new AttentionDecoder(m, WeightPrecision))]));
 
     private DecoderEnsemble? _ensemble;
 
