@@ -67,15 +67,16 @@ public sealed class AttentionDecoder : IStepDecoder
         int P = Config.Positions, E = Config.EncoderDim, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim;
         if (images > ws.MaxImages) throw new ArgumentOutOfRangeException(nameof(images), $"workspace holds {ws.MaxImages} images");
         if (grids.Length < images * P * E) throw new ArgumentException($"expected {images}×{P}×{E} features", nameof(grids));
+        int threads = ws.MaxThreads;
         var v = ws.Features.AsSpan(0, images * P * D);
-        DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v); // [N·P, D]
+        DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
         TensorPrimitives.Max(v, 0f, v);                                                                               // ReLU
-        DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt);             // [N·P, A]
+        DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt, maxThreads: threads); // [N·P, A]
         var mean = ws.MeanFeature.AsSpan(0, images * D);
         MeanOverPositions(v, images, P, D, mean);                                                                      // [N, D]
-        DecoderKernels.Linear(mean, images, D, p.InitHWeight, p.InitHBias, H, ws.InitialH);                          // [N, H]
+        DecoderKernels.Linear(mean, images, D, p.InitHWeight, p.InitHBias, H, ws.InitialH, maxThreads: threads);     // [N, H]
         TensorPrimitives.Tanh(ws.InitialH.AsSpan(0, images * H), ws.InitialH.AsSpan(0, images * H));
-        DecoderKernels.Linear(mean, images, D, p.InitCWeight, p.InitCBias, H, ws.InitialC);
+        DecoderKernels.Linear(mean, images, D, p.InitCWeight, p.InitCBias, H, ws.InitialC, maxThreads: threads);
         TensorPrimitives.Tanh(ws.InitialC.AsSpan(0, images * H), ws.InitialC.AsSpan(0, images * H));
     }
 
@@ -110,8 +111,9 @@ public sealed class AttentionDecoder : IStepDecoder
         int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
         var half = R <= HalfPrecisionMaxRows ? _half : null;
+        int threads = ws.MaxThreads;                    // 1 while an ensemble runs its members side by side
         var gemm = HalfGemmPlan.DefaultOptions();
-        gemm = gemm with { MaxThreads = Math.Min(gemm.MaxThreads, ws.MaxThreads) };
+        gemm = gemm with { MaxThreads = Math.Min(gemm.MaxThreads, threads) };
         var rowsImage = ws.ImageOfRow.AsSpan(0, R);
         var h = ws.H.AsSpan(0, R * H);
 
@@ -120,8 +122,8 @@ public sealed class AttentionDecoder : IStepDecoder
         var beta = ws.Gate.AsSpan(0, R * D);
         if (half is null)
         {
-            DecoderKernels.Linear(h, R, H, p.HiddenAttWeight, p.HiddenAttBias, A, attH);                  // [R, A]
-            DecoderKernels.Linear(h, R, H, p.GateWeight, p.GateBias, D, beta);                            // [R, D]
+            DecoderKernels.Linear(h, R, H, p.HiddenAttWeight, p.HiddenAttBias, A, attH, maxThreads: threads); // [R, A]
+            DecoderKernels.Linear(h, R, H, p.GateWeight, p.GateBias, D, beta, maxThreads: threads);           // [R, D]
         }
         else
         {
@@ -150,7 +152,7 @@ public sealed class AttentionDecoder : IStepDecoder
             h.Slice(r * H, H).CopyTo(x.Slice(r * X + M + D, H));
         }
         var gates = ws.Gates.AsSpan(0, R * 4 * H);
-        if (half is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates);        // [R, 4H]
+        if (half is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates, maxThreads: threads); // [R, 4H]
         else
         {
             for (int r = 0; r < R; r++)                                                                   // W_e E[y] from the table
@@ -165,8 +167,8 @@ public sealed class AttentionDecoder : IStepDecoder
         var o = ws.DeepOut.AsSpan(0, R * M);
         if (half is null)
         {
-            DecoderKernels.Linear(ws.H.AsSpan(0, R * H), R, H, p.OutHiddenWeight, p.OutHiddenBias, M, o); // L_h h_t + b
-            DecoderKernels.Linear(z, R, D, p.OutContextWeight, default, M, o, accumulate: true);         // + L_z β⊙z
+            DecoderKernels.Linear(ws.H.AsSpan(0, R * H), R, H, p.OutHiddenWeight, p.OutHiddenBias, M, o, maxThreads: threads); // L_h h_t + b
+            DecoderKernels.Linear(z, R, D, p.OutContextWeight, default, M, o, accumulate: true, maxThreads: threads); // + L_z β⊙z
         }
         else
         {
@@ -181,7 +183,7 @@ public sealed class AttentionDecoder : IStepDecoder
         for (int r = 0; r < R; r++)
             TensorPrimitives.Add(o.Slice(r * M, M), x.Slice(r * X, M), o.Slice(r * M, M));               // + E y_{t-1}
         var logp = ws.LogProbs.AsSpan(0, R * V);
-        if (half is null) DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp);         // logits [R, V]
+        if (half is null) DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp, maxThreads: threads); // logits [R, V]
         else HalfGemm.Multiply(gemm, o, R, M, half.Output, half.OutputBias, logp, V);
         DecoderKernels.LogSoftmaxRows(logp, logp, R, V);
     }

@@ -12,13 +12,20 @@ namespace ImageCaptioning.Decoder;
 /// </summary>
 public static class DecoderKernels
 {
-    /// <summary>y[R×out] = x[R×in]·Wᵀ + b (b may be empty); with <paramref name="accumulate"/> adds into y.</summary>
+    /// <summary>
+    /// y[R×out] = x[R×in]·Wᵀ + b (b may be empty); with <paramref name="accumulate"/> adds into y.
+    /// <paramref name="maxThreads"/> caps the product's threads below <see cref="Gemm.MaxThreads"/> (an ensemble runs
+    /// its members side by side, one core each); the result does not depend on it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate = false)
+    public static void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate = false, int maxThreads = int.MaxValue)
     {
         if (rows == 0) return;
-        Gemm.Multiply(false, true, rows, outDim, inDim, x, inDim, weight, inDim, y, outDim, accumulate ? 1f : 0f);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        var options = Gemm.DefaultOptions();
+        options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
+        Gemm.Multiply(options, false, true, rows, outDim, inDim, x, inDim, weight, inDim, y, outDim, accumulate ? 1f : 0f);
         if (!bias.IsEmpty)
             for (int r = 0; r < rows; r++)
                 TensorPrimitives.Add(y.Slice(r * outDim, outDim), bias, y.Slice(r * outDim, outDim));

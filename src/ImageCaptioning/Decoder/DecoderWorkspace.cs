@@ -13,9 +13,10 @@ public sealed class DecoderWorkspace
     public int Rows { get; set; }
 
     /// <summary>
-    /// Most threads the float16 step products may use (further capped by <see cref="Numerics.Gemm.MaxThreads"/> and the
-    /// core count). <see cref="CaptionGenerator"/> sets 1 while other decodes run at the same time: the process is
-    /// then already using its cores, and a second thread per product would only compete with them.
+    /// Most threads the decoder's products (image preparation and steps) may use (further capped by
+    /// <see cref="Numerics.Gemm.MaxThreads"/> and the core count). <see cref="CaptionGenerator"/> sets 1 while other
+    /// decodes run at the same time: the process is then already using its cores, and a second thread per product
+    /// would only compete with them. An ensemble running its members side by side sets 1 on each member's workspace.
     /// </summary>
     public int MaxThreads { get; set; } = int.MaxValue;
 

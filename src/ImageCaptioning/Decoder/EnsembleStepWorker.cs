@@ -3,20 +3,23 @@ using ImageCaptioning.Numerics;
 namespace ImageCaptioning.Decoder;
 
 /// <summary>
-/// A dedicated background thread that runs an ensemble's members 1..K−1 for a step while the caller runs member 0,
-/// so a lone caption request uses both cores: the members are independent until their outputs are averaged.
-/// Allocation-free per step (a decoding step must not allocate). One caller at a time owns the worker
-/// (<see cref="TryBegin"/> returns false for the others, which then run the members one after another). The idle worker
-/// polls for <see cref="SpinMicroseconds"/> before blocking (<see cref="SpinThenBlockThread"/>), because the next step
-/// is posted within a fraction of a millisecond and waking a blocked thread costs about as much as a member's step.
+/// A dedicated background thread that runs an ensemble's members 1..K−1 while the caller runs member 0 — a step, or the
+/// preparation of new images — so a lone caption request uses both cores: the members are independent until their
+/// outputs are averaged. Allocation-free per job (a decoding step must not allocate). One caller at a time owns the
+/// worker (<see cref="TryBegin"/> returns false for the others, which then run the members one after another). The idle
+/// worker polls for <see cref="SpinMicroseconds"/> before blocking (<see cref="SpinThenBlockThread"/>), because the next
+/// step is posted within a fraction of a millisecond and waking a blocked thread costs about as much as a member's step.
 /// </summary>
-internal sealed class EnsembleStepWorker
+internal sealed unsafe class EnsembleStepWorker
 {
     public const int SpinMicroseconds = 300;
 
     private readonly IReadOnlyList<AttentionDecoder> _members;
     private readonly SpinThenBlockThread _thread;
     private DecoderWorkspace? _job;
+    private bool _prepare;        // the job: preparing images (else a step)
+    private float* _grids;        // a preparation job's grids [images, P, E], pinned by the caller until End()
+    private int _gridFloats, _images;
     private int _taken, _posted, _done;
     private Exception? _error;
 
@@ -26,37 +29,63 @@ internal sealed class EnsembleStepWorker
         _thread = new SpinThenBlockThread("Ensemble step worker", SpinMicroseconds, () => Volatile.Read(ref _posted) != 0, RunJob);
     }
 
-    /// <summary>Starts members 1..K−1 on <paramref name="ws"/>'s companions in the background; false if the worker is busy.</summary>
-    public bool TryBegin(DecoderWorkspace ws)
+    /// <summary>Starts a step of members 1..K−1 on <paramref name="ws"/>'s companions in the background; false if the worker is busy.</summary>
+    public bool TryBegin(DecoderWorkspace ws) => TryBegin(ws, prepare: false, grids: null, gridFloats: 0, images: 0);
+
+    /// <summary>
+    /// Starts members 1..K−1 preparing <paramref name="images"/> images on <paramref name="ws"/>'s companions; false if
+    /// the worker is busy. <paramref name="grids"/> must stay pinned until <see cref="End"/> returns.
+    /// </summary>
+    public bool TryBeginPrepare(DecoderWorkspace ws, float* grids, int gridFloats, int images) =>
+        TryBegin(ws, prepare: true, grids, gridFloats, images);
+
+    private bool TryBegin(DecoderWorkspace ws, bool prepare, float* grids, int gridFloats, int images)
     {
         if (Interlocked.CompareExchange(ref _taken, 1, 0) != 0) return false;
         _job = ws;
+        _prepare = prepare;
+        _grids = grids;
+        _gridFloats = gridFloats;
+        _images = images;
         Volatile.Write(ref _done, 0);
         Interlocked.Exchange(ref _posted, 1);                 // full fence, then wake the worker if it blocked
         _thread.Notify();
         return true;
     }
 
-    /// <summary>Waits for the background members to finish the step and releases the worker.</summary>
+    /// <summary>
+    /// Waits for the background members to finish the job and releases the worker. If the worker has not even started
+    /// the job by now (it blocked and is slow to wake, or another process has its core), the caller runs the job
+    /// itself: on this virtual machine waking an idle core sometimes took 5–15 ms, ten times a whole greedy caption.
+    /// </summary>
     public void End()
     {
+        RunJob();                                             // does nothing if the worker took the job
         var spin = new SpinWait();
         while (Volatile.Read(ref _done) == 0) spin.SpinOnce(sleep1Threshold: -1);
         _job = null;
+        _grids = null;
         var error = _error;
         _error = null;
         Volatile.Write(ref _taken, 0);
-        if (error is not null) throw new InvalidOperationException("An ensemble member's step failed on the worker thread.", error);
+        if (error is not null) throw new InvalidOperationException("An ensemble member failed on the worker thread.", error);
     }
 
-    /// <summary>On the worker thread: one step of members 1..K−1.</summary>
+    /// <summary>
+    /// One job (a step, or preparing images) of members 1..K−1, on whichever thread takes the posted job first (the
+    /// worker, or the caller in <see cref="End"/>); does nothing if the other one took it.
+    /// </summary>
     private void RunJob()
     {
-        Volatile.Write(ref _posted, 0);
+        if (Interlocked.CompareExchange(ref _posted, 0, 1) != 1) return;
         var ws = _job!;
         try
         {
-            for (int k = 1; k < _members.Count; k++) _members[k].Step(ws.Companions[k - 1]);
+            for (int k = 1; k < _members.Count; k++)
+            {
+                if (!_prepare) _members[k].Step(ws.Companions[k - 1]);
+                else _members[k].PrepareImages(new ReadOnlySpan<float>(_grids, _gridFloats), _images, ws.Companions[k - 1]);
+            }
         }
         catch (Exception ex)
         {

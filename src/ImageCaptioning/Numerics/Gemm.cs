@@ -38,7 +38,12 @@ public static class Gemm
     /// each span holds its matrix (the last row only needs its own width), pins the spans and multiplies.
     /// </summary>
     /// <exception cref="ArgumentException">A size or leading dimension is invalid, or a span is too short for its matrix.</exception>
-    public static unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, float beta = 0f) =>
+        Multiply(DefaultOptions(), transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, beta);
+
+    /// <summary>The span multiply with explicit options (the decoder caps the threads of its products per call).</summary>
+    internal static unsafe void Multiply(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, float beta = 0f)
     {
         GemmArguments.Validate(transposeA, transposeB, m, n, k, lda, ldb, ldc);
@@ -46,7 +51,7 @@ public static class Gemm
         GemmArguments.RequireLength(b.Length, nameof(b), "B", transposeB ? n : k, transposeB ? k : n, ldb);
         GemmArguments.RequireLength(c.Length, nameof(c), "C", m, n, ldc);
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
-            Multiply(DefaultOptions(), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta);
+            Multiply(options, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta);
     }
 
     /// <summary>The public entry points' options: at most <see cref="MaxThreads"/> threads and never more than there are cores.</summary>

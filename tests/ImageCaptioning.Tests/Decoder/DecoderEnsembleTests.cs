@@ -12,9 +12,10 @@ public sealed class DecoderEnsembleTests : IDisposable
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
     }
 
-    private static (float[] LogProbs, float[] Alpha) FirstStep(IStepDecoder decoder, float[] grid)
+    private static (float[] LogProbs, float[] Alpha) FirstStep(IStepDecoder decoder, float[] grid, int maxThreads = int.MaxValue)
     {
         var ws = decoder.CreateWorkspace(maxRows: 2, maxImages: 1);
+        ws.MaxThreads = maxThreads;
         decoder.PrepareImages(grid, 1, ws);
         decoder.StartRows(ws, images: 1, rowsPerImage: 2, startToken: 1);
         ws.ReorderRows([0, 1], [1, 5]);   // row 1 is fed another word: rows differ
@@ -39,6 +40,22 @@ public sealed class DecoderEnsembleTests : IDisposable
             Assert.Equal((alphaA[i] + alphaB[i]) / 2, alphaE[i], 6);
         int v = a.Config.VocabSize;
         Assert.Equal(1.0, logE[..v].Sum(l => Math.Exp(l)), 5);               // still a distribution
+    }
+
+    [Fact]
+    public void MembersSideBySideGiveExactlyWhatTheyGiveOneAfterAnother()
+    {
+        // MaxThreads > 1: member 0 prepares and steps on this thread, member 1 on the ensemble's worker thread, each
+        // single-threaded; MaxThreads = 1 (a busy server): both here in turn. The arithmetic must be the same.
+        var ensemble = new DecoderEnsemble([TestModels.RandomModel(11).CreateDecoder(), TestModels.RandomModel(12).CreateDecoder()]);
+        var grid = TestModels.RandomGrids(1, ensemble.Config, 13);
+        for (int repeat = 0; repeat < 20; repeat++)                     // many hand-overs between the two threads
+        {
+            var (logParallel, alphaParallel) = FirstStep(ensemble, grid, maxThreads: 2);
+            var (logSequential, alphaSequential) = FirstStep(ensemble, grid, maxThreads: 1);
+            Assert.Equal(logSequential, logParallel);
+            Assert.Equal(alphaSequential, alphaParallel);
+        }
     }
 
     [Fact]

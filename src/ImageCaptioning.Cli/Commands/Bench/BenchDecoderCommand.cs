@@ -20,6 +20,12 @@ internal static class BenchDecoderCommand
     /// <summary>Batch-1 measurements warm up at least this long, so they time the tiered JIT's optimised code.</summary>
     private const double WarmupMs = 1000;
 
+    private static readonly string WarmupNote =
+        $"after ≥ {WarmupMs / 1000:F0} s of warm-up and then {BenchStats.JitQuietMs / 1000:F0} s without JIT compilation";
+
+    private static string JitNote(BenchStats.Result result) =>
+        result.JitQuiet ? "" : $" (the JIT was still compiling after {BenchStats.MaxWarmupMs / 1000:F0} s: not a steady state)";
+
     public static Command Create()
     {
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after a warm-up); the median is reported.", DefaultValueFactory = _ => 30 };
@@ -88,7 +94,7 @@ internal static class BenchDecoderCommand
         for (int i = 0; i < grids.Length; i++) grids[i] = rng.NextSingle() < 0.5f ? 0f : rng.NextSingle() * 6f;
 
         Console.WriteLine();
-        Console.WriteLine($"decoder alone, random grids, max length {maxLength} (median, p10–p90; batch 1 after ≥ {WarmupMs / 1000:F0} s of warm-up)");
+        Console.WriteLine($"decoder alone, random grids, max length {maxLength} (median, p10–p90; each {WarmupNote})");
         foreach (var (label, options) in new[]
         {
             ("greedy", new DecodingOptions { Method = DecodingMethod.Greedy, MaxLength = maxLength }),
@@ -104,9 +110,10 @@ internal static class BenchDecoderCommand
                 allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 words = result[0].Words.Count;
             }, warmup: 3, runs: runs, minWarmupMs: WarmupMs);
-            var batched = BenchStats.Measure(() => generator.Generate(grids, batchSize, options), warmup: 1, runs: Math.Max(3, runs / 5));
-            Console.WriteLine($"  {label,-7} batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}), best caption {words} words, {allocated / 1024.0:F0} KB allocated per call");
-            Console.WriteLine($"  {label,-7} batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s");
+            var batched = BenchStats.Measure(() => generator.Generate(grids, batchSize, options),
+                warmup: 1, runs: Math.Max(3, runs / 5), minWarmupMs: WarmupMs);
+            Console.WriteLine($"  {label,-7} batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}), best caption {words} words, {allocated / 1024.0:F0} KB allocated per call{JitNote(single)}");
+            Console.WriteLine($"  {label,-7} batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s{JitNote(batched)}");
         }
     }
 
@@ -130,23 +137,19 @@ internal static class BenchDecoderCommand
         int next = 0;
         string Next() => files[next++ % files.Length];
 
-        double encoderMs = 0, decoderMs = 0;
-        int calls = 0;
-        var single = BenchStats.Measure(() =>
-        {
-            calls++;
-            var timings = captioner.Caption(Next(), options).Timings;
-            encoderMs += timings.EncoderMs;
-            decoderMs += timings.DecoderMs;
-        }, warmup: 3, runs: runs, minWarmupMs: WarmupMs);
-        // The sums include the warm-up calls; the per-stage means are indicative only.
+        var stageTimings = new List<(double EncoderMs, double DecoderMs)>();
+        var single = BenchStats.Measure(() => stageTimings.Add(ToStages(captioner.Caption(Next(), options).Timings)),
+            warmup: 3, runs: runs, minWarmupMs: WarmupMs);
+        var timed = stageTimings.TakeLast(runs).ToArray();          // the measured calls, not the warm-up
         Console.WriteLine($"end to end, Flickr8k files, beam 3 (image file → text)");
-        Console.WriteLine($"  batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}); mean encoder {encoderMs / calls:F2} ms, decoder {decoderMs / calls:F2} ms");
+        Console.WriteLine($"  batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}); mean encoder {timed.Average(t => t.EncoderMs):F2} ms, decoder {timed.Average(t => t.DecoderMs):F2} ms{JitNote(single)}");
 
         var batches = files.Chunk(batchSize).Where(b => b.Length == batchSize).ToArray();
         int nextBatch = 0;
         var batched = BenchStats.Measure(() => captioner.CaptionBatch(batches[nextBatch++ % batches.Length], options),
-            warmup: 1, runs: Math.Max(3, runs / 5));
-        Console.WriteLine($"  batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s");
+            warmup: 1, runs: Math.Max(3, runs / 5), minWarmupMs: WarmupMs);
+        Console.WriteLine($"  batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s{JitNote(batched)}");
     }
+
+    private static (double EncoderMs, double DecoderMs) ToStages(CaptionTimings timings) => (timings.EncoderMs, timings.DecoderMs);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 
 namespace ImageCaptioning.Cli.Commands.Bench;
 
@@ -10,12 +11,27 @@ namespace ImageCaptioning.Cli.Commands.Bench;
 /// </summary>
 internal static class BenchStats
 {
-    public sealed record Result(double MedianMs, double P10Ms, double P90Ms, int Runs);
+    /// <summary>
+    /// A warmed-up process has compiled no method for this long. The background JIT thread takes a core while it works:
+    /// on the 2-core machine the ensemble's greedy caption (both cores) ran 3–4× slower in bursts of ~250 ms whenever it
+    /// compiled methods, and it still did so 3–6 s into a decode loop (measured with <see cref="JitInfo"/>).
+    /// </summary>
+    public const double JitQuietMs = 1000;
 
+    /// <summary>Longest warm-up spent waiting for the JIT to go quiet before measuring anyway (and saying so).</summary>
+    public const double MaxWarmupMs = 30_000;
+
+    public sealed record Result(double MedianMs, double P10Ms, double P90Ms, int Runs, bool JitQuiet = true);
+
+    /// <param name="minWarmupMs">
+    /// Above 0: warm up at least this long, and then until no method has been JIT-compiled for <see cref="JitQuietMs"/>
+    /// (at most <see cref="MaxWarmupMs"/>; <see cref="Result.JitQuiet"/> says whether it got there).
+    /// </param>
     public static Result Measure(Action action, int warmup = 3, int runs = 15, double minWarmupMs = 0)
     {
         long warmupStart = Stopwatch.GetTimestamp();
         for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < minWarmupMs; i++) action();
+        bool quiet = minWarmupMs <= 0 || WarmUntilJitQuiet(action, warmupStart);
         var samples = new double[runs];
         for (int i = 0; i < runs; i++)
         {
@@ -24,7 +40,20 @@ internal static class BenchStats
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Array.Sort(samples);
-        return new Result(Percentile(samples, 0.5), Percentile(samples, 0.1), Percentile(samples, 0.9), runs);
+        return new Result(Percentile(samples, 0.5), Percentile(samples, 0.1), Percentile(samples, 0.9), runs, quiet);
+    }
+
+    private static bool WarmUntilJitQuiet(Action action, long warmupStart)
+    {
+        long compiled = JitInfo.GetCompiledMethodCount(), quietSince = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(quietSince).TotalMilliseconds < JitQuietMs)
+        {
+            if (Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds > MaxWarmupMs) return false;
+            action();
+            long now = JitInfo.GetCompiledMethodCount();
+            if (now != compiled) (compiled, quietSince) = (now, Stopwatch.GetTimestamp());
+        }
+        return true;
     }
 
     private static double Percentile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
