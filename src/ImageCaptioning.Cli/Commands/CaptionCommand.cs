@@ -32,7 +32,8 @@ internal static class CaptionCommand
 
     /// <summary>What the user asked for, parsed.</summary>
     internal sealed record Request(
-        IReadOnlyList<string> Inputs, DecodingOptions Decoding, OutputFormat Format, bool Attention, string? ModelFolder, int Batch);
+        IReadOnlyList<string> Inputs, DecodingOptions Decoding, OutputFormat Format, bool Attention, string? ModelFolder, int Batch,
+        DecoderWeightPrecision? Precision = null);
 
     public static Command Create()
     {
@@ -56,9 +57,13 @@ internal static class CaptionCommand
         var attention = new Option<bool>("--attention") { Description = "Include the 7×7 attention map of every word in the JSON." };
         var model = new Option<string?>("--model") { Description = $"Decoder model folder (default: models/{Captioner.DefaultModelName})." };
         var batch = new Option<int>("--batch") { Description = "Images per encoder and decoder batch.", DefaultValueFactory = _ => DefaultBatch };
+        var precision = new Option<DecoderWeightPrecision?>("--precision")
+        {
+            Description = $"Weights the decoder's steps read when a step has at most {AttentionDecoder.CompactWeightsMaxRows} rows (batch 1, beam ≤ {AttentionDecoder.CompactWeightsMaxRows}): Float32, Float16 or Int8 (default: the model's own).",
+        };
         var command = new Command("caption", "Caption images with the trained decoder.")
         {
-            inputs, beam, maxLength, nbest, lengthPenalty, rerank, rerankWeight, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch,
+            inputs, beam, maxLength, nbest, lengthPenalty, rerank, rerankWeight, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch, precision,
         };
         command.Validators.Add(result =>
         {
@@ -87,7 +92,8 @@ internal static class CaptionCommand
                 Seed = parse.GetValue(seed),
             };
             var format = parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;
-            var request = new Request(parse.GetValue(inputs) ?? [], decoding, format, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch));
+            var request = new Request(parse.GetValue(inputs) ?? [], decoding, format, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch),
+                parse.GetValue(precision));
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             return await RunAsync(request, CaptioningPaths.FromEnvironment(), output, error, ct);
@@ -116,7 +122,7 @@ internal static class CaptionCommand
         Captioner captioner;
         try
         {
-            captioner = await Captioner.CreateAsync(paths, request.ModelFolder, ct);
+            captioner = await Captioner.CreateAsync(paths, request.ModelFolder, ct, request.Precision);
         }
         catch (ImageCaptioningException ex)
         {

@@ -1,3 +1,4 @@
+using ImageCaptioning.Decoder;
 using ImageCaptioning.Imaging;
 
 namespace ImageCaptioning.Web.Configuration;
@@ -19,6 +20,12 @@ public sealed class WebOptions
 
     /// <summary>Decoder model folder (config.json, vocab.json, decoder.safetensors…); null = models/flickr8k-mobilenetv2.</summary>
     public string? ModelFolder { get; set; }
+
+    /// <summary>
+    /// Weights the decoder's steps read at batch 1 with at most 4 rows (greedy, beam ≤ 4): Float32, Float16 or Int8
+    /// (faster, rounds weights; see the model card); null = the model's own (Float16 for the shipped F16 file).
+    /// </summary>
+    public DecoderWeightPrecision? DecoderPrecision { get; set; }
 
     /// <summary>Largest accepted upload in bytes (the encoded file, not the decoded bitmap).</summary>
     public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024;

@@ -111,8 +111,9 @@ public sealed class CaptionerHost(IOptions<WebOptions> options, CaptioningPaths 
     /// </summary>
     private async Task<Captioner> CreateCaptionerAsync(CancellationToken ct)
     {
-        var model = await Task.Run(() => DecoderModel.Load(ModelFolder), ct);
         var settings = options.Value;
+        var model = await Task.Run(() => DecoderModel.Load(ModelFolder), ct);
+        if (settings.DecoderPrecision is { } precision) model = model.WithWeightPrecision(precision);
         var encoder = await ImageEncoder.CreateAsync(paths,
             new EncoderOptions { IntraOpThreads = settings.EncoderThreads, Limits = settings.ImageLimits }, ct);
         try

@@ -11,6 +11,7 @@ namespace ImageCaptioning.Web.Hosting;
 /// <param name="CardTitle">The first heading of MODEL_CARD.md.</param>
 /// <param name="Quality">Measured caption quality reported by MODEL_CARD.md (e.g. BLEU-4, CIDEr-D), empty when it reports none.</param>
 /// <param name="Decoders">How many decoders decode together (2 or more: an ensemble averaging their probabilities).</param>
+/// <param name="WeightPrecision">The weights the decoder steps read at batch 1 (Float32, Float16 or Int8; see <c>DecoderPrecision</c>).</param>
 public sealed record ModelInfo(
     string Name,
     string Encoder,
@@ -19,7 +20,8 @@ public sealed record ModelInfo(
     int Parameters,
     string? CardTitle,
     IReadOnlyDictionary<string, double> Quality,
-    int Decoders = 1)
+    int Decoders = 1,
+    string WeightPrecision = nameof(DecoderWeightPrecision.Float32))
 {
     public static ModelInfo From(DecoderModel model, ModelCardSummary card) => new(
         model.Name,
@@ -30,7 +32,8 @@ public sealed record ModelInfo(
         model.Members.Sum(m => m.ParameterCount),
         card.Title,
         card.Metrics,
-        model.Members.Count);
+        model.Members.Count,
+        model.WeightPrecision.ToString());
 }
 
 /// <summary>The decoder's sizes (see <see cref="DecoderConfig"/>).</summary>

@@ -42,11 +42,13 @@ public sealed class Captioner : IDisposable
 
     /// <summary>
     /// Loads the decoder model (the shipped one unless <paramref name="modelFolder"/> is given), checks that it reads
-    /// this encoder's features, then opens the encoder.
+    /// this encoder's features, then opens the encoder. <paramref name="precision"/> chooses the weights the decoder's
+    /// steps read at batch 1 (default: the model's own, <see cref="DecoderModel.WeightPrecision"/>).
     /// </summary>
     /// <exception cref="DecoderModelNotFoundException">No model folder (e.g. no decoder has been trained yet).</exception>
     /// <exception cref="ModelFormatException">The model folder is damaged or was made for another encoder.</exception>
-    public static async Task<Captioner> CreateAsync(CaptioningPaths paths, string? modelFolder = null, CancellationToken ct = default)
+    public static async Task<Captioner> CreateAsync(CaptioningPaths paths, string? modelFolder = null, CancellationToken ct = default,
+        DecoderWeightPrecision? precision = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         string folder = Path.GetFullPath(modelFolder ?? DefaultModelFolder(paths));
@@ -54,6 +56,7 @@ public sealed class Captioner : IDisposable
             throw new DecoderModelNotFoundException(folder,
                 $"No trained decoder at '{folder}': train one with `train` or pass --model <folder>.");
         var model = await Task.Run(() => DecoderModel.Load(folder), ct);
+        if (precision is { } chosen) model = model.WithWeightPrecision(chosen);
         CheckEncoderMatches(model);
         var encoder = await ImageEncoder.CreateAsync(paths, ct: ct);
         return new Captioner(encoder, model);

@@ -25,33 +25,35 @@ namespace ImageCaptioning.Decoder;
 public sealed class AttentionDecoder : IStepDecoder
 {
     /// <summary>
-    /// Up to this many rows a step reads the float16 snapshot when there is one: batch 1 (greedy, beam ≤ 4), where the
-    /// products read each weight once and are bound by memory traffic. With more rows each weight is reused by every
-    /// row, the float16 kernel widens it again for each group of 4 rows, and the float32 GEMM (whose multi-row paths
-    /// are tuned and may use every core) is as fast or faster: measured [2541×256] at 8 rows 128 µs float16 vs 80 µs float32.
+    /// Up to this many rows a step reads the compact (float16 or int8) snapshot when there is one: batch 1 (greedy,
+    /// beam ≤ 4), where the products read each weight once and are bound by memory traffic. With more rows each weight is
+    /// reused by every row, the compact kernel widens it again for each group of 4 rows, and the float32 GEMM (whose
+    /// multi-row paths are tuned and may use every core) is as fast or faster: measured [2541×256] at 8 rows 128 µs
+    /// float16 vs 80 µs float32.
     /// </summary>
-    public const int HalfPrecisionMaxRows = 4;
+    public const int CompactWeightsMaxRows = 4;
 
-    private readonly HalfPrecisionWeights? _half;
+    private readonly CompactStepWeights? _compact;
 
     public DecoderParameters Parameters { get; }
     public DecoderConfig Config => Parameters.Config;
 
     /// <summary>The precision the per-step products read (see <see cref="DecoderWeightPrecision"/>).</summary>
-    public DecoderWeightPrecision WeightPrecision => _half is null ? DecoderWeightPrecision.Float32 : DecoderWeightPrecision.Float16;
+    public DecoderWeightPrecision WeightPrecision => _compact?.Precision ?? DecoderWeightPrecision.Float32;
 
     /// <summary>
     /// A decoder on <paramref name="parameters"/>. With <see cref="DecoderWeightPrecision.Float32"/> (the default) it reads
     /// the arrays themselves and sees every later change to them (the trainer's dev evaluation relies on that).
-    /// With <see cref="DecoderWeightPrecision.Float16"/> it takes a <see cref="HalfPrecisionWeights"/> snapshot now
-    /// (tens of milliseconds) and its steps at up to <see cref="HalfPrecisionMaxRows"/> rows read that: later changes
+    /// With <see cref="DecoderWeightPrecision.Float16"/> or <see cref="DecoderWeightPrecision.Int8"/> it takes a
+    /// <see cref="CompactStepWeights"/> snapshot now (tens of milliseconds) and its steps at up to
+    /// <see cref="CompactWeightsMaxRows"/> rows read that: later changes
     /// to the per-step matrices are not seen, so build it only on weights that no longer change.
     /// </summary>
     public AttentionDecoder(DecoderParameters parameters, DecoderWeightPrecision precision = DecoderWeightPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters;
-        _half = precision == DecoderWeightPrecision.Float16 ? new HalfPrecisionWeights(parameters) : null;
+        _compact = precision == DecoderWeightPrecision.Float32 ? null : new CompactStepWeights(parameters, precision);
     }
 
     public DecoderWorkspace CreateWorkspace(int maxRows, int maxImages) => new(Config, maxRows, maxImages);
@@ -110,9 +112,9 @@ public sealed class AttentionDecoder : IStepDecoder
         var p = Parameters;
         int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
-        var half = R <= HalfPrecisionMaxRows ? _half : null;
+        var compact = R <= CompactWeightsMaxRows ? _compact : null;
         int threads = ws.MaxThreads;                    // 1 while an ensemble runs its members side by side
-        var gemm = HalfGemmPlan.DefaultOptions();
+        var gemm = CompactGemmPlan.DefaultOptions();
         gemm = gemm with { MaxThreads = Math.Min(gemm.MaxThreads, threads) };
         var rowsImage = ws.ImageOfRow.AsSpan(0, R);
         var h = ws.H.AsSpan(0, R * H);
@@ -120,7 +122,7 @@ public sealed class AttentionDecoder : IStepDecoder
         // Attention over the grid.
         var attH = ws.HiddenAtt.AsSpan(0, R * A);
         var beta = ws.Gate.AsSpan(0, R * D);
-        if (half is null)
+        if (compact is null)
         {
             DecoderKernels.Linear(h, R, H, p.HiddenAttWeight, p.HiddenAttBias, A, attH, maxThreads: threads); // [R, A]
             DecoderKernels.Linear(h, R, H, p.GateWeight, p.GateBias, D, beta, maxThreads: threads);           // [R, D]
@@ -128,7 +130,7 @@ public sealed class AttentionDecoder : IStepDecoder
         else
         {
             var both = ws.HiddenAttGate.AsSpan(0, R * (A + D));                                           // [R, A + D]
-            HalfGemm.Multiply(gemm, h, R, H, half.HiddenAttGate, half.HiddenAttGateBias, both, A + D);
+            CompactGemm.Multiply(gemm, h, R, H, compact.HiddenAttGate, compact.HiddenAttGateBias, both, A + D);
             for (int r = 0; r < R; r++)
             {
                 both.Slice(r * (A + D), A).CopyTo(attH.Slice(r * A, A));
@@ -152,12 +154,12 @@ public sealed class AttentionDecoder : IStepDecoder
             h.Slice(r * H, H).CopyTo(x.Slice(r * X + M + D, H));
         }
         var gates = ws.Gates.AsSpan(0, R * 4 * H);
-        if (half is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates, maxThreads: threads); // [R, 4H]
+        if (compact is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates, maxThreads: threads); // [R, 4H]
         else
         {
             for (int r = 0; r < R; r++)                                                                   // W_e E[y] from the table
-                half.LstmByToken.AsSpan(ws.Tokens[r] * 4 * H, 4 * H).CopyTo(gates.Slice(r * 4 * H, 4 * H));
-            HalfGemm.Multiply(gemm, x[M..], R, X, half.LstmRest, half.LstmBias, gates, 4 * H, accumulate: true); // + W_rest [β⊙z; h] + b
+                compact.LstmByToken.AsSpan(ws.Tokens[r] * 4 * H, 4 * H).CopyTo(gates.Slice(r * 4 * H, 4 * H));
+            CompactGemm.Multiply(gemm, x[M..], R, X, compact.LstmRest, compact.LstmBias, gates, 4 * H, accumulate: true); // + W_rest [β⊙z; h] + b
         }
         var (hNext, cNext) = ws.NextStateBuffers();
         DecoderKernels.LstmCell(gates, ws.C.AsSpan(0, R * H), R, H, cNext, hNext);                        // h_t, c_t [R, H]
@@ -165,7 +167,7 @@ public sealed class AttentionDecoder : IStepDecoder
 
         // Deep output → log-probabilities.
         var o = ws.DeepOut.AsSpan(0, R * M);
-        if (half is null)
+        if (compact is null)
         {
             DecoderKernels.Linear(ws.H.AsSpan(0, R * H), R, H, p.OutHiddenWeight, p.OutHiddenBias, M, o, maxThreads: threads); // L_h h_t + b
             DecoderKernels.Linear(z, R, D, p.OutContextWeight, default, M, o, accumulate: true, maxThreads: threads); // + L_z β⊙z
@@ -178,13 +180,13 @@ public sealed class AttentionDecoder : IStepDecoder
                 ws.H.AsSpan(r * H, H).CopyTo(deepIn.Slice(r * (H + D), H));
                 z.Slice(r * D, D).CopyTo(deepIn.Slice(r * (H + D) + H, D));
             }
-            HalfGemm.Multiply(gemm, deepIn, R, H + D, half.DeepOutput, half.DeepOutputBias, o, M);                 // [L_h | L_z]·[h_t; β⊙z] + b
+            CompactGemm.Multiply(gemm, deepIn, R, H + D, compact.DeepOutput, compact.DeepOutputBias, o, M);                 // [L_h | L_z]·[h_t; β⊙z] + b
         }
         for (int r = 0; r < R; r++)
             TensorPrimitives.Add(o.Slice(r * M, M), x.Slice(r * X, M), o.Slice(r * M, M));               // + E y_{t-1}
         var logp = ws.LogProbs.AsSpan(0, R * V);
-        if (half is null) DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp, maxThreads: threads); // logits [R, V]
-        else HalfGemm.Multiply(gemm, o, R, M, half.Output, half.OutputBias, logp, V);
+        if (compact is null) DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp, maxThreads: threads); // logits [R, V]
+        else CompactGemm.Multiply(gemm, o, R, M, compact.Output, compact.OutputBias, logp, V);
         DecoderKernels.LogSoftmaxRows(logp, logp, R, V);
     }
 

@@ -79,7 +79,7 @@ public sealed class DecoderModel
     /// </summary>
     public DecoderWeightPrecision WeightPrecision { get; init; } = DecoderWeightPrecision.Float32;
 
-    private AttentionDecoder? _halfPrecisionDecoder;
+    private AttentionDecoder? _compactDecoder;
 
     /// <summary>The same model (sharing the weight arrays) with decoders of the given precision.</summary>
     public DecoderModel WithWeightPrecision(DecoderWeightPrecision precision) =>
@@ -94,19 +94,13 @@ public sealed class DecoderModel
     }
 
     /// <summary>
-    /// A decoder reading these weights. Float32: cheap, it shares the arrays. Float16: one decoder holding the snapshot,
-    /// built on the first call and shared after (decoders are immutable and thread-safe).
+    /// A decoder reading these weights. Float32: cheap, it shares the arrays. Float16 or Int8: one decoder holding the
+    /// snapshot, built on the first call and shared after (decoders are immutable and thread-safe).
     /// </summary>
     public AttentionDecoder CreateDecoder()
     {
         if (WeightPrecision == DecoderWeightPrecision.Float32) return new AttentionDecoder(Parameters);
-        var decoder = Volatile.Read(ref _halfPrecisionDecoder);
-        if (decoder is null)
-        {
-            Interlocked.CompareExchange(ref _halfPrecisionDecoder, new AttentionDecoder(Parameters, DecoderWeightPrecision.Float16), null);
-            decoder = _halfPrecisionDecoder!;
-        }
-        return decoder;
+        return LazyInitializer.EnsureInitialized(ref _compactDecoder, () => new AttentionDecoder(Parameters, WeightPrecision));
     }
 
     /// <summary>The step decoder of this model: its decoder, or the ensemble of all its decoders.</summary>
@@ -158,7 +152,7 @@ public sealed class DecoderModel
         return new DecoderModel(members, vocabulary, File.Exists(cardPath) ? File.ReadAllText(cardPath) : null)
         {
             Folder = folder,
-            WeightPrecision = members.All(HalfPrecisionWeights.IsLossless) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
+            WeightPrecision = members.All(CompactStepWeights.IsLossless) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
         };
     }
 

@@ -56,7 +56,7 @@ internal sealed unsafe class EnsembleStepWorker
     /// <summary>
     /// Waits for the background members to finish the job and releases the worker. If the worker has not even started
     /// the job by now (it blocked and is slow to wake, or another process has its core), the caller runs the job
-    /// itself: on this virtual machine waking an idle core sometimes took 5–15 ms, ten times a whole greedy caption.
+    /// itself rather than wait for the worker to get a core (another thread, e.g. the background JIT, may be holding it).
     /// </summary>
     public void End()
     {

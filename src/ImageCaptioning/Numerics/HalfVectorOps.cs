@@ -6,11 +6,26 @@ using System.Runtime.Intrinsics.X86;
 namespace ImageCaptioning.Numerics;
 
 /// <summary>
-/// <see cref="IFloatVectorOps{TVec}"/> plus a load of <c>Count</c> float16 values widened to float32, for the
-/// <see cref="HalfGemm"/> kernels. .NET has no intrinsic for F16C's vcvtph2ps, so the vector forms widen with
-/// integer instructions (see <see cref="HalfWidening"/>): sign-extend, shift, mask, one multiply.
+/// <see cref="IFloatVectorOps{TVec}"/> plus loads of compactly stored weights (<see cref="CompactMatrix"/>) widened to
+/// float32, for the <see cref="CompactGemm"/> kernels: one implementation per storage format and vector width.
 /// </summary>
-internal unsafe interface IHalfVectorOps<TVec> : IFloatVectorOps<TVec> where TVec : struct
+internal unsafe interface ICompactWeightOps<TVec> : IFloatVectorOps<TVec> where TVec : struct
+{
+    /// <summary>Bytes one stored weight takes (a constant the JIT folds into the kernels' address arithmetic).</summary>
+    static abstract int WeightBytes { get; }
+
+    /// <summary><c>Count</c> stored weights at <paramref name="source"/>, widened to float32 (before any per-row scale).</summary>
+    static abstract TVec LoadWeights(byte* source);
+
+    /// <summary>One stored weight at <paramref name="source"/>, widened to float32 (the k % Count tail).</summary>
+    static abstract float LoadWeight(byte* source);
+}
+
+/// <summary>
+/// The float16 formats: .NET has no intrinsic for F16C's vcvtph2ps, so the vector forms widen with integer instructions
+/// (see <see cref="HalfWidening"/>): sign-extend, shift, mask, one multiply.
+/// </summary>
+internal unsafe interface IHalfVectorOps<TVec> : ICompactWeightOps<TVec> where TVec : struct
 {
     /// <summary><c>Count</c> binary16 values at <paramref name="source"/>, widened exactly to float32 (finite inputs only).</summary>
     static abstract TVec LoadHalf(ushort* source);
@@ -58,6 +73,10 @@ internal readonly unsafe struct Half512Ops : IHalfVectorOps<Vector512<float>>
     public static Vector128<float> SumEach(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3) =>
         Vector512Ops.SumEach(v0, v1, v2, v3);
 
+    public static int WeightBytes => sizeof(ushort);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadWeights(byte* source) => LoadHalf((ushort*)source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadWeight(byte* source) => HalfScalarOps.LoadHalf((ushort*)source);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadHalf(ushort* source) =>
         HalfWidening.Widen(Avx512F.IsSupported
@@ -81,6 +100,10 @@ internal readonly unsafe struct HalfVectorTOps : IHalfVectorOps<Vector<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<float> Add(Vector<float> left, Vector<float> right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> SumEach(Vector<float> v0, Vector<float> v1, Vector<float> v2, Vector<float> v3) => VectorTOps.SumEach(v0, v1, v2, v3);
+
+    public static int WeightBytes => sizeof(ushort);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<float> LoadWeights(byte* source) => LoadHalf((ushort*)source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadWeight(byte* source) => HalfScalarOps.LoadHalf((ushort*)source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> LoadHalf(ushort* source)
@@ -111,4 +134,7 @@ internal readonly unsafe struct HalfScalarOps : IHalfVectorOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> SumEach(float v0, float v1, float v2, float v3) => Vector128.Create(v0, v1, v2, v3);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadHalf(ushort* source) => (float)BitConverter.UInt16BitsToHalf(*source);
+    public static int WeightBytes => sizeof(ushort);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadWeights(byte* source) => LoadHalf((ushort*)source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadWeight(byte* source) => LoadHalf((ushort*)source);
 }

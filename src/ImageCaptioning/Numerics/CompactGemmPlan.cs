@@ -1,7 +1,7 @@
 namespace ImageCaptioning.Numerics;
 
 /// <summary>
-/// Whether a float16-weight product (HalfGemm) uses a second core. A few-row product is bound by memory traffic, and one
+/// Whether a compact-weight product (CompactGemm: float16 or int8 weights) uses a second core. A few-row product is bound by memory traffic, and one
 /// core cannot pull all the bandwidth the memory system has, so two cores streaming half the weights each could finish
 /// sooner, if the weights are large enough to pay for the hand-off (<see cref="MinSplitWeightBytes"/>) and the cores
 /// are free: the caller says whether the process is already parallel through <see cref="GemmOptions.MaxThreads"/> (the
@@ -11,7 +11,7 @@ namespace ImageCaptioning.Numerics;
 /// polling takes CPU time from the decoding thread itself); on an idle machine it is expected to help. Measure there
 /// before turning it on by default.
 /// </summary>
-public static class HalfGemmPlan
+public static class CompactGemmPlan
 {
     private static volatile bool splitAcrossCores;
 
@@ -23,7 +23,7 @@ public static class HalfGemmPlan
     }
 
     /// <summary>
-    /// Smallest weight matrix (float16 bytes) worth splitting: the [2048×1280] LSTM (5 MB, ~100 µs on one core) and the
+    /// Smallest weight matrix (stored bytes) worth splitting; sized for float16: the [2048×1280] LSTM (5 MB, ~100 µs on one core) and the
     /// [2541×256] output layer (1.3 MB, ~30 µs) qualify; the stacked attention (0.8 MB) and deep output (0.5 MB) products
     /// take 10–20 µs, too close to the few microseconds a hand-off costs to gain much. A first guess, to be re-measured
     /// on an idle machine together with the default.
@@ -33,12 +33,12 @@ public static class HalfGemmPlan
     internal static GemmOptions DefaultOptions() => Gemm.DefaultOptions();
 
     /// <summary>True when <paramref name="problem"/> is worth the helper thread under <paramref name="options"/>.</summary>
-    internal static bool ShouldSplit(in HalfGemmProblem problem, GemmOptions options) =>
-        SplitAcrossCores && options.MaxThreads >= 2 && problem.WeightBytes >= MinSplitWeightBytes && problem.N >= 4 * HalfGemmHelperThread.Shares;
+    internal static bool ShouldSplit(in CompactGemmProblem problem, GemmOptions options) =>
+        SplitAcrossCores && options.MaxThreads >= 2 && problem.WeightBytes >= MinSplitWeightBytes && problem.N >= 4 * CompactGemmHelperThread.Shares;
 
-    internal static void Execute(in HalfGemmProblem problem, GemmOptions options)
+    internal static void Execute(in CompactGemmProblem problem, GemmOptions options)
     {
-        if (ShouldSplit(problem, options) && HalfGemmHelperThread.TryRun(problem, options.Simd)) return;
-        HalfGemm.RunColumns(problem, 0, problem.N, options.Simd);
+        if (ShouldSplit(problem, options) && CompactGemmHelperThread.TryRun(problem, options.Simd)) return;
+        CompactGemm.RunColumns(problem, 0, problem.N, options.Simd);
     }
 }

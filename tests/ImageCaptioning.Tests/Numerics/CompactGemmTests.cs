@@ -4,10 +4,11 @@ using ImageCaptioning.Numerics;
 namespace ImageCaptioning.Tests.Numerics;
 
 /// <summary>
-/// The float16-weight product: exact widening of every finite float16 value on each instruction set, and
-/// y = x·Wᵀ + b against a naive double-precision reference on odd sizes, k tails, ragged column groups and 1–5 rows.
+/// The compact-weight product (float16, and int8 with a scale per row): exact widening of every finite float16 value and
+/// every int8 value on each instruction set, the int8 quantisation itself, and y = x·Wᵀ + b against a naive
+/// double-precision reference on the stored weights for odd sizes, k tails, ragged column groups and 1–5 rows.
 /// </summary>
-public class HalfGemmTests
+public class CompactGemmTests
 {
     private static readonly GemmSimdLevel[] Levels = [.. Enum.GetValues<GemmSimdLevel>().Where(GemmSimd.IsSupported)];
 
@@ -44,6 +45,49 @@ public class HalfGemmTests
         }
     }
 
+    [Fact]
+    public unsafe void EveryInt8WidensExactlyOnEveryInstructionSet()
+    {
+        var values = Enumerable.Range(0, 256).Select(i => (sbyte)(i - 128)).ToArray();   // 256 = a multiple of every width
+        var expected = values.Select(v => (float)v).ToArray();
+        var widened = new float[values.Length];
+        fixed (sbyte* source = values) fixed (float* target = widened)
+        {
+            byte* bytes = (byte*)source;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (int i = 0; i < values.Length; i += Int8x512Ops.Count) Int8x512Ops.Store(target + i, Int8x512Ops.LoadWeights(bytes + i));
+                AssertBitwiseEqual(expected, widened, "Vector512");
+            }
+            if (System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                for (int i = 0; i < values.Length; i += Int8VectorTOps.Count) Int8VectorTOps.Store(target + i, Int8VectorTOps.LoadWeights(bytes + i));
+                AssertBitwiseEqual(expected, widened, "Vector");
+            }
+            for (int i = 0; i < values.Length; i++) target[i] = Int8ScalarOps.LoadWeight(bytes + i);
+            AssertBitwiseEqual(expected, widened, "Scalar");
+        }
+    }
+
+    [Fact]
+    public void Int8QuantisesEachRowToItsOwnRange()
+    {
+        float[] values = [0.5f, -1f, 0.25f, 0.001f,      // row 0: range 1
+                          0f, 0f, 0f, 0f,                 // row 1: all zero
+                          100f, -3f, 40f, -100f];         // row 2: range 100
+        var w = new Int8Matrix(values, 3, 4);
+        Assert.Equal([1f / 127, 0f, 100f / 127], w.Scales);
+        Assert.Equal(-127, w.Values[1]);                  // the largest magnitude takes the whole range
+        Assert.Equal(127, w.Values[8]);
+        Assert.Equal(0, w.Values[3]);                     // 0.001 is below half a step (1/254)
+        Assert.All(w.Values[4..8], q => Assert.Equal(0, q));
+        for (int i = 0; i < values.Length; i++)
+            Assert.True(Math.Abs(w[i / 4, i % 4] - values[i]) <= w.Scales[i / 4] / 2 + 1e-7,
+                $"element {i}: {w[i / 4, i % 4]} is more than half a step from {values[i]}");
+        Assert.Throws<ArgumentException>(() => new Int8Matrix([1f, float.NaN], 1, 2));
+        Assert.Throws<ArgumentException>(() => new Int8Matrix([1f, 2f, 3f], 1, 2));
+    }
+
     private static void AssertBitwiseEqual(float[] expected, float[] actual, string level)
     {
         for (int i = 0; i < expected.Length; i++)
@@ -51,28 +95,29 @@ public class HalfGemmTests
                 $"{level}: element {i} widened to {actual[i]}, expected {expected[i]}");
     }
 
-    public static TheoryData<int, int, int> Shapes => new()
+    /// <summary>(int8?, m, n, k): both formats on every shape (a bool, since the format enum is internal).</summary>
+    public static TheoryData<bool, int, int, int> Shapes()
     {
-        { 1, 1, 1 },
-        { 1, 37, 19 },
-        { 2, 5, 16 },
-        { 3, 70, 300 },
-        { 4, 9, 33 },
-        { 5, 130, 17 },
-        { 3, 4, 64 },
-        { 1, 258, 512 },
-    };
+        var data = new TheoryData<bool, int, int, int>();
+        foreach (bool int8 in new[] { false, true })
+            foreach (var (m, n, k) in new[] { (1, 1, 1), (1, 37, 19), (2, 5, 16), (3, 70, 300), (4, 9, 33), (5, 130, 17), (3, 4, 64), (1, 258, 512) })
+                data.Add(int8, m, n, k);
+        return data;
+    }
+
+    private static CompactFormat Format(bool int8) => int8 ? CompactFormat.Int8 : CompactFormat.Float16;
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesTheNaiveProductOnEveryInstructionSetAndSplit(int m, int n, int k)
+    public void MatchesTheNaiveProductOnEveryInstructionSetAndSplit(bool int8, int m, int n, int k)
     {
+        var format = Format(int8);
         var random = new Random(m + 31 * n + 977 * k);
         int ldx = k + 3, ldy = n + 2;
         var x = Filled(random, (m - 1) * ldx + k);
         var weights = Filled(random, n * k);
         var bias = Filled(random, n);
-        var w = new HalfMatrix(weights, n, k);
+        var w = CompactMatrix.Create(format, weights, n, k);
         var initial = Filled(random, (m - 1) * ldy + n);
 
         foreach (bool withBias in new[] { false, true })
@@ -84,7 +129,7 @@ public class HalfGemmTests
                     foreach (int threads in new[] { 1, 2 })
                     {
                         var y = (float[])initial.Clone();
-                        HalfGemm.Multiply(new GemmOptions(threads, level, GemmStrategy.Auto), x, m, ldx, w,
+                        CompactGemm.Multiply(new GemmOptions(threads, level, GemmStrategy.Auto), x, m, ldx, w,
                             withBias ? bias : default, y, ldy, accumulate);
                         string what = $"{level}, {threads} thread(s), bias {withBias}, accumulate {accumulate}";
                         for (int i = 0; i < m; i++)
@@ -110,25 +155,27 @@ public class HalfGemmTests
     }
 
     [Theory]
-    [InlineData(1, 37, 19)]
-    [InlineData(3, 130, 300)]
-    [InlineData(4, 2541, 64)]
-    [InlineData(2, 9, 16)]
-    public unsafe void SplittingWithTheHelperThreadChangesNoBit(int m, int n, int k)
+    [InlineData(false, 1, 37, 19)]
+    [InlineData(false, 3, 130, 300)]
+    [InlineData(false, 4, 2541, 64)]
+    [InlineData(true, 2, 9, 16)]
+    [InlineData(true, 1, 2541, 256)]
+    public unsafe void SplittingWithTheHelperThreadChangesNoBit(bool int8, int m, int n, int k)
     {
+        var format = Format(int8);
         var random = new Random(n + k);
         var x = Filled(random, m * k);
-        var w = new HalfMatrix(Filled(random, n * k), n, k);
+        var w = CompactMatrix.Create(format, Filled(random, n * k), n, k);
         var bias = Filled(random, n);
         var single = new float[m * n];
-        HalfGemm.Multiply(new GemmOptions(1, GemmSimd.Best, GemmStrategy.Auto), x, m, k, w, bias, single, n);
+        CompactGemm.Multiply(new GemmOptions(1, GemmSimd.Best, GemmStrategy.Auto), x, m, k, w, bias, single, n);
         for (int repeat = 0; repeat < 50; repeat++) // both a sleeping and a polling helper
         {
             var split = new float[m * n];
-            fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = split) fixed (ushort* pw = w.Bits)
+            fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = split)
             {
-                var problem = new HalfGemmProblem(px, k, pw, n, k, pb, py, n, m, accumulate: false);
-                Assert.True(HalfGemmHelperThread.TryRun(problem, GemmSimd.Best));
+                var problem = new CompactGemmProblem(px, k, w.Format, w.Data, w.RowScales, n, k, pb, py, n, m, accumulate: false);
+                Assert.True(CompactGemmHelperThread.TryRun(problem, GemmSimd.Best));
             }
             Assert.Equal(single, split);
             if (repeat % 10 == 0) Thread.Sleep(2);
@@ -150,10 +197,10 @@ public class HalfGemmTests
     public void RejectsMismatchedSizes()
     {
         var w = new HalfMatrix(new float[6], 2, 3);
-        Assert.Throws<ArgumentException>(() => HalfGemm.Multiply(new float[3], 1, 2, w, default, new float[2], 2));
-        Assert.Throws<ArgumentException>(() => HalfGemm.Multiply(new float[2], 1, 3, w, default, new float[2], 2));
-        Assert.Throws<ArgumentException>(() => HalfGemm.Multiply(new float[3], 1, 3, w, new float[3], new float[2], 2));
-        Assert.Throws<ArgumentException>(() => HalfGemm.Multiply(new float[3], 1, 3, w, default, new float[1], 2));
+        Assert.Throws<ArgumentException>(() => CompactGemm.Multiply(new float[3], 1, 2, w, default, new float[2], 2));
+        Assert.Throws<ArgumentException>(() => CompactGemm.Multiply(new float[2], 1, 3, w, default, new float[2], 2));
+        Assert.Throws<ArgumentException>(() => CompactGemm.Multiply(new float[3], 1, 3, w, new float[3], new float[2], 2));
+        Assert.Throws<ArgumentException>(() => CompactGemm.Multiply(new float[3], 1, 3, w, default, new float[1], 2));
     }
 
     private static float[] Filled(Random random, int count)
@@ -163,7 +210,7 @@ public class HalfGemmTests
         return values;
     }
 
-    private static double[] Naive(float[] x, int m, int ldx, HalfMatrix w, float[]? bias, float[]? initial, int ldy)
+    private static double[] Naive(float[] x, int m, int ldx, CompactMatrix w, float[]? bias, float[]? initial, int ldy)
     {
         var y = new double[(m - 1) * ldy + w.Rows];
         for (int i = 0; i < m; i++)

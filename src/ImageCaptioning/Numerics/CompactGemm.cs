@@ -4,24 +4,25 @@ using System.Runtime.Intrinsics;
 namespace ImageCaptioning.Numerics;
 
 /// <summary>
-/// y[m×n] (+)= x[m×k] · Wᵀ (+ b) with W a float16 <see cref="HalfMatrix"/> [n×k] (the [out, in] weight layout) and x, y, b
-/// float32: the inference decoder's per-step products at a few rows. Like <see cref="SkinnyGemm"/>'s "dot" form each
-/// y element is a dot product along k of an x row with a W row, 4×4 elements sharing their loads, but W's values are
-/// widened in registers (<see cref="IHalfVectorOps{TVec}"/>) and every sum is accumulated in float32. At m ≤ 4 the
-/// product reads each weight once, so it is bound by memory traffic and half the bytes is nearly half the time.
+/// y[m×n] (+)= x[m×k] · Wᵀ (+ b) with W a <see cref="CompactMatrix"/> [n×k] (float16, or int8 with a scale per row; the
+/// [out, in] weight layout) and x, y, b float32: the inference decoder's per-step products at a few rows. Like
+/// <see cref="SkinnyGemm"/>'s "dot" form each y element is a dot product along k of an x row with a W row, 4×4 elements
+/// sharing their loads, but W's values are widened in registers (<see cref="ICompactWeightOps{TVec}"/>), every sum is
+/// accumulated in float32, and an int8 row's scale multiplies its finished sums. At m ≤ 4 the product reads each weight
+/// once, so it is bound by memory traffic (and, for float16, by the widening): fewer bytes per weight is less time.
 /// Larger m works (row groups of 4 re-read the same W rows from L1) but the float32 GEMM is the better choice there.
 /// Results do not depend on the thread count: a thread computes whole output columns with the same instructions.
 /// </summary>
-internal static unsafe class HalfGemm
+internal static unsafe class CompactGemm
 {
     /// <summary>y = x·Wᵀ (+ bias when not empty) (+ y when <paramref name="accumulate"/>); rows of x at stride ldx, of y at ldy.</summary>
     /// <exception cref="ArgumentException">A size does not match W or a span is too short.</exception>
-    public static void Multiply(ReadOnlySpan<float> x, int m, int ldx, HalfMatrix w, ReadOnlySpan<float> bias,
+    public static void Multiply(ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
         Span<float> y, int ldy, bool accumulate = false) =>
-        Multiply(HalfGemmPlan.DefaultOptions(), x, m, ldx, w, bias, y, ldy, accumulate);
+        Multiply(CompactGemmPlan.DefaultOptions(), x, m, ldx, w, bias, y, ldy, accumulate);
 
     /// <summary>The same with explicit options (tests force the fallback kernels or a thread split).</summary>
-    internal static void Multiply(GemmOptions options, ReadOnlySpan<float> x, int m, int ldx, HalfMatrix w, ReadOnlySpan<float> bias,
+    internal static void Multiply(GemmOptions options, ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
         Span<float> y, int ldy, bool accumulate = false)
     {
         int n = w.Rows, k = w.Cols;
@@ -34,27 +35,31 @@ internal static unsafe class HalfGemm
         if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"bias has {bias.Length} values, W has {n} rows.", nameof(bias));
         if (!GemmSimd.IsSupported(options.Simd))
             throw new ArgumentException($"This CPU cannot run the {options.Simd} kernels.", nameof(options));
-        fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y) fixed (ushort* pw = w.Bits)
+        fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)      // W's storage is pinned for good
         {
-            var problem = new HalfGemmProblem(px, ldx, pw, n, k, bias.IsEmpty ? null : pb, py, ldy, m, accumulate);
-            HalfGemmPlan.Execute(problem, options);
+            var problem = new CompactGemmProblem(px, ldx, w.Format, w.Data, w.RowScales, n, k, bias.IsEmpty ? null : pb, py, ldy, m, accumulate);
+            CompactGemmPlan.Execute(problem, options);
         }
     }
 
     /// <summary>Output columns [first, last) of <paramref name="p"/> on this thread.</summary>
-    public static void RunColumns(in HalfGemmProblem p, int first, int last, GemmSimdLevel simd)
+    public static void RunColumns(in CompactGemmProblem p, int first, int last, GemmSimdLevel simd)
     {
-        switch (simd)
+        switch (simd, p.Format)
         {
-            case GemmSimdLevel.Vector512: Run<Half512Ops, Vector512<float>>(p, first, last); break;
-            case GemmSimdLevel.Vector: Run<HalfVectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
-            default: Run<HalfScalarOps, float>(p, first, last); break;
+            case (GemmSimdLevel.Vector512, CompactFormat.Float16): Run<Half512Ops, Vector512<float>>(p, first, last); break;
+            case (GemmSimdLevel.Vector, CompactFormat.Float16): Run<HalfVectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
+            case (_, CompactFormat.Float16): Run<HalfScalarOps, float>(p, first, last); break;
+            case (GemmSimdLevel.Vector512, CompactFormat.Int8): Run<Int8x512Ops, Vector512<float>>(p, first, last); break;
+            case (GemmSimdLevel.Vector, CompactFormat.Int8): Run<Int8VectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
+            case (_, CompactFormat.Int8): Run<Int8ScalarOps, float>(p, first, last); break;
+            default: throw new ArgumentOutOfRangeException(nameof(p), p.Format, "Unknown compact format.");
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TOps, TVec>(in HalfGemmProblem p, int first, int last)
-        where TOps : struct, IHalfVectorOps<TVec> where TVec : struct
+    private static void Run<TOps, TVec>(in CompactGemmProblem p, int first, int last)
+        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
     {
         int m = p.M, n = p.N, k = p.K;
         float* sums = stackalloc float[16];   // [row][4 columns]
@@ -62,10 +67,11 @@ internal static unsafe class HalfGemm
         {
             int cols = Math.Min(4, last - j);
             // A ragged last group re-reads its last column (result discarded) instead of running past W.
-            ushort* w0 = p.W + (nint)j * k;
-            ushort* w1 = p.W + (nint)Math.Min(j + 1, n - 1) * k;
-            ushort* w2 = p.W + (nint)Math.Min(j + 2, n - 1) * k;
-            ushort* w3 = p.W + (nint)Math.Min(j + 3, n - 1) * k;
+            nint rowBytes = (nint)k * TOps.WeightBytes;
+            byte* w0 = p.W + j * rowBytes;
+            byte* w1 = p.W + Math.Min(j + 1, n - 1) * rowBytes;
+            byte* w2 = p.W + Math.Min(j + 2, n - 1) * rowBytes;
+            byte* w3 = p.W + Math.Min(j + 3, n - 1) * rowBytes;
             for (int i = 0; i < m; i += 4)
             {
                 int rows = Math.Min(4, m - i);
@@ -79,7 +85,8 @@ internal static unsafe class HalfGemm
                     float* s = sums + 4 * r;
                     for (int jj = 0; jj < cols; jj++)
                     {
-                        float value = p.Bias == null ? s[jj] : s[jj] + p.Bias[j + jj];
+                        float sum = p.Scales == null ? s[jj] : s[jj] * p.Scales[j + jj];          // int8: the row's scale
+                        float value = p.Bias == null ? sum : sum + p.Bias[j + jj];
                         y[jj] = p.Accumulate ? y[jj] + value : value;
                     }
                 }
@@ -92,8 +99,8 @@ internal static unsafe class HalfGemm
     /// 2–3 rows still read W once) and 4 W rows; vector lanes over k, one horizontal sum each, then the k % W tail.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x4<TOps, TVec>(float* x, nint ldx, int rows, ushort* w0, ushort* w1, ushort* w2, ushort* w3, int k, float* sums)
-        where TOps : struct, IHalfVectorOps<TVec> where TVec : struct
+    private static void Dot4x4<TOps, TVec>(float* x, nint ldx, int rows, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
+        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
     {
         int width = TOps.Count;
         float* x0 = x, x1 = x + Math.Min(1, rows - 1) * ldx, x2 = x + Math.Min(2, rows - 1) * ldx, x3 = x + Math.Min(3, rows - 1) * ldx;
@@ -104,7 +111,7 @@ internal static unsafe class HalfGemm
         int p = 0;
         for (; p + width <= k; p += width)
         {
-            TVec y0 = TOps.LoadHalf(w0 + p), y1 = TOps.LoadHalf(w1 + p), y2 = TOps.LoadHalf(w2 + p), y3 = TOps.LoadHalf(w3 + p);
+            TVec y0 = TOps.LoadWeights(w0 + p * TOps.WeightBytes), y1 = TOps.LoadWeights(w1 + p * TOps.WeightBytes), y2 = TOps.LoadWeights(w2 + p * TOps.WeightBytes), y3 = TOps.LoadWeights(w3 + p * TOps.WeightBytes);
             TVec v = TOps.Load(x0 + p);
             s00 = TOps.MultiplyAdd(v, y0, s00); s01 = TOps.MultiplyAdd(v, y1, s01); s02 = TOps.MultiplyAdd(v, y2, s02); s03 = TOps.MultiplyAdd(v, y3, s03);
             v = TOps.Load(x1 + p);
@@ -120,10 +127,10 @@ internal static unsafe class HalfGemm
         TOps.SumEach(s30, s31, s32, s33).Store(sums + 12);
         if (p < k)
         {
-            AddTail(x0, w0, w1, w2, w3, p, k, sums);
-            AddTail(x1, w0, w1, w2, w3, p, k, sums + 4);
-            AddTail(x2, w0, w1, w2, w3, p, k, sums + 8);
-            AddTail(x3, w0, w1, w2, w3, p, k, sums + 12);
+            AddTail<TOps, TVec>(x0, w0, w1, w2, w3, p, k, sums);
+            AddTail<TOps, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
+            AddTail<TOps, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
+            AddTail<TOps, TVec>(x3, w0, w1, w2, w3, p, k, sums + 12);
         }
     }
 
@@ -132,8 +139,8 @@ internal static unsafe class HalfGemm
     /// arithmetic there, not by W traffic, so the fourth, repeated row's 4 multiply-adds per W vector are worth dropping.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot3x4<TOps, TVec>(float* x, nint ldx, ushort* w0, ushort* w1, ushort* w2, ushort* w3, int k, float* sums)
-        where TOps : struct, IHalfVectorOps<TVec> where TVec : struct
+    private static void Dot3x4<TOps, TVec>(float* x, nint ldx, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
+        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
     {
         int width = TOps.Count;
         float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx;
@@ -143,7 +150,7 @@ internal static unsafe class HalfGemm
         int p = 0;
         for (; p + width <= k; p += width)
         {
-            TVec y0 = TOps.LoadHalf(w0 + p), y1 = TOps.LoadHalf(w1 + p), y2 = TOps.LoadHalf(w2 + p), y3 = TOps.LoadHalf(w3 + p);
+            TVec y0 = TOps.LoadWeights(w0 + p * TOps.WeightBytes), y1 = TOps.LoadWeights(w1 + p * TOps.WeightBytes), y2 = TOps.LoadWeights(w2 + p * TOps.WeightBytes), y3 = TOps.LoadWeights(w3 + p * TOps.WeightBytes);
             TVec v = TOps.Load(x0 + p);
             s00 = TOps.MultiplyAdd(v, y0, s00); s01 = TOps.MultiplyAdd(v, y1, s01); s02 = TOps.MultiplyAdd(v, y2, s02); s03 = TOps.MultiplyAdd(v, y3, s03);
             v = TOps.Load(x1 + p);
@@ -156,16 +163,16 @@ internal static unsafe class HalfGemm
         TOps.SumEach(s20, s21, s22, s23).Store(sums + 8);
         if (p < k)
         {
-            AddTail(x0, w0, w1, w2, w3, p, k, sums);
-            AddTail(x1, w0, w1, w2, w3, p, k, sums + 4);
-            AddTail(x2, w0, w1, w2, w3, p, k, sums + 8);
+            AddTail<TOps, TVec>(x0, w0, w1, w2, w3, p, k, sums);
+            AddTail<TOps, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
+            AddTail<TOps, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
         }
     }
 
     /// <summary>sums[j] = Σ_p x[p]·w_j[p] for one x row and 4 W rows (the same arithmetic per element as <see cref="Dot4x4"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x4<TOps, TVec>(float* x, ushort* w0, ushort* w1, ushort* w2, ushort* w3, int k, float* sums)
-        where TOps : struct, IHalfVectorOps<TVec> where TVec : struct
+    private static void Dot1x4<TOps, TVec>(float* x, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
+        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
     {
         int width = TOps.Count;
         TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
@@ -173,34 +180,41 @@ internal static unsafe class HalfGemm
         for (; p + width <= k; p += width)
         {
             TVec v = TOps.Load(x + p);
-            s0 = TOps.MultiplyAdd(v, TOps.LoadHalf(w0 + p), s0);
-            s1 = TOps.MultiplyAdd(v, TOps.LoadHalf(w1 + p), s1);
-            s2 = TOps.MultiplyAdd(v, TOps.LoadHalf(w2 + p), s2);
-            s3 = TOps.MultiplyAdd(v, TOps.LoadHalf(w3 + p), s3);
+            s0 = TOps.MultiplyAdd(v, TOps.LoadWeights(w0 + p * TOps.WeightBytes), s0);
+            s1 = TOps.MultiplyAdd(v, TOps.LoadWeights(w1 + p * TOps.WeightBytes), s1);
+            s2 = TOps.MultiplyAdd(v, TOps.LoadWeights(w2 + p * TOps.WeightBytes), s2);
+            s3 = TOps.MultiplyAdd(v, TOps.LoadWeights(w3 + p * TOps.WeightBytes), s3);
         }
         TOps.SumEach(s0, s1, s2, s3).Store(sums);
-        if (p < k) AddTail(x, w0, w1, w2, w3, p, k, sums);
+        if (p < k) AddTail<TOps, TVec>(x, w0, w1, w2, w3, p, k, sums);
     }
 
     /// <summary>The k % W terms a vector loop leaves over, one at a time (not inlined: a call in the kernel would make the JIT spill its accumulators).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void AddTail(float* x, ushort* w0, ushort* w1, ushort* w2, ushort* w3, int from, int k, float* sums)
+    private static void AddTail<TOps, TVec>(float* x, byte* w0, byte* w1, byte* w2, byte* w3, int from, int k, float* sums)
+        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
     {
         for (int p = from; p < k; p++)
         {
             float v = x[p];
-            sums[0] += v * HalfScalarOps.LoadHalf(w0 + p); sums[1] += v * HalfScalarOps.LoadHalf(w1 + p);
-            sums[2] += v * HalfScalarOps.LoadHalf(w2 + p); sums[3] += v * HalfScalarOps.LoadHalf(w3 + p);
+            nint at = (nint)p * TOps.WeightBytes;
+            sums[0] += v * TOps.LoadWeight(w0 + at); sums[1] += v * TOps.LoadWeight(w1 + at);
+            sums[2] += v * TOps.LoadWeight(w2 + at); sums[3] += v * TOps.LoadWeight(w3 + at);
         }
     }
 }
 
-/// <summary>One validated <see cref="HalfGemm"/> product on raw storage: y[M×N] (+)= x[M×K]·Wᵀ (+ bias).</summary>
-internal readonly unsafe struct HalfGemmProblem(float* x, nint ldx, ushort* w, int n, int k, float* bias, float* y, nint ldy, int m, bool accumulate)
+/// <summary>One validated <see cref="CompactGemm"/> product on raw storage: y[M×N] (+)= x[M×K]·Wᵀ (+ bias).</summary>
+internal readonly unsafe struct CompactGemmProblem(float* x, nint ldx, CompactFormat format, byte* w, float* scales, int n, int k,
+    float* bias, float* y, nint ldy, int m, bool accumulate)
 {
     public float* X { get; } = x;
     public nint Ldx { get; } = ldx;
-    public ushort* W { get; } = w;
+    public CompactFormat Format { get; } = format;
+    /// <summary>W's first stored weight, [N, K] row-major in <see cref="Format"/>.</summary>
+    public byte* W { get; } = w;
+    /// <summary>[N] per-row scales (int8), or null.</summary>
+    public float* Scales { get; } = scales;
     public int N { get; } = n;
     public int K { get; } = k;
     /// <summary>[N] or null.</summary>
@@ -211,5 +225,5 @@ internal readonly unsafe struct HalfGemmProblem(float* x, nint ldx, ushort* w, i
     public bool Accumulate { get; } = accumulate;
 
     /// <summary>Bytes of W one pass streams.</summary>
-    public long WeightBytes => 2L * N * K;
+    public long WeightBytes => (Format == CompactFormat.Int8 ? 1L : 2L) * N * K;
 }

@@ -1,7 +1,7 @@
 namespace ImageCaptioning.Numerics;
 
 /// <summary>
-/// One dedicated background thread that lets a caller split a <see cref="HalfGemm"/> product's output columns with a
+/// One dedicated background thread that lets a caller split a <see cref="CompactGemm"/> product's output columns with a
 /// second core, allocating nothing per call (Parallel.For allocates its closure, options and tasks on every call,
 /// and the decoder's step loop must not). The columns are cut into <see cref="Shares"/> tile-aligned shares that both
 /// threads claim from a shared counter, so if the helper is slow to wake (the machine is busy) the caller simply
@@ -10,7 +10,7 @@ namespace ImageCaptioning.Numerics;
 /// spins for <see cref="SpinMicroseconds"/> before blocking, because a decoding step posts its next product within
 /// tens of microseconds and waking a blocked thread costs about as much as the split saves on a small product.
 /// </summary>
-internal static unsafe class HalfGemmHelperThread
+internal static unsafe class CompactGemmHelperThread
 {
     /// <summary>Shares per product: enough for the caller to pick up a late helper's part, few enough that claiming is free.</summary>
     public const int Shares = 8;
@@ -21,19 +21,19 @@ internal static unsafe class HalfGemmHelperThread
     private static int taken;          // 1 while a caller owns the helper
     private static int posted;         // 1 while a job is waiting for / being worked on by the helper
     private static int nextShare, doneShares;
-    private static HalfGemmProblem job;
+    private static CompactGemmProblem job;
     private static GemmSimdLevel jobSimd;
     private static int jobGranules;
 
     // The helper works whenever a job is posted and shares are left to claim.
-    private static readonly SpinThenBlockThread Helper = new("HalfGemm helper", SpinMicroseconds,
+    private static readonly SpinThenBlockThread Helper = new("CompactGemm helper", SpinMicroseconds,
         () => Volatile.Read(ref posted) != 0 && Volatile.Read(ref nextShare) < Shares, WorkShares);
 
     /// <summary>
     /// Computes all of <paramref name="problem"/> on this thread and the helper, or returns false (doing nothing) when
     /// another caller is using the helper.
     /// </summary>
-    public static bool TryRun(in HalfGemmProblem problem, GemmSimdLevel simd)
+    public static bool TryRun(in CompactGemmProblem problem, GemmSimdLevel simd)
     {
         if (Interlocked.CompareExchange(ref taken, 1, 0) != 0) return false;
         try
@@ -66,7 +66,7 @@ internal static unsafe class HalfGemmHelperThread
             // Share s gets column granules [s·G/S, (s+1)·G/S) of 4 columns each (a kernel group never straddles two shares).
             int first = (int)((long)jobGranules * share / Shares) * 4;
             int last = Math.Min(job.N, (int)((long)jobGranules * (share + 1) / Shares) * 4);
-            if (last > first) HalfGemm.RunColumns(job, first, last, jobSimd);
+            if (last > first) CompactGemm.RunColumns(job, first, last, jobSimd);
             Interlocked.Increment(ref doneShares);
         }
     }
