@@ -85,6 +85,47 @@ internal readonly unsafe struct Half512Ops : IHalfVectorOps<Vector512<float>>
 }
 
 /// <summary>
+/// <see cref="Half512Ops"/> without the widening's multiply by 2¹¹²: its weights come out as w·2⁻¹¹² (exactly: float16
+/// normals land on float32 normals, float16 subnormals on exact float32 subnormals), for x rows that
+/// <see cref="CompactGemm"/> has multiplied by 2¹¹² beforehand, so every product x·w, and therefore every sum, is bit for
+/// bit the one <see cref="Half512Ops"/> gives, for one instruction less per 16 weights in the kernels' inner loop.
+/// </summary>
+internal readonly unsafe struct Half512PrescaledOps : ICompactWeightOps<Vector512<float>>
+{
+    /// <summary>What the x rows are multiplied by first: 2¹¹² (exact; |x| must stay below 2¹⁶, else it would overflow).</summary>
+    public const float XScale = HalfWidening.Rebias;
+
+    /// <summary>2⁻¹¹², to scale a weight for the scalar tail.</summary>
+    private const float WeightScale = 1.925929944387236E-34f;
+
+    public static int Count => Vector512Ops.Count;
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* source) => Vector512Ops.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* destination, Vector512<float> value) => Vector512Ops.Store(destination, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Broadcast(float value) => Vector512Ops.Broadcast(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend) => Vector512Ops.MultiplyAdd(left, right, addend);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> left, Vector512<float> right) => left + right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SumEach(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3) =>
+        Vector512Ops.SumEach(v0, v1, v2, v3);
+
+    public static int WeightBytes => sizeof(ushort);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadWeights(byte* source)
+    {
+        var signExtended = Avx512F.IsSupported
+            ? Avx512F.ConvertToVector512Int32(Vector256.Load((short*)source))
+            : Vector512.WidenLower(Vector256.Load((short*)source).ToVector512Unsafe());
+        return ((signExtended << 13) & Vector512.Create(HalfWidening.Mask)).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadWeight(byte* source) => HalfScalarOps.LoadHalf((ushort*)source) * WeightScale;
+}
+
+/// <summary>
 /// The portable level: <see cref="Vector{T}"/> (256-bit on AVX2 machines, widened with vpmovsxwd); on other
 /// CPUs the lanes are converted one by one (correct, not fast: no such machine runs the shipped model today).
 /// </summary>

@@ -183,6 +183,24 @@ public class CompactGemmTests
     }
 
     [Fact]
+    public void LargeInputsSkipThePrescaledFloat16PathAndStayExact()
+    {
+        // x ≥ 2¹⁶ would overflow once multiplied by 2¹¹², so such products take the plain widening instead; both must
+        // match the reference (a prescaled overflow would give infinities here).
+        var random = new Random(3);
+        int m = 2, n = 9, k = 40;
+        var x = Filled(random, m * k);
+        x[5] = 70000f;
+        x[k + 7] = -1e6f;
+        var w = new HalfMatrix(Filled(random, n * k), n, k);
+        var expected = Naive(x, m, k, w, null, null, n);
+        var y = new float[m * n];
+        CompactGemm.Multiply(x, m, k, w, default, y, n);
+        for (int i = 0; i < y.Length; i++)
+            Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"y[{i}] = {y[i]}, expected {expected[i]}");
+    }
+
+    [Fact]
     public void RoundsWeightsToTheNearestFloat16()
     {
         float[] values = [1f / 3, -2.5e-6f, 70000f, 0f];
