@@ -22,6 +22,8 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
 
         await page.GotoAsync(fixture.BaseAddress.ToString());
         await page.Locator("#model-status[data-state='ready']").WaitForAsync(new() { Timeout = Timeout });
+        await page.Locator("#model-info:has-text('step weights')").WaitForAsync(new() { Timeout = Timeout });
+        Assert.Contains("measured quality (model card): BLEU-", await page.Locator("#model-info").TextContentAsync());
 
         // Click an example: it fills the input.
         await page.Locator(".example[data-id='chelsea']").ClickAsync();

@@ -32,6 +32,17 @@ public sealed class ModelCardSummaryTests
     }
 
     [Fact]
+    public void The_shipped_model_card_gives_the_page_its_headline_metrics()
+    {
+        // The page shows these; a card whose tables all put metrics in columns would leave it saying "no measured quality".
+        string card = File.ReadAllText(Path.Combine(TestData.RepositoryRoot(), "models", "flickr8k-mobilenetv2", ModelCardSummary.FileName));
+        var summary = ModelCardSummary.Parse(card);
+        Assert.Equal(["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "ROUGE-L", "CIDEr-D"], summary.Metrics.Keys);
+        Assert.InRange(summary.Metrics["BLEU-4"], 0.215, 1.0);            // the project's bar, as the card reports it
+        Assert.InRange(summary.Metrics["CIDEr-D"], 0.55, 10.0);
+    }
+
+    [Fact]
     public void A_card_without_measurements_gives_no_metrics()
     {
         var summary = ModelCardSummary.Parse("# Decoder model `x`\n\nNo measured quality is recorded for this model.\n\n| tensor | shape |\n| --- | --- |\n| `lstm.bias` | [2048] |\n");

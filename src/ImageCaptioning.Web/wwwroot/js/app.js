@@ -392,7 +392,8 @@ async function checkModel() {
     try {
       const model = await api.requestJson("api/model");
       const quality = Object.entries(model.quality || {}).slice(0, 6).map(([name, value]) => `${name} ${value}`).join(", ");
-      el.modelInfo.textContent = `Model: ${model.name} · encoder ${model.encoder} · decoder hidden ${model.decoder.hiddenDim}, attention ${model.decoder.attentionDim} · vocabulary ${model.vocabularySize.toLocaleString()} words`
+      const decoders = model.decoders > 1 ? `${model.decoders} decoders (ensemble), ` : "decoder ";
+      el.modelInfo.textContent = `Model: ${model.name} · encoder ${model.encoder} · ${decoders}hidden ${model.decoder.hiddenDim}, attention ${model.decoder.attentionDim}, ${model.weightPrecision} step weights · vocabulary ${model.vocabularySize.toLocaleString()} words`
         + (quality ? ` · measured quality (model card): ${quality}` : " · no measured quality in the model card");
     } catch {
       el.modelInfo.textContent = "Model: details unavailable";
