@@ -8,7 +8,7 @@ namespace ImageCaptioning.Numerics;
 /// y[m×n] (+)= x[m×k] · Wᵀ (+ b) with W a <see cref="CompactMatrix"/> [n×k] (float16, or int8 with a scale per row; the
 /// [out, in] weight layout) and x, y, b float32: the inference decoder's per-step products at a few rows. Like
 /// <see cref="SkinnyGemm"/>'s "dot" form each y element is a dot product along k of an x row with a W row, 4×4 elements
-/// sharing their loads, but W's values are widened in registers (<see cref="ICompactWeightOps{TVec}"/>), every sum is
+/// sharing their loads, but W's values are widened in registers (<see cref="IWeightLoader{TVec}"/>), every sum is
 /// accumulated in float32, and an int8 row's scale multiplies its finished sums. At m ≤ 4 the product reads each weight
 /// once, so it is bound by memory traffic (and, for float16, by the widening): fewer bytes per weight is less time.
 /// Larger m works (row groups of 4 re-read the same W rows from L1) but the float32 GEMM is the better choice there.
@@ -49,13 +49,13 @@ internal static unsafe class CompactGemm
         switch (simd, p.Format)
         {
             case (GemmSimdLevel.Vector512, CompactFormat.Float16):
-                if (!TryRunPrescaled(p, first, last)) Run<Half512Ops, Vector512<float>>(p, first, last);
+                if (!TryRunPrescaled(p, first, last)) Run<Vector512Ops, Half512Ops, Vector512<float>>(p, first, last);
                 break;
-            case (GemmSimdLevel.Vector, CompactFormat.Float16): Run<HalfVectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
-            case (_, CompactFormat.Float16): Run<HalfScalarOps, float>(p, first, last); break;
-            case (GemmSimdLevel.Vector512, CompactFormat.Int8): Run<Int8x512Ops, Vector512<float>>(p, first, last); break;
-            case (GemmSimdLevel.Vector, CompactFormat.Int8): Run<Int8VectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
-            case (_, CompactFormat.Int8): Run<Int8ScalarOps, float>(p, first, last); break;
+            case (GemmSimdLevel.Vector, CompactFormat.Float16): Run<VectorTOps, HalfVectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
+            case (_, CompactFormat.Float16): Run<ScalarOps, HalfScalarOps, float>(p, first, last); break;
+            case (GemmSimdLevel.Vector512, CompactFormat.Int8): Run<Vector512Ops, Int8x512Ops, Vector512<float>>(p, first, last); break;
+            case (GemmSimdLevel.Vector, CompactFormat.Int8): Run<VectorTOps, Int8VectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
+            case (_, CompactFormat.Int8): Run<ScalarOps, Int8ScalarOps, float>(p, first, last); break;
             default: throw new ArgumentOutOfRangeException(nameof(p), p.Format, "Unknown compact format.");
         }
     }
@@ -78,13 +78,13 @@ internal static unsafe class CompactGemm
         float* scaled = stackalloc float[m * k];                                      // [m, k] contiguous
         for (int i = 0; i < m; i++)
             TensorPrimitives.Multiply(new ReadOnlySpan<float>(p.X + i * p.Ldx, k), Half512PrescaledOps.XScale, new Span<float>(scaled + i * k, k));
-        Run<Half512PrescaledOps, Vector512<float>>(p.WithX(scaled, k), first, last);
+        Run<Vector512Ops, Half512PrescaledOps, Vector512<float>>(p.WithX(scaled, k), first, last);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TOps, TVec>(in CompactGemmProblem p, int first, int last)
-        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
+    private static void Run<TOps, TWeights, TVec>(in CompactGemmProblem p, int first, int last)
+        where TOps : struct, IFloatVectorOps<TVec> where TWeights : struct, IWeightLoader<TVec> where TVec : struct
     {
         int m = p.M, n = p.N, k = p.K;
         float* sums = stackalloc float[16];   // [row][4 columns]
@@ -92,7 +92,7 @@ internal static unsafe class CompactGemm
         {
             int cols = Math.Min(4, last - j);
             // A ragged last group re-reads its last column (result discarded) instead of running past W.
-            nint rowBytes = (nint)k * TOps.WeightBytes;
+            nint rowBytes = (nint)k * TWeights.WeightBytes;
             byte* w0 = p.W + j * rowBytes;
             byte* w1 = p.W + Math.Min(j + 1, n - 1) * rowBytes;
             byte* w2 = p.W + Math.Min(j + 2, n - 1) * rowBytes;
@@ -101,9 +101,9 @@ internal static unsafe class CompactGemm
             {
                 int rows = Math.Min(4, m - i);
                 float* x = p.X + i * p.Ldx;
-                if (rows == 1) Dot1x4<TOps, TVec>(x, w0, w1, w2, w3, k, sums);
-                else if (rows == 3) Dot3x4<TOps, TVec>(x, p.Ldx, w0, w1, w2, w3, k, sums);
-                else Dot4x4<TOps, TVec>(x, p.Ldx, rows, w0, w1, w2, w3, k, sums);
+                if (rows == 1) Dot1x4<TOps, TWeights, TVec>(x, w0, w1, w2, w3, k, sums);
+                else if (rows == 3) Dot3x4<TOps, TWeights, TVec>(x, p.Ldx, w0, w1, w2, w3, k, sums);
+                else Dot4x4<TOps, TWeights, TVec>(x, p.Ldx, rows, w0, w1, w2, w3, k, sums);
                 for (int r = 0; r < rows; r++)
                 {
                     float* y = p.Y + (i + r) * p.Ldy + j;
@@ -124,8 +124,8 @@ internal static unsafe class CompactGemm
     /// 2–3 rows still read W once) and 4 W rows; vector lanes over k, one horizontal sum each, then the k % W tail.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x4<TOps, TVec>(float* x, nint ldx, int rows, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
-        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
+    private static void Dot4x4<TOps, TWeights, TVec>(float* x, nint ldx, int rows, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
+        where TOps : struct, IFloatVectorOps<TVec> where TWeights : struct, IWeightLoader<TVec> where TVec : struct
     {
         int width = TOps.Count;
         float* x0 = x, x1 = x + Math.Min(1, rows - 1) * ldx, x2 = x + Math.Min(2, rows - 1) * ldx, x3 = x + Math.Min(3, rows - 1) * ldx;
@@ -136,7 +136,7 @@ internal static unsafe class CompactGemm
         int p = 0;
         for (; p + width <= k; p += width)
         {
-            TVec y0 = TOps.LoadWeights(w0 + p * TOps.WeightBytes), y1 = TOps.LoadWeights(w1 + p * TOps.WeightBytes), y2 = TOps.LoadWeights(w2 + p * TOps.WeightBytes), y3 = TOps.LoadWeights(w3 + p * TOps.WeightBytes);
+            TVec y0 = TWeights.LoadWeights(w0 + p * TWeights.WeightBytes), y1 = TWeights.LoadWeights(w1 + p * TWeights.WeightBytes), y2 = TWeights.LoadWeights(w2 + p * TWeights.WeightBytes), y3 = TWeights.LoadWeights(w3 + p * TWeights.WeightBytes);
             TVec v = TOps.Load(x0 + p);
             s00 = TOps.MultiplyAdd(v, y0, s00); s01 = TOps.MultiplyAdd(v, y1, s01); s02 = TOps.MultiplyAdd(v, y2, s02); s03 = TOps.MultiplyAdd(v, y3, s03);
             v = TOps.Load(x1 + p);
@@ -152,10 +152,10 @@ internal static unsafe class CompactGemm
         TOps.SumEach(s30, s31, s32, s33).Store(sums + 12);
         if (p < k)
         {
-            AddTail<TOps, TVec>(x0, w0, w1, w2, w3, p, k, sums);
-            AddTail<TOps, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
-            AddTail<TOps, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
-            AddTail<TOps, TVec>(x3, w0, w1, w2, w3, p, k, sums + 12);
+            AddTail<TWeights, TVec>(x0, w0, w1, w2, w3, p, k, sums);
+            AddTail<TWeights, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
+            AddTail<TWeights, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
+            AddTail<TWeights, TVec>(x3, w0, w1, w2, w3, p, k, sums + 12);
         }
     }
 
@@ -164,8 +164,8 @@ internal static unsafe class CompactGemm
     /// arithmetic there, not by W traffic, so the fourth, repeated row's 4 multiply-adds per W vector are worth dropping.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot3x4<TOps, TVec>(float* x, nint ldx, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
-        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
+    private static void Dot3x4<TOps, TWeights, TVec>(float* x, nint ldx, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
+        where TOps : struct, IFloatVectorOps<TVec> where TWeights : struct, IWeightLoader<TVec> where TVec : struct
     {
         int width = TOps.Count;
         float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx;
@@ -175,7 +175,7 @@ internal static unsafe class CompactGemm
         int p = 0;
         for (; p + width <= k; p += width)
         {
-            TVec y0 = TOps.LoadWeights(w0 + p * TOps.WeightBytes), y1 = TOps.LoadWeights(w1 + p * TOps.WeightBytes), y2 = TOps.LoadWeights(w2 + p * TOps.WeightBytes), y3 = TOps.LoadWeights(w3 + p * TOps.WeightBytes);
+            TVec y0 = TWeights.LoadWeights(w0 + p * TWeights.WeightBytes), y1 = TWeights.LoadWeights(w1 + p * TWeights.WeightBytes), y2 = TWeights.LoadWeights(w2 + p * TWeights.WeightBytes), y3 = TWeights.LoadWeights(w3 + p * TWeights.WeightBytes);
             TVec v = TOps.Load(x0 + p);
             s00 = TOps.MultiplyAdd(v, y0, s00); s01 = TOps.MultiplyAdd(v, y1, s01); s02 = TOps.MultiplyAdd(v, y2, s02); s03 = TOps.MultiplyAdd(v, y3, s03);
             v = TOps.Load(x1 + p);
@@ -188,16 +188,16 @@ internal static unsafe class CompactGemm
         TOps.SumEach(s20, s21, s22, s23).Store(sums + 8);
         if (p < k)
         {
-            AddTail<TOps, TVec>(x0, w0, w1, w2, w3, p, k, sums);
-            AddTail<TOps, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
-            AddTail<TOps, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
+            AddTail<TWeights, TVec>(x0, w0, w1, w2, w3, p, k, sums);
+            AddTail<TWeights, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
+            AddTail<TWeights, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
         }
     }
 
     /// <summary>sums[j] = Σ_p x[p]·w_j[p] for one x row and 4 W rows (the same arithmetic per element as <see cref="Dot4x4"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x4<TOps, TVec>(float* x, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
-        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
+    private static void Dot1x4<TOps, TWeights, TVec>(float* x, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
+        where TOps : struct, IFloatVectorOps<TVec> where TWeights : struct, IWeightLoader<TVec> where TVec : struct
     {
         int width = TOps.Count;
         TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
@@ -205,26 +205,26 @@ internal static unsafe class CompactGemm
         for (; p + width <= k; p += width)
         {
             TVec v = TOps.Load(x + p);
-            s0 = TOps.MultiplyAdd(v, TOps.LoadWeights(w0 + p * TOps.WeightBytes), s0);
-            s1 = TOps.MultiplyAdd(v, TOps.LoadWeights(w1 + p * TOps.WeightBytes), s1);
-            s2 = TOps.MultiplyAdd(v, TOps.LoadWeights(w2 + p * TOps.WeightBytes), s2);
-            s3 = TOps.MultiplyAdd(v, TOps.LoadWeights(w3 + p * TOps.WeightBytes), s3);
+            s0 = TOps.MultiplyAdd(v, TWeights.LoadWeights(w0 + p * TWeights.WeightBytes), s0);
+            s1 = TOps.MultiplyAdd(v, TWeights.LoadWeights(w1 + p * TWeights.WeightBytes), s1);
+            s2 = TOps.MultiplyAdd(v, TWeights.LoadWeights(w2 + p * TWeights.WeightBytes), s2);
+            s3 = TOps.MultiplyAdd(v, TWeights.LoadWeights(w3 + p * TWeights.WeightBytes), s3);
         }
         TOps.SumEach(s0, s1, s2, s3).Store(sums);
-        if (p < k) AddTail<TOps, TVec>(x, w0, w1, w2, w3, p, k, sums);
+        if (p < k) AddTail<TWeights, TVec>(x, w0, w1, w2, w3, p, k, sums);
     }
 
     /// <summary>The k % W terms a vector loop leaves over, one at a time (not inlined: a call in the kernel would make the JIT spill its accumulators).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void AddTail<TOps, TVec>(float* x, byte* w0, byte* w1, byte* w2, byte* w3, int from, int k, float* sums)
-        where TOps : struct, ICompactWeightOps<TVec> where TVec : struct
+    private static void AddTail<TWeights, TVec>(float* x, byte* w0, byte* w1, byte* w2, byte* w3, int from, int k, float* sums)
+        where TWeights : struct, IWeightLoader<TVec> where TVec : struct
     {
         for (int p = from; p < k; p++)
         {
             float v = x[p];
-            nint at = (nint)p * TOps.WeightBytes;
-            sums[0] += v * TOps.LoadWeight(w0 + at); sums[1] += v * TOps.LoadWeight(w1 + at);
-            sums[2] += v * TOps.LoadWeight(w2 + at); sums[3] += v * TOps.LoadWeight(w3 + at);
+            nint at = (nint)p * TWeights.WeightBytes;
+            sums[0] += v * TWeights.LoadWeight(w0 + at); sums[1] += v * TWeights.LoadWeight(w1 + at);
+            sums[2] += v * TWeights.LoadWeight(w2 + at); sums[3] += v * TWeights.LoadWeight(w3 + at);
         }
     }
 }

@@ -32,12 +32,12 @@ public class CompactGemmTests
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                for (int i = 0; i < padded; i += Half512Ops.Count) Half512Ops.Store(target + i, Half512Ops.LoadHalf(source + i));
+                for (int i = 0; i < padded; i += Vector512Ops.Count) Vector512Ops.Store(target + i, Half512Ops.LoadHalf(source + i));
                 AssertBitwiseEqual(expected, widened, "Vector512");
             }
             if (System.Numerics.Vector.IsHardwareAccelerated)
             {
-                for (int i = 0; i < padded; i += HalfVectorTOps.Count) HalfVectorTOps.Store(target + i, HalfVectorTOps.LoadHalf(source + i));
+                for (int i = 0; i < padded; i += VectorTOps.Count) VectorTOps.Store(target + i, HalfVectorTOps.LoadHalf(source + i));
                 AssertBitwiseEqual(expected, widened, "Vector");
             }
             for (int i = 0; i < padded; i++) target[i] = HalfScalarOps.LoadHalf(source + i);
@@ -56,17 +56,38 @@ public class CompactGemmTests
             byte* bytes = (byte*)source;
             if (Vector512.IsHardwareAccelerated)
             {
-                for (int i = 0; i < values.Length; i += Int8x512Ops.Count) Int8x512Ops.Store(target + i, Int8x512Ops.LoadWeights(bytes + i));
+                for (int i = 0; i < values.Length; i += Vector512Ops.Count) Vector512Ops.Store(target + i, Int8x512Ops.LoadWeights(bytes + i));
                 AssertBitwiseEqual(expected, widened, "Vector512");
             }
             if (System.Numerics.Vector.IsHardwareAccelerated)
             {
-                for (int i = 0; i < values.Length; i += Int8VectorTOps.Count) Int8VectorTOps.Store(target + i, Int8VectorTOps.LoadWeights(bytes + i));
+                for (int i = 0; i < values.Length; i += VectorTOps.Count) VectorTOps.Store(target + i, Int8VectorTOps.LoadWeights(bytes + i));
                 AssertBitwiseEqual(expected, widened, "Vector");
             }
             for (int i = 0; i < values.Length; i++) target[i] = Int8ScalarOps.LoadWeight(bytes + i);
             AssertBitwiseEqual(expected, widened, "Scalar");
         }
+    }
+
+    [Fact]
+    public unsafe void ThePrescaledFloat16WideningTimesTwoToThe112IsTheExactValue()
+    {
+        Assert.Equal(1f, HalfWidening.Rebias * HalfWidening.InverseRebias);
+        if (!Vector512.IsHardwareAccelerated) return;
+        var bits = Enumerable.Range(0, 65536).Select(i => (ushort)i)
+            .Where(b => Half.IsFinite(BitConverter.UInt16BitsToHalf(b))).ToArray();   // 63488 = 3968 × 16
+        var widened = new float[16];
+        fixed (ushort* source = bits) fixed (float* target = widened)
+            for (int i = 0; i + 16 <= bits.Length; i += 16)
+            {
+                Vector512Ops.Store(target, Half512PrescaledOps.LoadWeights((byte*)(source + i)));
+                for (int j = 0; j < 16; j++)
+                {
+                    float exact = (float)BitConverter.UInt16BitsToHalf(bits[i + j]);
+                    Assert.Equal(exact, widened[j] * Half512PrescaledOps.XScale);                        // w·2⁻¹¹² · 2¹¹² = w
+                    Assert.Equal(exact * HalfWidening.InverseRebias, Half512PrescaledOps.LoadWeight((byte*)(source + i + j)));
+                }
+            }
     }
 
     [Fact]
