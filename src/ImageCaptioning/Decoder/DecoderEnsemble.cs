@@ -48,23 +48,8 @@ public sealed class DecoderEnsemble : IStepDecoder
     /// </summary>
     public unsafe void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
     {
-        int threads = ws.MaxThreads;
-        foreach (var companion in ws.Companions) companion.MaxThreads = threads;
-        fixed (float* pinned = grids)                                       // the worker reads them until End()
-        {
-            if (threads > 1 && _worker.TryBeginPrepare(ws, pinned, grids.Length, images))
-            {
-                SetThreads(ws, 1);
-                try { _members[0].PrepareImages(grids, images, ws); }
-                finally
-                {
-                    _worker.End();
-                    SetThreads(ws, threads);
-                }
-                return;
-            }
-        }
-        for (int k = 0; k < _members.Length; k++) _members[k].PrepareImages(grids, images, k == 0 ? ws : Companion(ws, k));
+        fixed (float* pinned = grids)                                       // the worker reads them until RunMembers returns
+            RunMembers(ws, MemberJob.Prepare(pinned, grids.Length, images));
     }
 
     public void StartRows(DecoderWorkspace ws, int images, int rowsPerImage, int startToken)
@@ -77,7 +62,7 @@ public sealed class DecoderEnsemble : IStepDecoder
     public void Step(DecoderWorkspace ws)
     {
         int R = ws.Rows, V = Config.VocabSize, P = Config.Positions, K = _members.Length;
-        RunMembers(ws);
+        RunMembers(ws, MemberJob.Step);
         var logp = ws.LogProbs.AsSpan(0, R * V);                          // [R, V] member 0, becomes the mean
         var alpha = ws.Alpha.AsSpan(0, R * P);                            // [R, P]
         for (int k = 1; k < K; k++)
@@ -100,17 +85,18 @@ public sealed class DecoderEnsemble : IStepDecoder
     }
 
     /// <summary>
-    /// Every member's step: alone (ws.MaxThreads &gt; 1) member 0 runs here while the others run on the worker thread,
-    /// each single-threaded; otherwise (a busy server, whose cores serve other requests) one after another.
+    /// Every member's part of <paramref name="job"/>: alone (ws.MaxThreads &gt; 1) member 0 runs here while the others run
+    /// on the worker thread, each single-threaded; otherwise (a busy server, whose cores serve other requests) one after
+    /// another.
     /// </summary>
-    private void RunMembers(DecoderWorkspace ws)
+    private void RunMembers(DecoderWorkspace ws, MemberJob job)
     {
         int threads = ws.MaxThreads;
-        foreach (var companion in ws.Companions) companion.MaxThreads = threads;
-        if (threads > 1 && _worker.TryBegin(ws))
+        SetThreads(ws, threads);
+        if (threads > 1 && _worker.TryBegin(ws, job))
         {
             SetThreads(ws, 1);
-            try { _members[0].Step(ws); }
+            try { job.RunOn(_members[0], ws); }
             finally
             {
                 _worker.End();
@@ -118,7 +104,7 @@ public sealed class DecoderEnsemble : IStepDecoder
             }
             return;
         }
-        for (int k = 0; k < _members.Length; k++) _members[k].Step(k == 0 ? ws : Companion(ws, k));
+        for (int k = 0; k < _members.Length; k++) job.RunOn(_members[k], k == 0 ? ws : Companion(ws, k));
     }
 
     /// <summary>The thread cap of the workspace and its companions (1 while the members run side by side).</summary>

@@ -10,16 +10,14 @@ namespace ImageCaptioning.Decoder;
 /// worker polls for <see cref="SpinMicroseconds"/> before blocking (<see cref="SpinThenBlockThread"/>), because the next
 /// step is posted within a fraction of a millisecond and waking a blocked thread costs about as much as a member's step.
 /// </summary>
-internal sealed unsafe class EnsembleStepWorker
+internal sealed class EnsembleStepWorker
 {
     public const int SpinMicroseconds = 300;
 
     private readonly IReadOnlyList<AttentionDecoder> _members;
     private readonly SpinThenBlockThread _thread;
-    private DecoderWorkspace? _job;
-    private bool _prepare;        // the job: preparing images (else a step)
-    private float* _grids;        // a preparation job's grids [images, P, E], pinned by the caller until End()
-    private int _gridFloats, _images;
+    private DecoderWorkspace? _workspace;
+    private MemberJob _job;
     private int _taken, _posted, _done;
     private Exception? _error;
 
@@ -29,24 +27,15 @@ internal sealed unsafe class EnsembleStepWorker
         _thread = new SpinThenBlockThread("Ensemble step worker", SpinMicroseconds, () => Volatile.Read(ref _posted) != 0, RunJob);
     }
 
-    /// <summary>Starts a step of members 1..K−1 on <paramref name="ws"/>'s companions in the background; false if the worker is busy.</summary>
-    public bool TryBegin(DecoderWorkspace ws) => TryBegin(ws, prepare: false, grids: null, gridFloats: 0, images: 0);
-
     /// <summary>
-    /// Starts members 1..K−1 preparing <paramref name="images"/> images on <paramref name="ws"/>'s companions; false if
-    /// the worker is busy. <paramref name="grids"/> must stay pinned until <see cref="End"/> returns.
+    /// Starts <paramref name="job"/> for members 1..K−1 on <paramref name="ws"/>'s companions in the background; false if
+    /// the worker is busy. A preparation job's grids must stay pinned until <see cref="End"/> returns.
     /// </summary>
-    public bool TryBeginPrepare(DecoderWorkspace ws, float* grids, int gridFloats, int images) =>
-        TryBegin(ws, prepare: true, grids, gridFloats, images);
-
-    private bool TryBegin(DecoderWorkspace ws, bool prepare, float* grids, int gridFloats, int images)
+    public bool TryBegin(DecoderWorkspace ws, MemberJob job)
     {
         if (Interlocked.CompareExchange(ref _taken, 1, 0) != 0) return false;
-        _job = ws;
-        _prepare = prepare;
-        _grids = grids;
-        _gridFloats = gridFloats;
-        _images = images;
+        _workspace = ws;
+        _job = job;
         Volatile.Write(ref _done, 0);
         Interlocked.Exchange(ref _posted, 1);                 // full fence, then wake the worker if it blocked
         _thread.Notify();
@@ -63,8 +52,8 @@ internal sealed unsafe class EnsembleStepWorker
         RunJob();                                             // does nothing if the worker took the job
         var spin = new SpinWait();
         while (Volatile.Read(ref _done) == 0) spin.SpinOnce(sleep1Threshold: -1);
-        _job = null;
-        _grids = null;
+        _workspace = null;
+        _job = default;
         var error = _error;
         _error = null;
         Volatile.Write(ref _taken, 0);
@@ -78,14 +67,10 @@ internal sealed unsafe class EnsembleStepWorker
     private void RunJob()
     {
         if (Interlocked.CompareExchange(ref _posted, 0, 1) != 1) return;
-        var ws = _job!;
+        var ws = _workspace!;
         try
         {
-            for (int k = 1; k < _members.Count; k++)
-            {
-                if (!_prepare) _members[k].Step(ws.Companions[k - 1]);
-                else _members[k].PrepareImages(new ReadOnlySpan<float>(_grids, _gridFloats), _images, ws.Companions[k - 1]);
-            }
+            for (int k = 1; k < _members.Count; k++) _job.RunOn(_members[k], ws.Companions[k - 1]);
         }
         catch (Exception ex)
         {
