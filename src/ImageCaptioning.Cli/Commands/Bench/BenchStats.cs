@@ -45,13 +45,11 @@ internal static class BenchStats
 
     private static bool WarmUntilJitQuiet(Action action, long warmupStart)
     {
-        long compiled = JitInfo.GetCompiledMethodCount(), quietSince = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(quietSince).TotalMilliseconds < JitQuietMs)
+        var jit = new JitQuietClock(warmupStart);
+        while (!jit.IsQuiet)
         {
-            if (Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds > MaxWarmupMs) return false;
+            if (jit.TimedOut) return false;
             action();
-            long now = JitInfo.GetCompiledMethodCount();
-            if (now != compiled) (compiled, quietSince) = (now, Stopwatch.GetTimestamp());
         }
         return true;
     }

@@ -123,19 +123,18 @@ internal static class BenchWebCommand
     /// </summary>
     private static async Task WarmUntilJitQuietAsync(HttpClient http, Uri endpoint, LoadSettings load, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
+        var jit = new JitQuietClock();
         var round = load with { Duration = TimeSpan.FromMilliseconds(BenchStats.JitQuietMs) };
-        while (clock.Elapsed.TotalMilliseconds < BenchStats.MaxWarmupMs && !ct.IsCancellationRequested)
+        while (!jit.IsQuiet)
         {
-            long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-            await LoadAsync(http, endpoint, round, ct);
-            if (System.Runtime.JitInfo.GetCompiledMethodCount() == compiled)
+            if (jit.TimedOut || ct.IsCancellationRequested)
             {
-                Console.WriteLine($"warm-up     3 s, then {clock.Elapsed.TotalSeconds:F0} s more until the JIT compiled nothing for {BenchStats.JitQuietMs / 1000:F0} s");
+                Console.WriteLine($"warm-up     the JIT was still compiling after {jit.Elapsed.TotalSeconds:F0} s more: not a steady state");
                 return;
             }
+            await LoadAsync(http, endpoint, round, ct);
         }
-        Console.WriteLine($"warm-up     the JIT was still compiling after {clock.Elapsed.TotalSeconds:F0} s more: not a steady state");
+        Console.WriteLine($"warm-up     3 s, then {jit.Elapsed.TotalSeconds:F0} s more until the JIT compiled nothing for {BenchStats.JitQuietMs / 1000:F0} s");
     }
 
     private static async Task<LoadResult> LoadAsync(HttpClient http, Uri endpoint, LoadSettings load, CancellationToken ct)
