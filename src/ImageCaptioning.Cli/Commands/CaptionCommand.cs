@@ -122,7 +122,7 @@ internal static class CaptionCommand
         Captioner captioner;
         try
         {
-            captioner = await Captioner.CreateAsync(paths, request.ModelFolder, ct, request.Precision);
+            captioner = await Captioner.CreateAsync(paths, request.ModelFolder, request.Precision, ct);
         }
         catch (ImageCaptioningException ex)
         {

@@ -47,8 +47,8 @@ public sealed class Captioner : IDisposable
     /// </summary>
     /// <exception cref="DecoderModelNotFoundException">No model folder (e.g. no decoder has been trained yet).</exception>
     /// <exception cref="ModelFormatException">The model folder is damaged or was made for another encoder.</exception>
-    public static async Task<Captioner> CreateAsync(CaptioningPaths paths, string? modelFolder = null, CancellationToken ct = default,
-        DecoderWeightPrecision? precision = null)
+    public static async Task<Captioner> CreateAsync(CaptioningPaths paths, string? modelFolder = null,
+        DecoderWeightPrecision? precision = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         string folder = Path.GetFullPath(modelFolder ?? DefaultModelFolder(paths));

@@ -100,7 +100,7 @@ public sealed class CaptionerTests(CaptionerFixture fixture) : IClassFixture<Cap
         string folder = Path.Combine(fixture.ScratchFolder, "wrong-encoder-dim");
         TestModels.RandomModel(1).Save(folder); // E = 8, not 1280
         var paths = new CaptioningPaths(null, null, Path.Combine(folder, "cache"), null, folder);
-        var ex = await Assert.ThrowsAsync<ModelFormatException>(() => Captioner.CreateAsync(paths, folder, TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<ModelFormatException>(() => Captioner.CreateAsync(paths, folder, ct: TestContext.Current.CancellationToken));
         Assert.Contains("reads 49×8 features but the encoder produces 49×1280", ex.Message);
     }
 }

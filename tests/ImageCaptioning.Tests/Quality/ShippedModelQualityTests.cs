@@ -30,7 +30,7 @@ public class ShippedModelQualityTests
         string modelFolder = Captioner.DefaultModelFolder(paths);
         Assert.True(File.Exists(Path.Combine(modelFolder, DecoderModel.WeightsFileName)), $"no shipped model at {modelFolder}");
 
-        using var captioner = await Captioner.CreateAsync(paths, modelFolder, TestContext.Current.CancellationToken);
+        using var captioner = await Captioner.CreateAsync(paths, modelFolder, ct: TestContext.Current.CancellationToken);
         var images = dataset.Split(DatasetSplit.Test).Take(SubsetSize).ToList();
         var results = captioner.CaptionBatch(images.Select(dataset.ImagePath).ToList(), DecodingOptions.Default);
         var hypotheses = images.Zip(results).ToDictionary(p => p.First, p => p.Second.Best.Text);
