@@ -74,7 +74,7 @@ public sealed class CompactStepWeights
     internal float[] HiddenAttGateBias { get; }
     /// <summary>W_lstm[:, M:], the block applied to [β⊙z; h]: [4H, D + H].</summary>
     internal CompactMatrix LstmRest { get; }
-    /// <summary>W_e E[y] for every word y: [V, 4H] (float32; W_e rounded to float16 like the other matrices).</summary>
+    /// <summary>W_e E[y] for every word y: [V, 4H] (float32; W_e rounded to float16 in a float16 copy, exact in an int8 one).</summary>
     internal float[] LstmByToken { get; }
     /// <summary>b_lstm: [4H] (float32, like every bias here: copied so the snapshot is consistent).</summary>
     internal float[] LstmBias { get; }
@@ -87,7 +87,7 @@ public sealed class CompactStepWeights
     /// <summary>b_o: [V].</summary>
     internal float[] OutputBias { get; }
 
-    /// <summary>True when every weight the snapshot would hold is already a float16 value (the copy is then exact).</summary>
+    /// <summary>True when every weight a float16 snapshot would hold is already a float16 value (that copy is then exact).</summary>
     public static bool IsLossless(DecoderParameters p) =>
         HalfMatrix.IsExactlyRepresentable(p.HiddenAttWeight) && HalfMatrix.IsExactlyRepresentable(p.GateWeight)
         && HalfMatrix.IsExactlyRepresentable(p.LstmWeight) && HalfMatrix.IsExactlyRepresentable(p.OutHiddenWeight)

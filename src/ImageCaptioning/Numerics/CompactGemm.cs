@@ -11,7 +11,8 @@ namespace ImageCaptioning.Numerics;
 /// sharing their loads, but W's values are widened in registers (<see cref="IWeightLoader{TVec}"/>), every sum is
 /// accumulated in float32, and an int8 row's scale multiplies its finished sums. At m ≤ 4 the product reads each weight
 /// once, so it is bound by memory traffic (and, for float16, by the widening): fewer bytes per weight is less time.
-/// Larger m works (row groups of 4 re-read the same W rows from L1) but the float32 GEMM is the better choice there.
+/// Larger m works (row groups of 4 re-read the same W rows from L1); from about 8 rows on the float32 GEMM catches up
+/// (the decoder's threshold is <c>AttentionDecoder.CompactWeightsMaxRows</c>).
 /// Results do not depend on the thread count: a thread computes whole output columns with the same instructions.
 /// </summary>
 internal static unsafe class CompactGemm
