@@ -1,3 +1,5 @@
+using ImageCaptioning.Metrics;
+
 namespace ImageCaptioning.Decoder;
 
 /// <summary>
@@ -12,62 +14,52 @@ namespace ImageCaptioning.Decoder;
 /// </summary>
 public static class ConsensusReranker
 {
-    private const int MaxOrder = 4;
-    private const double Sigma = 6.0;
-
     public static IReadOnlyList<GeneratedCaption> Rerank(IReadOnlyList<GeneratedCaption> nBest, float logProbabilityWeight)
     {
         var finished = nBest.Where(c => c.Finished).ToList();
         if (finished.Count < 2) return nBest;
-        var vectors = finished.Select(c => NGramVector.Of(c.Words)).ToArray();
+        var consensus = new UniformCiderD(finished.Select(c => c.Words).ToArray());
         var scores = new double[finished.Count];
         for (int i = 0; i < finished.Count; i++)
         {
-            double consensus = 0;
+            double agreement = 0;
             for (int j = 0; j < finished.Count; j++)
-                if (j != i) consensus += Similarity(vectors[i], vectors[j]);
-            consensus /= finished.Count - 1;
-            scores[i] = consensus + logProbabilityWeight * finished[i].LogProbability / (finished[i].Words.Count + 1);
+                if (j != i) agreement += consensus.Similarity(i, j);
+            agreement /= finished.Count - 1;
+            scores[i] = agreement + logProbabilityWeight * finished[i].LogProbability / (finished[i].Words.Count + 1);
         }
         var order = Enumerable.Range(0, finished.Count).OrderByDescending(i => scores[i]).ThenBy(i => i);
         return [.. order.Select(i => finished[i]), .. nBest.Where(c => !c.Finished)];
     }
 
-    /// <summary>CIDEr-D's similarity of two captions with uniform n-gram weights (×10, like the metric).</summary>
-    internal static double Similarity(NGramVector h, NGramVector r)
-    {
-        double delta = h.Bigrams - r.Bigrams;
-        double penalty = Math.Exp(-(delta * delta) / (2 * Sigma * Sigma));
-        double total = 0;
-        for (int n = 0; n < MaxOrder; n++)
-        {
-            if (h.Norms[n] == 0 || r.Norms[n] == 0) continue;
-            double dot = 0;
-            foreach (var (gram, count) in h.Counts[n])
-                if (r.Counts[n].TryGetValue(gram, out int other)) dot += Math.Min(count, other) * other;   // clipped, as CIDEr-D
-            total += dot / (h.Norms[n] * r.Norms[n]) * penalty;
-        }
-        return total / MaxOrder * 10.0;
-    }
+    /// <summary>CIDEr-D's similarity of caption <paramref name="h"/> to caption <paramref name="r"/> with uniform n-gram weights.</summary>
+    internal static double Similarity(IReadOnlyList<string> h, IReadOnlyList<string> r) => new UniformCiderD([h, r]).Similarity(0, 1);
 
-    /// <summary>A caption's n-gram counts per order (n-grams joined by spaces), their norms and its bigram count.</summary>
-    internal sealed record NGramVector(Dictionary<string, int>[] Counts, double[] Norms, int Bigrams)
+    /// <summary>
+    /// A few captions counted once, compared pairwise with <see cref="CiderD"/>'s own arithmetic (its clipped cosine and
+    /// Gaussian length penalty, ×10): their TF-IDF vectors are built without document frequencies and with log N = 1,
+    /// so every n-gram weighs its count.
+    /// </summary>
+    private sealed class UniformCiderD
     {
-        public static NGramVector Of(IReadOnlyList<string> words)
+        private readonly CiderD.TfIdfVector[] _vectors;
+        private readonly CiderD.ReferenceWeights _weights;
+        private readonly double[] _similarity = new double[NGramCounts.MaxOrder];
+
+        public UniformCiderD(IReadOnlyList<string>[] captions)
         {
-            var counts = new Dictionary<string, int>[MaxOrder];
-            var norms = new double[MaxOrder];
-            for (int n = 1; n <= MaxOrder; n++)
-            {
-                var c = counts[n - 1] = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (int i = 0; i + n <= words.Count; i++)
-                {
-                    string gram = string.Join(' ', words.Skip(i).Take(n));
-                    c[gram] = c.GetValueOrDefault(gram) + 1;
-                }
-                norms[n - 1] = Math.Sqrt(c.Values.Sum(v => (double)v * v));
-            }
-            return new NGramVector(counts, norms, Math.Max(0, words.Count - 1));
+            var interner = new NGramInterner();
+            var counts = Array.ConvertAll(captions, interner.Count);
+            _vectors = Array.ConvertAll(counts, c => CiderD.TfIdfVector.Of(c, logDocumentFrequency: [], logImages: 1.0));
+            _weights = new CiderD.ReferenceWeights(interner.GramCount);
+        }
+
+        public double Similarity(int h, int r)
+        {
+            _weights.Load(_vectors[r]);
+            Array.Clear(_similarity);
+            CiderD.AddSimilarity(_vectors[h], _vectors[r], _weights, _similarity);
+            return _similarity.Sum() / NGramCounts.MaxOrder * 10.0;
         }
     }
 }

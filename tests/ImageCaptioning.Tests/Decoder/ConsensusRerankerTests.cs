@@ -13,14 +13,12 @@ public class ConsensusRerankerTests
     [Fact]
     public void SimilarityIsCiderDsShapeWithUniformWeights()
     {
-        var a = ConsensusReranker.NGramVector.Of("a dog runs".Split(' '));
+        string[] a = "a dog runs".Split(' ');
         // Identical captions: cosine 1 for n = 1..3, n = 4 has no n-grams (left at 0): (1 + 1 + 1 + 0) / 4 × 10.
         Assert.Equal(7.5, ConsensusReranker.Similarity(a, a), 9);
         // "a dog" vs "a cat": unigram cosine 1/2, bigram 0; both have 1 bigram (no length penalty): (0.5 / 4) × 10.
-        var dog = ConsensusReranker.NGramVector.Of(["a", "dog"]);
-        var cat = ConsensusReranker.NGramVector.Of(["a", "cat"]);
-        Assert.Equal(1.25, ConsensusReranker.Similarity(dog, cat), 9);
-        Assert.Equal(0.0, ConsensusReranker.Similarity(dog, ConsensusReranker.NGramVector.Of(["two", "birds"])), 9);
+        Assert.Equal(1.25, ConsensusReranker.Similarity(["a", "dog"], ["a", "cat"]), 9);
+        Assert.Equal(0.0, ConsensusReranker.Similarity(["a", "dog"], ["two", "birds"]), 9);
     }
 
     [Fact]
