@@ -65,9 +65,10 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.NotEqual(plain, await CanvasPixelsAsync(page));
         Assert.Contains("active", await page.Locator(".word-chip").Nth(1).GetAttributeAsync("class"));
 
-        // Flag it with a reason: stored server-side with the caption and the options.
-        await page.Locator("#flag-reason").FillAsync("the cat is not a dog");
+        // Flag it with a reason (in the flag dialog): stored server-side with the caption and the options.
         await page.Locator("#flag").ClickAsync();
+        await page.Locator("#flag-reason").FillAsync("the cat is not a dog");
+        await page.Locator("#flag-send").ClickAsync();
         await page.Locator("#flag-feedback", new() { HasTextString = "Flagged as" }).WaitForAsync(new() { Timeout = Timeout });
         string flagLog = await File.ReadAllTextAsync(Path.Combine(fixture.FlagFolder, "log.csv"), TestContext.Current.CancellationToken);
         Assert.Contains(",12,\"the cat is not a dog\"", flagLog);

@@ -1,5 +1,7 @@
 // Calls to the demo's JSON API. Every failure becomes an ApiProblem with a readable title and detail,
-// so the page can always show a message instead of failing silently.
+// so the page can always show a message instead of failing silently. Error bodies are read both in the
+// RFC 9457 problem-details form (application/problem+json: title, detail, status) and in the older
+// { error, detail } form.
 
 export class ApiProblem extends Error {
   constructor(title, detail, status = 0, code = "") {
@@ -25,7 +27,7 @@ const TITLES = {
 export async function requestJson(url, init = {}) {
   let response;
   try {
-    response = await fetch(url, { ...init, headers: { Accept: "application/json", ...(init.headers || {}) } });
+    response = await fetch(url, { ...init, headers: { Accept: "application/json, application/problem+json", ...(init.headers || {}) } });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiProblem("The server could not be reached", "Check that the demo is still running, then try again.");
@@ -37,14 +39,25 @@ export async function requestJson(url, init = {}) {
     body = null;
   }
   if (!response.ok) {
-    const detail = body && typeof body.detail === "string" ? body.detail : `The server answered ${response.status} ${response.statusText}.`;
-    let title = TITLES[response.status] || "Something went wrong";
-    if (response.status === 503 && body && body.error === "busy") title = "The server is busy";
+    const { title, detail, code } = readProblem(response, body);
     const retry = response.headers.get("Retry-After");
-    throw new ApiProblem(title, retry ? `${detail} (Retry after ${retry} s.)` : detail, response.status, body?.error || "");
+    throw new ApiProblem(title, retry ? `${detail} (Retry after ${retry} s.)` : detail, response.status, code);
   }
   if (body === null) throw new ApiProblem("Something went wrong", "The server's answer was not JSON.", response.status);
   return body;
+}
+
+const text = value => (typeof value === "string" && value.trim() ? value.trim() : "");
+
+/** The title, the sentence for a person and the machine code of an error answer, whichever form its body has. */
+export function readProblem(response, body) {
+  const problem = body && typeof body === "object" ? body : {};
+  const code = text(problem.error) || text(problem.code) || "";
+  const detail = text(problem.detail) || text(problem.message) || text(problem.title)
+    || `The server answered ${response.status} ${response.statusText}.`;
+  let title = TITLES[response.status] || text(problem.title) || "Something went wrong";
+  if (response.status === 503 && code === "busy") title = "The server is busy";
+  return { title, detail, code };
 }
 
 /** Reads a JSON body even from an error status (used for /api/health, which answers 503 with a body while not ready). */

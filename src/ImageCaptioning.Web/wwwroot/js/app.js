@@ -1,26 +1,32 @@
 // The demo page: Gradio's Upload → Submit → Output flow. All server text goes into the page through
-// textContent (never parsed as HTML), so a caption can only ever be text.
+// textContent (never parsed as HTML), so a caption can only ever be text. Screen readers hear the page
+// through one polite live region (#announcer); focus is moved to a sensible control whenever the one that
+// had it disappears or is disabled by a re-render.
 import * as api from "./api.js";
-import { drawAttention, drawImage, clearCanvas } from "./attention.js";
-import { copyText, download, safeStem } from "./downloads.js";
+import { drawAttention, drawImage, clearCanvas, drawScaleBar, describeAttention } from "./attention.js";
+import { altTextHtml, copyText, download, safeStem } from "./downloads.js";
 
 const $ = id => document.getElementById(id);
 const el = {
-  status: $("model-status"), banner: $("model-banner"), modelInfo: $("model-info"),
+  status: $("model-status"), banner: $("model-banner"), modelInfo: $("model-info"), announcer: $("announcer"),
   dropZone: $("drop-zone"), fileInput: $("file-input"), dropHint: $("drop-hint"), preview: $("preview"),
-  removeImage: $("remove-image"), fileName: $("file-name"), maxSize: $("max-size"),
+  chooseFile: $("choose-file"), removeImage: $("remove-image"), fileName: $("file-name"), maxSize: $("max-size"),
   beamWidth: $("beam-width"), beamWidthValue: $("beam-width-value"), maxLength: $("max-length"), maxLengthValue: $("max-length-value"),
   submit: $("submit"), clear: $("clear"), examples: $("examples"), examplesCredit: $("examples-credit"),
-  output: $("output"), progress: $("progress"), progressText: $("progress-text"),
+  outputColumn: $("output-column"), output: $("output"), progress: $("progress"), progressText: $("progress-text"),
   error: $("error"), errorTitle: $("error-title"), errorDetail: $("error-detail"),
-  caption: $("caption"), copyCaption: $("copy-caption"), downloadTxt: $("download-txt"), downloadJson: $("download-json"), copyFeedback: $("copy-feedback"),
-  canvas: $("attention-canvas"), attentionEmpty: $("attention-empty"), words: $("words"),
-  alternatives: document.querySelector("#alternatives tbody"), timings: $("timings"), classes: $("classes"),
-  flag: $("flag"), flagReason: $("flag-reason"), flagFeedback: $("flag-feedback"),
+  caption: $("caption"), oodNote: $("ood-note"),
+  copyCaption: $("copy-caption"), copyAlt: $("copy-alt"), downloadTxt: $("download-txt"), downloadJson: $("download-json"), copyFeedback: $("copy-feedback"),
+  canvas: $("attention-canvas"), attentionEmpty: $("attention-empty"), attentionDescription: $("attention-description"),
+  attentionScale: $("attention-scale"), scaleBar: $("attention-scale-bar"), words: $("words"), wordDescriptions: $("word-descriptions"),
+  alternatives: document.querySelector("#alternatives tbody"), alternativesEmpty: $("alternatives-empty"), timings: $("timings"), classes: $("classes"),
+  flag: $("flag"), flagFeedback: $("flag-feedback"), flagDialog: $("flag-dialog"), flagForm: $("flag-form"), flagCaption: $("flag-caption"),
+  flagReason: $("flag-reason"), flagError: $("flag-error"), flagCancel: $("flag-cancel"), flagSend: $("flag-send"),
   curl: $("curl"), copyCurl: $("copy-curl"), copyCurlFeedback: $("copy-curl-feedback"),
 };
 
 const DEFAULTS = { beamWidth: el.beamWidth.value, maxLength: el.maxLength.value };
+const RESULT_BUTTONS = [el.copyCaption, el.copyAlt, el.downloadTxt, el.downloadJson, el.flag];
 
 const state = {
   file: null,          // the File or Blob to caption
@@ -29,32 +35,56 @@ const state = {
   previewUrl: null,
   result: null,        // the last /api/caption answer
   resultImage: null,   // the image that answer belongs to
+  descriptions: [],    // per word, where it looked in words
   pinned: -1,          // index of the word clicked, or -1
   request: null,       // AbortController of the running request
   timer: 0,
+  announceTimer: 0,
 };
+
+// ---------- Screen reader and focus ----------
+
+/** Speaks `text` through the page's one polite live region (cleared first, so the same text is spoken again). */
+function announce(text) {
+  clearTimeout(state.announceTimer);
+  el.announcer.textContent = "";
+  state.announceTimer = setTimeout(() => { el.announcer.textContent = text; }, 60);
+}
+
+const canHoldFocus = node => node.isConnected && !node.disabled && node.checkVisibility();
+
+/** Runs `render`; if the focused control vanished or was disabled by it, focus moves to `fallback` instead of the page body. */
+function keepFocus(render, fallback = () => el.submit) {
+  const focused = document.activeElement;
+  render();
+  if (focused && focused !== document.body && !canHoldFocus(focused)) fallback().focus();
+}
 
 // ---------- Input ----------
 
 function setFile(file, name) {
   if (!file) return;
-  resetOutput();
-  if (state.previewUrl) URL.revokeObjectURL(state.previewUrl);
-  state.file = file;
-  state.fileName = name || file.name || "image";
-  state.previewUrl = URL.createObjectURL(file);
-  state.image = null;
-  const image = new Image();
-  image.onload = () => { if (state.file === file) state.image = image; };
-  image.src = state.previewUrl;
-  el.preview.src = state.previewUrl;
-  el.preview.hidden = false;
-  el.preview.onerror = () => { el.fileName.textContent = `${state.fileName} — the browser cannot preview it; Submit will still ask the server.`; };
-  el.dropHint.hidden = true;
-  el.removeImage.hidden = false;
-  el.dropZone.classList.add("has-image");
-  el.fileName.textContent = `${state.fileName} · ${formatBytes(file.size)}`;
-  updateCurl();
+  keepFocus(() => {
+    resetOutput();
+    if (state.previewUrl) URL.revokeObjectURL(state.previewUrl);
+    state.file = file;
+    state.fileName = name || file.name || "image";
+    state.previewUrl = URL.createObjectURL(file);
+    state.image = null;
+    const image = new Image();
+    image.onload = () => { if (state.file === file) state.image = image; };
+    image.src = state.previewUrl;
+    el.preview.alt = `${state.fileName}, not captioned yet`;
+    el.preview.src = state.previewUrl;
+    el.preview.hidden = false;
+    el.preview.onerror = () => { el.fileName.textContent = `${state.fileName} — the browser cannot preview it; Submit will still ask the server.`; };
+    el.dropHint.hidden = true;
+    el.removeImage.hidden = false;
+    el.chooseFile.textContent = "Choose another image…";
+    el.dropZone.classList.add("has-image");
+    el.fileName.textContent = `${state.fileName} · ${formatBytes(file.size)}`;
+    updateCurl();
+  });
 }
 
 function clearInput() {
@@ -62,22 +92,23 @@ function clearInput() {
   Object.assign(state, { file: null, fileName: "", image: null, previewUrl: null });
   el.fileInput.value = "";
   el.preview.removeAttribute("src");
+  el.preview.alt = "";
   el.preview.hidden = true;
   el.dropHint.hidden = false;
   el.removeImage.hidden = true;
+  el.chooseFile.textContent = "Choose an image…";
   el.dropZone.classList.remove("has-image");
   el.fileName.textContent = "";
 }
 
-el.dropZone.addEventListener("click", event => {
-  if (event.target === el.removeImage || state.file) return;
-  el.fileInput.click();
-});
-el.dropZone.addEventListener("keydown", event => {
-  if (event.key === "Enter" || event.key === " ") { event.preventDefault(); el.fileInput.click(); }
-});
+// The drop zone is a mouse convenience (click or drop); the keyboard path is the "Choose an image…" button.
+el.dropZone.addEventListener("click", () => { if (!state.file) el.fileInput.click(); });
+el.chooseFile.addEventListener("click", () => el.fileInput.click());
 el.fileInput.addEventListener("change", () => setFile(el.fileInput.files[0]));
-el.removeImage.addEventListener("click", event => { event.stopPropagation(); clearInput(); resetOutput(); updateCurl(); });
+el.removeImage.addEventListener("click", () => {
+  keepFocus(() => { cancelRequest(); clearInput(); resetOutput(); updateCurl(); }, () => el.chooseFile);
+  announce("Image removed.");
+});
 
 for (const type of ["dragenter", "dragover"]) {
   el.dropZone.addEventListener(type, event => { event.preventDefault(); el.dropZone.classList.add("dragging"); });
@@ -95,7 +126,7 @@ window.addEventListener("dragover", event => event.preventDefault());
 window.addEventListener("drop", event => event.preventDefault());
 
 document.addEventListener("paste", event => {
-  if (event.target instanceof HTMLInputElement && event.target.type === "text") return;
+  if (event.target instanceof HTMLTextAreaElement || (event.target instanceof HTMLInputElement && event.target.type === "text")) return;
   const item = [...(event.clipboardData?.items || [])].find(i => i.kind === "file" && i.type.startsWith("image/"));
   if (!item) return;
   event.preventDefault();
@@ -131,7 +162,7 @@ async function loadExamples() {
     button.title = example.credit ? `${example.title} — ${example.credit}` : example.title;
     const image = document.createElement("img");
     image.src = `api/examples/${encodeURIComponent(example.id)}`;
-    image.alt = example.title;
+    image.alt = ""; // the button's text names it; the thumbnail would only repeat it
     image.loading = "lazy";
     const label = document.createElement("span");
     label.textContent = example.title;
@@ -150,6 +181,7 @@ async function useExample(example) {
     const blob = await response.blob();
     const extension = (blob.type.split("/")[1] || "jpg").replace("jpeg", "jpg");
     setFile(new File([blob], `${example.id}.${extension}`, { type: blob.type }));
+    announce(`Example “${example.title}” loaded. Press Submit to caption it.`);
   } catch {
     showError(new api.ApiProblem("The example could not be loaded", "Try another example or upload your own image."));
   }
@@ -158,26 +190,29 @@ async function useExample(example) {
 // ---------- Submit and output ----------
 
 async function submit() {
+  if (state.request) return; // already running: Submit stays focusable (aria-disabled) instead of losing focus
   if (!state.file) {
-    resetOutput();
+    keepFocus(resetOutput);
     showError(new api.ApiProblem("No image yet", "Choose, drop or paste an image first, or click one of the examples."));
     return;
   }
-  state.request?.abort();
   const controller = new AbortController();
   state.request = controller;
   const file = state.file;
   const started = performance.now();
-  resetOutput();
+  keepFocus(resetOutput);
   setBusy(true, started);
+  announce("Captioning…");
   try {
     const result = await api.caption(file instanceof File ? file : new File([file], state.fileName), options(), controller.signal);
     if (state.request !== controller) return; // cleared or superseded meanwhile
     const roundTrip = performance.now() - started;
     await imageReady(file);
-    showResult(result, roundTrip);
+    setBusy(false);
+    keepFocus(() => showResult(result, roundTrip));
   } catch (error) {
     if (error.name === "AbortError" || state.request !== controller) return;
+    setBusy(false);
     showError(error instanceof api.ApiProblem ? error : new api.ApiProblem("Something went wrong", String(error.message || error)));
   } finally {
     if (state.request === controller) {
@@ -185,6 +220,12 @@ async function submit() {
       setBusy(false);
     }
   }
+}
+
+function cancelRequest() {
+  state.request?.abort();
+  state.request = null;
+  setBusy(false);
 }
 
 /** Waits until the preview image of `file` has decoded (it usually has by the time a caption returns). */
@@ -199,10 +240,12 @@ function imageReady(file) {
 }
 
 function setBusy(busy, started = 0) {
-  el.submit.disabled = busy;
+  if (busy) el.submit.setAttribute("aria-disabled", "true");
+  else el.submit.removeAttribute("aria-disabled");
   el.submit.textContent = busy ? "Running…" : "Submit";
+  el.outputColumn.setAttribute("aria-busy", String(busy));
   el.progress.hidden = !busy;
-  el.output.dataset.state = busy ? "running" : el.output.dataset.state;
+  if (busy) el.output.dataset.state = "running";
   clearInterval(state.timer);
   if (busy) {
     const tick = () => { el.progressText.textContent = `Captioning… ${((performance.now() - started) / 1000).toFixed(1)} s`; };
@@ -211,13 +254,27 @@ function setBusy(busy, started = 0) {
   }
 }
 
+/** The visible (and spoken) note for a photo the server judged unlike the training data, or "" if it did not. */
+function outOfDistributionNote(ood) {
+  if (!ood || ood.flagged !== true) return "";
+  const figures = Number.isFinite(ood.score) && Number.isFinite(ood.threshold)
+    ? `score ${formatNumber(ood.score)}, threshold ${formatNumber(ood.threshold)}` : "";
+  const why = [typeof ood.reason === "string" ? ood.reason.trim() : "", figures].filter(Boolean).join("; ");
+  return `This photo looks unlike the training data${why ? ` (${why})` : ""}; the caption may be unreliable.`;
+}
+
 function showResult(result, roundTripMs) {
   state.result = result;
   state.resultImage = state.image;
   el.output.dataset.state = "done";
-  el.caption.textContent = result.caption || "(the model produced an empty caption)";
+  const caption = result.caption || "(the model produced an empty caption)";
+  el.caption.textContent = caption;
   el.caption.classList.remove("placeholder");
-  for (const button of [el.copyCaption, el.downloadTxt, el.downloadJson, el.flag]) button.disabled = false;
+  if (result.caption) el.preview.alt = result.caption; // the caption is the image's alt text from now on
+  const note = outOfDistributionNote(result.outOfDistribution);
+  el.oodNote.textContent = note;
+  el.oodNote.hidden = !note;
+  for (const button of RESULT_BUTTONS) button.disabled = false;
 
   // Alternatives
   el.alternatives.replaceChildren(...result.alternatives.map((alternative, index) => {
@@ -233,6 +290,7 @@ function showResult(result, roundTripMs) {
     row.append(rank, text, score);
     return row;
   }));
+  el.alternativesEmpty.hidden = result.alternatives.length > 0;
 
   // Timings and what the encoder saw
   const t = result.timings;
@@ -251,36 +309,75 @@ function showResult(result, roundTripMs) {
     ? `The encoder also sees (ImageNet): ${result.classes.slice(0, 3).map(c => `${c.label} ${(c.probability * 100).toFixed(0)}%`).join(", ")}.`
     : "";
 
-  // Attention view
+  // Attention view: a toolbar of word buttons (one tab stop; the arrow keys move between words)
+  state.descriptions = result.words.map(word => describeAttention(word.attention).text);
+  el.wordDescriptions.replaceChildren(...result.words.map((word, index) => {
+    const description = document.createElement("span");
+    description.id = `word-description-${index}`;
+    description.textContent = `Looked at the ${state.descriptions[index]}.`;
+    return description;
+  }));
   el.words.replaceChildren(...result.words.map((word, index) => {
     const chip = document.createElement("button");
     chip.type = "button";
     chip.className = "word-chip";
     chip.textContent = word.text;
     chip.dataset.index = String(index);
+    chip.tabIndex = index === 0 ? 0 : -1;
+    chip.setAttribute("aria-pressed", "false");
+    chip.setAttribute("aria-describedby", `word-description-${index}`);
     chip.addEventListener("mouseenter", () => showWord(index));
-    chip.addEventListener("focus", () => showWord(index));
+    chip.addEventListener("focus", () => { setRovingStop(index); showWord(index); });
     chip.addEventListener("mouseleave", () => showWord(state.pinned));
     chip.addEventListener("blur", () => showWord(state.pinned));
-    chip.addEventListener("click", () => { state.pinned = state.pinned === index ? -1 : index; showWord(state.pinned); });
+    chip.addEventListener("click", () => { state.pinned = state.pinned === index ? -1 : index; showWord(state.pinned === -1 ? index : state.pinned); });
     return chip;
   }));
+  el.words.hidden = result.words.length === 0;
+  el.attentionScale.hidden = false;
   showWord(-1);
+
+  announce(note ? `Caption: ${caption}. ${note}` : `Caption: ${caption}`);
+}
+
+/** Arrow keys, Home and End move focus between the word buttons (the WAI-ARIA toolbar pattern). */
+el.words.addEventListener("keydown", event => {
+  const chips = [...el.words.children];
+  const current = chips.indexOf(document.activeElement);
+  if (current < 0) return;
+  const next = { ArrowRight: current + 1, ArrowDown: current + 1, ArrowLeft: current - 1, ArrowUp: current - 1, Home: 0, End: chips.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  chips[(next + chips.length) % chips.length].focus();
+});
+
+function setRovingStop(index) {
+  for (const chip of el.words.children) chip.tabIndex = Number(chip.dataset.index) === index ? 0 : -1;
 }
 
 /** Shows word `index`'s attention over the image, or the plain image for -1. */
 function showWord(index) {
   const result = state.result;
-  if (!result || !state.resultImage) return;
-  el.attentionEmpty.hidden = true;
-  el.canvas.hidden = false;
+  if (!result) return;
   for (const chip of el.words.children) {
     const i = Number(chip.dataset.index);
     chip.classList.toggle("active", i === index);
-    chip.classList.toggle("pinned", i === state.pinned);
+    chip.setAttribute("aria-pressed", String(i === state.pinned));
   }
-  if (index < 0 || index >= result.words.length) drawImage(el.canvas, state.resultImage);
-  else drawAttention(el.canvas, state.resultImage, result.words[index].attention, `${index}:${result.words[index].text}`);
+  const shown = index >= 0 && index < result.words.length;
+  el.attentionDescription.textContent = shown
+    ? `“${result.words[index].text}” (word ${index + 1} of ${result.words.length}): looked at the ${state.descriptions[index]}.`
+    : "Choose a word to see where the model looked for it.";
+  if (!state.resultImage) return; // the browser could not decode the image: words and descriptions still work
+  el.attentionEmpty.hidden = true;
+  el.canvas.hidden = false;
+  if (!shown) {
+    drawImage(el.canvas, state.resultImage);
+    el.canvas.setAttribute("aria-label", `The image: ${result.caption}`);
+  } else {
+    drawAttention(el.canvas, state.resultImage, result.words[index].attention, `${index}:${result.words[index].text}`);
+    el.canvas.setAttribute("aria-label", `Attention for “${result.words[index].text}”: ${state.descriptions[index]}`);
+  }
 }
 
 function showError(problem) {
@@ -288,11 +385,13 @@ function showError(problem) {
   el.errorTitle.textContent = problem.title;
   el.errorDetail.textContent = problem.detail;
   el.error.hidden = false;
+  announce(`Error: ${problem.title}. ${problem.detail}`);
 }
 
 function resetOutput() {
   state.result = null;
   state.resultImage = null;
+  state.descriptions = [];
   state.pinned = -1;
   el.output.dataset.state = "empty";
   el.error.hidden = true;
@@ -300,15 +399,26 @@ function resetOutput() {
   el.errorDetail.textContent = "";
   el.caption.textContent = "The caption will appear here.";
   el.caption.classList.add("placeholder");
-  for (const button of [el.copyCaption, el.downloadTxt, el.downloadJson, el.flag]) button.disabled = true;
+  el.oodNote.textContent = "";
+  el.oodNote.hidden = true;
+  if (state.file) el.preview.alt = `${state.fileName}, not captioned yet`;
+  for (const button of RESULT_BUTTONS) button.disabled = true;
+  el.flag.removeAttribute("aria-disabled");
+  el.flag.textContent = "Flag this caption…";
   el.copyFeedback.textContent = "";
   el.flagFeedback.textContent = "";
   el.alternatives.replaceChildren();
+  el.alternativesEmpty.hidden = false;
   el.timings.replaceChildren();
   el.classes.textContent = "";
   el.words.replaceChildren();
+  el.words.hidden = true;
+  el.wordDescriptions.replaceChildren();
+  el.attentionDescription.textContent = "";
+  el.attentionScale.hidden = true;
   clearCanvas(el.canvas);
   el.canvas.hidden = true;
+  el.canvas.setAttribute("aria-label", "No image captioned yet");
   el.attentionEmpty.hidden = false;
 }
 
@@ -316,25 +426,30 @@ el.submit.addEventListener("click", submit);
 
 el.clear.addEventListener("click", () => {
   // Like Gradio's Clear: back to the initial state, no server call. A running request is abandoned.
-  state.request?.abort();
-  state.request = null;
-  setBusy(false);
-  clearInput();
-  resetOutput();
-  el.beamWidth.value = DEFAULTS.beamWidth;
-  el.beamWidthValue.textContent = DEFAULTS.beamWidth;
-  el.maxLength.value = DEFAULTS.maxLength;
-  el.maxLengthValue.textContent = DEFAULTS.maxLength;
-  el.flagReason.value = "";
-  updateCurl();
+  keepFocus(() => {
+    cancelRequest();
+    clearInput();
+    resetOutput();
+    el.beamWidth.value = DEFAULTS.beamWidth;
+    el.beamWidthValue.textContent = DEFAULTS.beamWidth;
+    el.maxLength.value = DEFAULTS.maxLength;
+    el.maxLengthValue.textContent = DEFAULTS.maxLength;
+    el.flagReason.value = "";
+    updateCurl();
+  });
+  announce("Cleared.");
 });
 
-// ---------- Copy, download, flag ----------
+// ---------- Copy, download ----------
 
-el.copyCaption.addEventListener("click", async () => {
-  if (!state.result) return;
-  el.copyFeedback.textContent = (await copyText(state.result.caption)) ? "Copied." : "Copy failed; select the text instead.";
-});
+async function copyAndSay(text, feedback) {
+  const message = (await copyText(text)) ? "Copied." : "Copy failed; select the text instead.";
+  feedback.textContent = message;
+  announce(message);
+}
+
+el.copyCaption.addEventListener("click", () => { if (state.result) copyAndSay(state.result.caption, el.copyFeedback); });
+el.copyAlt.addEventListener("click", () => { if (state.result) copyAndSay(altTextHtml(state.fileName, state.result.caption), el.copyFeedback); });
 el.downloadTxt.addEventListener("click", () => {
   if (state.result) download(state.result.caption + "\n", `caption-${safeStem(state.fileName)}.txt`, "text/plain");
 });
@@ -342,17 +457,41 @@ el.downloadJson.addEventListener("click", () => {
   if (state.result) download(JSON.stringify(state.result, null, 2) + "\n", `caption-${safeStem(state.fileName)}.json`, "application/json");
 });
 
-el.flag.addEventListener("click", async () => {
-  if (!state.result || !state.file) return;
-  el.flag.disabled = true;
+// ---------- Flag (a modal dialog) ----------
+
+el.flag.addEventListener("click", () => {
+  if (!state.result || el.flag.getAttribute("aria-disabled") === "true") return;
+  el.flagCaption.textContent = state.result.caption;
+  el.flagError.hidden = true;
+  el.flagError.textContent = "";
+  el.flagSend.disabled = false;
+  el.flagDialog.showModal();
+  el.flagReason.focus();
+});
+el.flagCancel.addEventListener("click", () => el.flagDialog.close());
+el.flagDialog.addEventListener("close", () => { if (canHoldFocus(el.flag)) el.flag.focus(); else el.submit.focus(); });
+
+el.flagForm.addEventListener("submit", async event => {
+  event.preventDefault();
+  if (el.flagSend.getAttribute("aria-disabled") === "true") return; // already sending
+  if (!state.result || !state.file) { el.flagDialog.close(); return; }
+  el.flagSend.setAttribute("aria-disabled", "true");
   el.flagFeedback.textContent = "Saving…";
   try {
     const file = state.file instanceof File ? state.file : new File([state.file], state.fileName);
     const receipt = await api.flag(file, { caption: state.result.caption, ...options(), reason: el.flagReason.value });
     el.flagFeedback.textContent = `Flagged as ${receipt.id}. Thank you.`;
+    el.flag.setAttribute("aria-disabled", "true");
+    el.flag.textContent = "Flagged";
+    el.flagDialog.close();
+    announce(el.flagFeedback.textContent);
   } catch (error) {
-    el.flagFeedback.textContent = `Not saved: ${error.detail || error.message}`;
-    el.flag.disabled = false;
+    el.flagFeedback.textContent = "";
+    el.flagError.textContent = `Not saved: ${error.detail || error.message}`;
+    el.flagError.hidden = false;
+    announce(el.flagError.textContent);
+  } finally {
+    el.flagSend.removeAttribute("aria-disabled");
   }
 });
 
@@ -365,9 +504,7 @@ function updateCurl() {
   base.search = new URLSearchParams({ beamWidth: o.beamWidth, maxLength: o.maxLength, nBest: o.nBest }).toString();
   el.curl.textContent = `curl -F "image=@${name}" "${base.href}"`;
 }
-el.copyCurl.addEventListener("click", async () => {
-  el.copyCurlFeedback.textContent = (await copyText(el.curl.textContent)) ? "Copied." : "Copy failed; select the text instead.";
-});
+el.copyCurl.addEventListener("click", () => copyAndSay(el.curl.textContent, el.copyCurlFeedback));
 
 // ---------- Model status ----------
 
@@ -378,14 +515,21 @@ function applyLimits(limits) {
   el.maxLength.max = String(limits.maxCaptionLength);
 }
 
+let lastStatus = null;
+
 async function checkModel() {
   const health = await api.getStatus("api/health");
   applyLimits(health.limits);
   const status = health.status || "unavailable";
+  const text = { ready: "Model ready", loading: "Model loading…", unavailable: "No model", unreachable: "Server unreachable" }[status] || status;
   el.status.dataset.state = status;
-  el.status.textContent = { ready: "Model ready", loading: "Model loading…", unavailable: "No model", unreachable: "Server unreachable" }[status] || status;
+  el.status.textContent = text;
   el.banner.hidden = status === "ready";
   el.banner.textContent = status === "ready" ? "" : health.detail || "";
+  // Spoken only when it matters: a model that is not ready, or that became ready after a wait.
+  if (status !== lastStatus && (lastStatus !== null || status !== "ready"))
+    announce(status === "ready" ? text : `${text}. ${health.detail || ""}`);
+  lastStatus = status;
   if (status === "loading" || status === "unreachable") {
     setTimeout(checkModel, 1500);
   } else if (status === "ready") {
@@ -407,6 +551,11 @@ function formatBytes(bytes) {
   return `${bytes} bytes`;
 }
 
+function formatNumber(value) {
+  return Number(value.toPrecision(3)).toString();
+}
+
+drawScaleBar(el.scaleBar);
 updateCurl();
 resetOutput();
 loadExamples();

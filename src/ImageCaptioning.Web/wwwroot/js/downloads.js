@@ -38,6 +38,16 @@ export async function copyText(text) {
   return copied;
 }
 
+/** Escapes text for a double-quoted HTML attribute value. */
+export function escapeAttribute(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The caption as ready-to-paste markup: <img src="…" alt="…"> (the same form as the CLI's `caption --format alt-html`). */
+export function altTextHtml(src, alt) {
+  return `<img src="${escapeAttribute(src)}" alt="${escapeAttribute(alt)}">`;
+}
+
 /** A file-name-safe stem: letters, digits, '-' and '_' only. */
 export function safeStem(name) {
   const stem = (name || "image").replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
