@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImageCaptioning.Captioning;
+using ImageCaptioning.Cli.Commands.Caption;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoder;
 using ImageCaptioning.Errors;
@@ -11,7 +12,8 @@ namespace ImageCaptioning.Cli.Commands;
 
 /// <summary>
 /// `caption &lt;paths...&gt;`: captions image files, folders (recursively) and globs. Output goes to stdout as
-/// `file&lt;TAB&gt;caption` lines, a JSON array (--json) or JSON lines (--jsonl), one image at a time so memory stays
+/// `file&lt;TAB&gt;caption` lines, a JSON array (--json) or JSON lines (--jsonl), or alt text ready to paste (--format alt-html
+/// or markdown; --alt-sidecar also writes `photo.jpg.alt.txt` beside each image), one image at a time so memory stays
 /// flat however many images there are. A bad file gives one `error: &lt;file&gt;: &lt;reason&gt;` line on stderr and
 /// the others carry on; the exit code is 1 if any input failed. A progress bar goes to stderr when it is a terminal.
 /// </summary>
@@ -28,12 +30,19 @@ internal static class CaptionCommand
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // readable paths and words; output is not HTML
     };
 
-    public enum OutputFormat { Text, Json, JsonLines }
+    public enum OutputFormat { Text, Json, JsonLines, AltHtml, Markdown }
+
+    /// <summary>The names --format accepts.</summary>
+    private static readonly Dictionary<string, OutputFormat> FormatNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["text"] = OutputFormat.Text, ["json"] = OutputFormat.Json, ["jsonl"] = OutputFormat.JsonLines,
+        ["alt-html"] = OutputFormat.AltHtml, ["markdown"] = OutputFormat.Markdown,
+    };
 
     /// <summary>What the user asked for, parsed.</summary>
     internal sealed record Request(
         IReadOnlyList<string> Inputs, DecodingOptions Decoding, OutputFormat Format, bool Attention, string? ModelFolder, int Batch,
-        DecoderWeightPrecision? Precision = null);
+        DecoderWeightPrecision? Precision = null, bool AltSidecar = false);
 
     public static Command Create()
     {
@@ -54,6 +63,12 @@ internal static class CaptionCommand
         var seed = new Option<int?>("--seed") { Description = "Random seed for sampling." };
         var json = new Option<bool>("--json") { Description = "Write one JSON array with scores and alternatives." };
         var jsonl = new Option<bool>("--jsonl") { Description = "Write one JSON object per line." };
+        var format = new Option<string?>("--format")
+        {
+            Description = "text (file<TAB>caption), json, jsonl, alt-html (<img src=\"…\" alt=\"…\"> per image) or markdown (![…](…) per image).",
+        };
+        format.AcceptOnlyFromAmong([.. FormatNames.Keys]);
+        var altSidecar = new Option<bool>("--alt-sidecar") { Description = $"Also write each caption beside its image as <image file>{AltTextMarkup.SidecarExtension}." };
         var attention = new Option<bool>("--attention") { Description = "Include the 7×7 attention map of every word in the JSON." };
         var model = new Option<string?>("--model") { Description = $"Decoder model folder (default: models/{Captioner.DefaultModelName})." };
         var batch = new Option<int>("--batch") { Description = "Images per encoder and decoder batch.", DefaultValueFactory = _ => DefaultBatch };
@@ -64,11 +79,14 @@ internal static class CaptionCommand
         var command = new Command("caption", "Caption images with the trained decoder.")
         {
             inputs, beam, maxLength, nbest, lengthPenalty, rerank, rerankWeight, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch, precision,
+            format, altSidecar,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(json) && result.GetValue(jsonl))
                 result.AddError("--json and --jsonl cannot be used together.");
+            if (result.GetValue(format) is not null && (result.GetValue(json) || result.GetValue(jsonl)))
+                result.AddError("--format cannot be combined with --json or --jsonl (use --format json or --format jsonl).");
         });
         batch.Validators.Add(result =>
         {
@@ -91,9 +109,10 @@ internal static class CaptionCommand
                 NoRepeatNGramSize = parse.GetValue(noRepeat),
                 Seed = parse.GetValue(seed),
             };
-            var format = parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;
-            var request = new Request(parse.GetValue(inputs) ?? [], decoding, format, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch),
-                parse.GetValue(precision));
+            var outputFormat = parse.GetValue(format) is { } name ? FormatNames[name]
+                : parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;
+            var request = new Request(parse.GetValue(inputs) ?? [], decoding, outputFormat, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch),
+                parse.GetValue(precision), parse.GetValue(altSidecar));
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             return await RunAsync(request, CaptioningPaths.FromEnvironment(), output, error, ct);
@@ -131,7 +150,7 @@ internal static class CaptionCommand
         }
         using (captioner)
         {
-            var writer = new ResultWriter(output, request.Format, request.Attention);
+            var writer = new ResultWriter(output, request.Format, request.Attention, request.AltSidecar);
             int failures = problems.Count;
             bool showProgress = files.Count >= ProgressThreshold && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             if (showProgress)
@@ -192,16 +211,24 @@ internal static class CaptionCommand
         ex is ImageCaptioningException or IOException or UnauthorizedAccessException;
 
     /// <summary>Writes results as they come (nothing is kept, so memory does not grow with the number of images).</summary>
-    private sealed class ResultWriter(TextWriter output, OutputFormat format, bool attention)
+    private sealed class ResultWriter(TextWriter output, OutputFormat format, bool attention, bool altSidecar)
     {
         private int _written;
 
         public void Write(string file, CaptionResult result)
         {
+            if (altSidecar)
+                File.WriteAllText(AltTextMarkup.SidecarPath(file), result.Best.Text + "\n");
             switch (format)
             {
                 case OutputFormat.Text:
                     output.WriteLine($"{file}\t{result.Best.Text}");
+                    break;
+                case OutputFormat.AltHtml:
+                    output.WriteLine(AltTextMarkup.Html(file, result.Best.Text));
+                    break;
+                case OutputFormat.Markdown:
+                    output.WriteLine(AltTextMarkup.Markdown(file, result.Best.Text));
                     break;
                 case OutputFormat.JsonLines:
                     output.WriteLine(JsonSerializer.Serialize(ToJson(file, result), JsonOptions));

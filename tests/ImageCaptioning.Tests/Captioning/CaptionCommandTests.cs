@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ImageCaptioning.Cli.Commands;
+using ImageCaptioning.Cli.Commands.Caption;
 using ImageCaptioning.Tests.Infrastructure;
 
 namespace ImageCaptioning.Tests.Captioning;
@@ -116,5 +117,54 @@ public sealed class CaptionCommandTests(CaptionerFixture fixture) : IClassFixtur
         var (exitCode, _, error) = await RunAsync(BadImage(), "--beam", "0");
         Assert.Equal(2, exitCode);
         Assert.Contains("beam width", error);
+    }
+
+    [Fact]
+    public async Task AltHtmlMarkdownAndSidecarsTurnAFolderIntoReadyToPasteAltText()
+    {
+        TestData.ModelsDirectory();
+        string folder = Path.Combine(fixture.ScratchFolder, "site", "my photos");
+        Directory.CreateDirectory(folder);
+        string[] images = [.. CaptionerFixture.SomeImages.Take(2).Select((id, i) => Path.Combine(folder, i == 0 ? "a \"quoted\" (one).jpg" : id + ".jpg"))];
+        for (int i = 0; i < images.Length; i++)
+            File.Copy(CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[i]), images[i], overwrite: true);
+        string[] common = [folder, "--model", fixture.ModelFolder, "--beam", "2"];
+
+        var (textExit, text, _) = await RunAsync([.. common]);
+        Assert.Equal(0, textExit);
+        var captions = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal(2, captions.Count);
+
+        var (htmlExit, html, htmlError) = await RunAsync([.. common, "--format", "alt-html", "--alt-sidecar"]);
+        Assert.Equal(0, htmlExit);
+        Assert.Equal("", htmlError);
+        string[] htmlLines = html.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, htmlLines.Length);
+        foreach (var (file, caption) in captions)
+        {
+            Assert.Contains(AltTextMarkup.Html(file, caption), htmlLines);
+            Assert.Equal(caption + "\n", await File.ReadAllTextAsync(file + ".alt.txt", TestContext.Current.CancellationToken));
+        }
+        Assert.Contains(htmlLines, line => line.Contains("my%20photos/a%20%22quoted%22%20%28one%29.jpg\" alt=\""));
+
+        var (markdownExit, markdown, _) = await RunAsync([.. common, "--format", "markdown"]);
+        Assert.Equal(0, markdownExit);
+        string[] markdownLines = markdown.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, markdownLines.Length);
+        foreach (var (file, caption) in captions)
+            Assert.Contains(AltTextMarkup.Markdown(file, caption), markdownLines);
+    }
+
+    [Fact]
+    public async Task FormatAndJsonFlagsTogetherAreAUsageError()
+    {
+        var (exitCode, output, error) = await RunAsync(BadImage(), "--format", "markdown", "--json");
+        Assert.NotEqual(0, exitCode);
+        Assert.DoesNotContain(output.Split('\n'), line => line.StartsWith("![")); // usage help at most, no captions
+        Assert.Contains("--format cannot be combined with --json", error);
+
+        (exitCode, _, error) = await RunAsync(BadImage(), "--format", "html");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("alt-html", error);
     }
 }
