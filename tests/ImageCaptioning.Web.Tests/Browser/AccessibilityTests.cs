@@ -46,6 +46,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await page.Locator(".word-chip").Nth(1).FocusAsync();
         await page.Locator("#attention-canvas[data-overlay]").WaitForAsync(new() { Timeout = Timeout });
         await Check("captioned, attention shown");
+        await ScreenshotAsync(page, $"web-demo-{scheme.ToString().ToLowerInvariant()}.png");
 
         await page.Locator("#flag").ClickAsync();
         await page.Locator("#flag-dialog[open]").WaitForAsync(new() { Timeout = Timeout });
@@ -318,6 +319,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await page.Locator("#api-panel summary").ClickAsync();
         await page.Locator(".word-chip").Nth(10).FocusAsync(); // the test vocabulary's longest word
         await AssertNoHorizontalScrollAsync(page, "captioned, API panel open");
+        await ScreenshotAsync(page, $"web-demo-{width}px.png");
         await page.Locator("#flag").ClickAsync();
         await AssertNoHorizontalScrollAsync(page, "flag dialog");
         Assert.True(await page.Locator("#flag-send").IsVisibleAsync());
@@ -357,6 +359,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     {
         await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "image/png", Buffer = png ?? TestImages.Png() });
         await page.Locator("#preview").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
+    }
+
+    /// <summary>A full-page screenshot under artifacts/screenshots, to look at (CI keeps the folder).</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        string path = Path.Combine(TestData.RepositoryRoot(), "artifacts", "screenshots", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
     }
 
     private static async Task AssertNoHorizontalScrollAsync(IPage page, string state)
