@@ -24,8 +24,12 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     {
         await using var context = await NewContextAsync(new() { ColorScheme = scheme, ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await OpenAsync(context);
-        var results = new List<(string State, IReadOnlyList<string> Violations)>();
-        async Task Check(string state) => results.Add((state, await Axe.ViolationsAsync(page)));
+        var results = new List<(string State, IReadOnlyList<string> Violations, IReadOnlyList<string> Incomplete)>();
+        async Task Check(string state)
+        {
+            var (violations, incomplete) = await Axe.RunAsync(page);
+            results.Add((state, violations, incomplete));
+        }
 
         await Check("empty");
 
@@ -63,8 +67,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await page.Locator("#error").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
         await Check("error");
 
-        foreach (var (state, violations) in results)
-            TestContext.Current.TestOutputHelper?.WriteLine($"axe, {scheme}, {state}: {violations.Count} violations{(violations.Count > 0 ? ": " + string.Join("; ", violations) : "")}");
+        foreach (var (state, violations, incomplete) in results)
+            TestContext.Current.TestOutputHelper?.WriteLine($"axe, {scheme}, {state}: {violations.Count} violations{(violations.Count > 0 ? ": " + string.Join("; ", violations) : "")}"
+                + $"; to review by hand (incomplete): {(incomplete.Count > 0 ? string.Join(", ", incomplete) : "none")}");
         Assert.All(results, r => Assert.True(r.Violations.Count == 0, $"{scheme} / {r.State}: {string.Join("\n", r.Violations)}"));
     }
 
@@ -160,6 +165,20 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         Assert.False(await page.Locator("#flag-dialog").IsVisibleAsync());
         Assert.Equal("flag", await FocusedIdAsync(page));
         Assert.Contains(",\"typed with the keyboard\"", await File.ReadAllTextAsync(Path.Combine(fixture.FlagFolder, "log.csv"), TestContext.Current.CancellationToken));
+
+        // A pasted image while a word has focus: the words go, focus moves to Submit rather than to the page body.
+        await page.Locator(".word-chip").Nth(2).FocusAsync();
+        await page.EvaluateAsync("""
+            base64 => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              const data = new DataTransfer();
+              data.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+              document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+            }
+            """, Convert.ToBase64String(TestImages.Png(90, 70)));
+        await page.Locator("#file-name", new() { HasTextString = "pasted.png" }).WaitForAsync(new() { Timeout = Timeout });
+        Assert.Equal(0, await page.Locator(".word-chip").CountAsync());
+        Assert.Equal("submit", await FocusedIdAsync(page));
 
         // Remove the image by keyboard: its button disappears, focus moves to "Choose an image…".
         await page.Locator("#remove-image").FocusAsync();
@@ -350,6 +369,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(fixture.BaseAddress.ToString());
+        await page.BringToFrontAsync(); // the focused tab, as for a person typing: Chromium opens a file chooser only for that
         await page.Locator("#model-status[data-state='ready']").WaitForAsync(new() { Timeout = Timeout });
         await page.Locator(".example").First.WaitForAsync(new() { Timeout = Timeout });
         return page;

@@ -14,11 +14,14 @@ public static class Axe
     };
 
     /// <summary>One readable line per violation (rule, impact, elements); empty when the page is clean.</summary>
-    public static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page)
+    public static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page) => (await RunAsync(page)).Violations;
+
+    /// <summary>The violations, and the rules axe could not decide alone ("incomplete": for a person to review, e.g. text over an image).</summary>
+    public static async Task<(IReadOnlyList<string> Violations, IReadOnlyList<string> Incomplete)> RunAsync(IPage page)
     {
         AxeResult result = await page.RunAxe(Options);
-        return [.. result.Violations.Select(v =>
-            $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Select(Describe))}")];
+        return ([.. result.Violations.Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Select(Describe))}")],
+                [.. result.Incomplete.Select(i => $"{i.Id} ({string.Join(" | ", i.Nodes.Select(Describe))})")]);
     }
 
     private static string Describe(AxeResultNode node)

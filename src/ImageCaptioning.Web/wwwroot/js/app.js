@@ -19,7 +19,7 @@ const el = {
   copyCaption: $("copy-caption"), copyAlt: $("copy-alt"), downloadTxt: $("download-txt"), downloadJson: $("download-json"), copyFeedback: $("copy-feedback"),
   canvas: $("attention-canvas"), attentionEmpty: $("attention-empty"), attentionDescription: $("attention-description"),
   attentionScale: $("attention-scale"), scaleBar: $("attention-scale-bar"), words: $("words"), wordDescriptions: $("word-descriptions"),
-  alternatives: document.querySelector("#alternatives tbody"), alternativesEmpty: $("alternatives-empty"), timings: $("timings"), classes: $("classes"),
+  alternatives: document.querySelector("#alternatives tbody"), alternativesTable: $("alternatives"), alternativesEmpty: $("alternatives-empty"), timings: $("timings"), classes: $("classes"),
   flag: $("flag"), flagFeedback: $("flag-feedback"), flagDialog: $("flag-dialog"), flagForm: $("flag-form"), flagCaption: $("flag-caption"),
   flagReason: $("flag-reason"), flagError: $("flag-error"), flagCancel: $("flag-cancel"), flagSend: $("flag-send"),
   curl: $("curl"), copyCurl: $("copy-curl"), copyCurlFeedback: $("copy-curl-feedback"),
@@ -65,6 +65,7 @@ function keepFocus(render, fallback = () => el.submit) {
 function setFile(file, name) {
   if (!file) return;
   keepFocus(() => {
+    cancelRequest(); // a caption still on its way belongs to the previous image
     resetOutput();
     if (state.previewUrl) URL.revokeObjectURL(state.previewUrl);
     state.file = file;
@@ -291,6 +292,7 @@ function showResult(result, roundTripMs) {
     return row;
   }));
   el.alternativesEmpty.hidden = result.alternatives.length > 0;
+  el.alternativesTable.hidden = result.alternatives.length === 0; // no header cells without data cells
 
   // Timings and what the encoder saw
   const t = result.timings;
@@ -409,6 +411,7 @@ function resetOutput() {
   el.flagFeedback.textContent = "";
   el.alternatives.replaceChildren();
   el.alternativesEmpty.hidden = false;
+  el.alternativesTable.hidden = true;
   el.timings.replaceChildren();
   el.classes.textContent = "";
   el.words.replaceChildren();
