@@ -42,8 +42,8 @@ def main():
         roots[p] = (os.path.join(work, p), deb)
         subprocess.run(['dpkg-deb', '-x', os.path.join(work, deb), roots[p][0]], check=True)
     os.makedirs(PHOTOS, exist_ok=True)
-    out = ['file\tsubjects\tdog\tpackage\tpath\tlicence\tauthor\tupstream']
-    for name, package, path, subjects, dog in rows:
+    out = ['file\tsubjects\tdog\tcategories\tpackage\tpath\tlicence\tauthor\tupstream']
+    for name, package, path, subjects, dog, categories in rows:
         root, deb = roots[package]
         if '!' in path:
             rcc, member = path.split('!')
@@ -62,7 +62,7 @@ def main():
         file = f'{name}.jpg'
         subprocess.run(['convert', source, '-auto-orient', '-strip', '-resize', f'{MAX_SIDE}x{MAX_SIDE}>', '-quality', '85',
                         os.path.join(PHOTOS, file)], check=True)
-        out.append('\t'.join([f'photos/{file}', subjects, dog, deb.rsplit('.', 1)[0], shown_path, licence, author, upstream]))
+        out.append('\t'.join([f'photos/{file}', subjects, dog, '' if categories == '-' else categories, deb.rsplit('.', 1)[0], shown_path, licence, author, upstream]))
     with open(os.path.join(HERE, 'labels.tsv'), 'w', encoding='utf-8') as f:
         f.write('\n'.join(out) + '\n')
     print(f'{len(rows)} photos written to {PHOTOS}')

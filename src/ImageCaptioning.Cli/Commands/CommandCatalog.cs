@@ -9,10 +9,12 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return ClassifyCommand.Create();
+        yield return TagTableCommand.Create();
         yield return ExtractCommand.Create();
         yield return VocabCommand.Create();
         yield return CaptionCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return EvaluateSubjectsCommand.Create();
         yield return TrainCommand.Create();
         yield return TrainScstCommand.Create();
         yield return EnsembleCommand.Create();

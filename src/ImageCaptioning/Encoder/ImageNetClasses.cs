@@ -1,7 +1,7 @@
 namespace ImageCaptioning.Encoder;
 
 /// <summary>The 1000 ImageNet class names, line i = class i (<c>imagenet_classes.txt</c>).</summary>
-internal static class ImageNetClasses
+public static class ImageNetClasses
 {
     public const string FileName = "imagenet_classes.txt";
 

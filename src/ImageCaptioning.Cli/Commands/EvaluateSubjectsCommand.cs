@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ImageCaptioning.Captioning;
+using ImageCaptioning.Configuration;
+using ImageCaptioning.Decoder;
+using ImageCaptioning.Subjects;
+using ImageCaptioning.Tags;
+
+namespace ImageCaptioning.Cli.Commands;
+
+/// <summary>
+/// `evaluate-subjects`: captions the subject dev set (everyday photos outside Flickr8k, <c>data/subjects/</c>) and reports
+/// how often the caption names the photo's main subject, how often it puts a dog into a dog-free photo, and how often the
+/// encoder's top tag names the subject at several confidence thresholds.
+/// </summary>
+internal static class EvaluateSubjectsCommand
+{
+    internal sealed record Options(string LabelsPath, string? ModelFolder, string TagFolder, DecodingOptions Decoding, string? ReportPath);
+
+    private static readonly float[] DogRuleThresholds = [0.02f, 0.05f, 0.1f, 0.3f];
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var labels = new Option<string?>("--labels") { Description = $"The labels file (default: {SubjectLabelsFile.DefaultRelativePath} in the checkout)." };
+        var model = new Option<string?>("--model") { Description = $"Decoder model folder (default: models/{Captioner.DefaultModelName})." };
+        var tags = new Option<string?>("--tags") { Description = $"Tag table folder (default: models/{ImageNetTagTable.FolderName})." };
+        var beam = new Option<int>("--beam") { Description = "Beam width (1 = greedy).", DefaultValueFactory = _ => DecodingOptions.Default.BeamWidth };
+        var rerank = new Option<bool>("--rerank") { Description = "Consensus re-ranking of the n-best list.", DefaultValueFactory = _ => DecodingOptions.Default.ConsensusRerank };
+        var report = new Option<string?>("--report") { Description = "Write a JSON report (figures and every photo's caption and tags) to this file." };
+        var command = new Command("evaluate-subjects",
+            "Caption the subject dev set: subject-mention rate, dogs in dog-free photos, top-tag accuracy.") { labels, model, tags, beam, rerank, report };
+        command.SetAction(async (parse, ct) =>
+        {
+            var paths = CaptioningPaths.FromEnvironment();
+            int beamWidth = parse.GetValue(beam);
+            var decoding = DecodingOptions.Default with
+            {
+                BeamWidth = beamWidth,
+                Method = beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam,
+                ConsensusRerank = parse.GetValue(rerank),
+            };
+            var options = new Options(
+                parse.GetValue(labels) ?? Path.Combine(paths.RepositoryRoot ?? Directory.GetCurrentDirectory(), SubjectLabelsFile.DefaultRelativePath),
+                parse.GetValue(model), parse.GetValue(tags) ?? ImageNetTagTable.DefaultFolder(paths), decoding, parse.GetValue(report));
+            try
+            {
+                return await RunAsync(options, paths, Console.Out, ct);
+            }
+            catch (Exception ex)
+            {
+                return CliRunner.Report(ex);
+            }
+        });
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(Options options, CaptioningPaths paths, TextWriter output, CancellationToken ct)
+    {
+        options.Decoding.Validate();
+        var labels = SubjectLabelsFile.Read(options.LabelsPath);
+        var tagger = new ImageNetTagger(ImageNetTagTable.Load(options.TagFolder));
+        using var captioner = await Captioner.CreateAsync(paths, options.ModelFolder, ct: ct);
+        var observations = new List<SubjectObservation>(labels.Count);
+        foreach (var label in labels)
+        {
+            ct.ThrowIfCancellationRequested();
+            var encoded = captioner.Encoder.Encode(label.ImagePath);
+            var caption = captioner.Caption(encoded, options.Decoding).Best.Text;
+            float[] probabilities = ImageNetTagger.Probabilities(encoded.Logits);
+            observations.Add(new SubjectObservation(label, caption,
+                tagger.Tag(probabilities, minProbability: 0.01f), tagger.GroupProbability("dog", probabilities) ?? 0f));
+        }
+        var evaluation = new SubjectEvaluation(observations);
+        Print(evaluation, options, output);
+        if (options.ReportPath is { } reportPath)
+            await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(ToReport(evaluation, options), JsonOptions), ct);
+        return 0;
+    }
+
+    private static void Print(SubjectEvaluation e, Options options, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine("| photo | subject | named | dog | P(dog group) | top tag | caption |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var o in e.Observations)
+        {
+            string top = o.TopTag is { } t ? string.Create(inv, $"{t.Word} {t.Probability:0.00}{(o.TopTagNamesSubject ? " ✓" : o.TopTagIsRight ? " (category)" : "")}") : "–";
+            string dog = o.Label.HasDog ? "has dog" : o.CaptionMentionsDog ? "**dog!**" : "";
+            output.WriteLine(string.Create(inv,
+                $"| {Path.GetFileName(o.Label.ImagePath)} | {string.Join('/', o.Label.Subjects)} | {(o.CaptionNamesSubject ? "✓" : "")} | {dog} | {o.DogProbability:0.000} | {top} | {o.Caption} |"));
+        }
+        output.WriteLine();
+        output.WriteLine(string.Create(inv, $"decoding: beam {options.Decoding.BeamWidth}, re-ranking {(options.Decoding.ConsensusRerank ? "on" : "off")}; labels: {options.LabelsPath}"));
+        output.WriteLine(string.Create(inv, $"subject named in the caption: {e.SubjectNamed}/{e.Photos} = {e.SubjectMentionRate:P1}"));
+        output.WriteLine(string.Create(inv, $"dog in a dog-free photo's caption: {e.DogInDogFree}/{e.DogFreePhotos} = {e.DogInDogFreeRate:P1}"));
+        output.WriteLine();
+        output.WriteLine("| P(dog group) below | false dogs it would remove | photos with a dog it would wrongly forbid |");
+        output.WriteLine("| --- | --- | --- |");
+        foreach (var row in e.DogRule(DogRuleThresholds))
+            output.WriteLine(string.Create(inv, $"| {row.Threshold:0.00} | {row.FalseDogsBlocked}/{row.FalseDogs} | {row.DogPhotosBlocked}/{row.DogPhotos} |"));
+        output.WriteLine();
+        output.WriteLine("| top tag probability ≥ | photos (coverage) | top tag names the subject | top tag names the subject or its category |");
+        output.WriteLine("| --- | --- | --- | --- |");
+        foreach (var row in e.TagRows)
+            output.WriteLine(string.Create(inv,
+                $"| {row.Threshold:0.00} | {row.Confident}/{row.Photos} ({row.Coverage:P0}) | {row.Correct}/{row.Confident} ({row.Precision:P0}) | {row.Right}/{row.Confident} ({row.RightRate:P0}) |"));
+    }
+
+    private static object ToReport(SubjectEvaluation e, Options options) => new
+    {
+        labels = options.LabelsPath,
+        decoding = new { beam = options.Decoding.BeamWidth, rerank = options.Decoding.ConsensusRerank },
+        photos = e.Photos,
+        subjectNamed = e.SubjectNamed,
+        subjectMentionRate = e.SubjectMentionRate,
+        dogFreePhotos = e.DogFreePhotos,
+        dogInDogFree = e.DogInDogFree,
+        dogInDogFreeRate = e.DogInDogFreeRate,
+        dogRule = e.DogRule(DogRuleThresholds),
+        topTag = e.TagRows.Select(r => new { threshold = r.Threshold, confident = r.Confident, correct = r.Correct, right = r.Right, coverage = r.Coverage, precision = r.Precision }),
+        images = e.Observations.Select(o => new
+        {
+            file = Path.GetFileName(o.Label.ImagePath),
+            subjects = o.Label.Subjects,
+            hasDog = o.Label.HasDog,
+            caption = o.Caption,
+            namesSubject = o.CaptionNamesSubject,
+            mentionsDog = o.CaptionMentionsDog,
+            dogProbability = o.DogProbability,
+            tags = o.Tags.Take(5).Select(t => new { word = t.Word, probability = t.Probability, classes = t.SourceClasses }),
+        }),
+    };
+}
