@@ -15,11 +15,15 @@ namespace ImageCaptioning.Cli.Commands;
 /// </summary>
 internal static class TagTableCommand
 {
-    public const string DefaultWordNet = "/usr/share/wordnet";
+    /// <summary>Where WordNet's dict files are: $IMAGECAPTIONING_WORDNET_DIR, else where Debian's wordnet-base puts them.</summary>
+    public const string WordNetDirVariable = "IMAGECAPTIONING_WORDNET_DIR";
+
+    public static string DefaultWordNet =>
+        Environment.GetEnvironmentVariable(WordNetDirVariable) is { Length: > 0 } folder ? folder : "/usr/share/wordnet";
 
     public static Command Create()
     {
-        var wordNet = new Option<string>("--wordnet") { Description = "WordNet 3.0 dict folder holding data.noun (Debian: apt-get install wordnet-base).", DefaultValueFactory = _ => DefaultWordNet };
+        var wordNet = new Option<string>("--wordnet") { Description = $"WordNet 3.0 dict folder holding data.noun (default ${WordNetDirVariable} or /usr/share/wordnet; Debian: apt-get install wordnet-base).", DefaultValueFactory = _ => DefaultWordNet };
         var vocab = new Option<string?>("--vocab") { Description = "Caption vocabulary (default: the shipped model's vocab.json)." };
         var folder = new Option<string?>("--folder") { Description = "Folder with the sources, where the table is written (default: models/imagenet-tags)." };
         var command = new Command("tag-table", "Regenerate the ImageNet class → caption word table from WordNet.") { wordNet, vocab, folder };
