@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
+using ImageCaptioning.Data;
 using ImageCaptioning.Decoder;
+using ImageCaptioning.Metrics;
 using ImageCaptioning.Subjects;
 using ImageCaptioning.Tags;
 
@@ -16,7 +18,8 @@ namespace ImageCaptioning.Cli.Commands;
 /// </summary>
 internal static class EvaluateSubjectsCommand
 {
-    internal sealed record Options(string LabelsPath, string? ModelFolder, string TagFolder, DecodingOptions Decoding, string? ReportPath);
+    internal sealed record Options(string LabelsPath, string? ModelFolder, string TagFolder, DecodingOptions Decoding, string? ReportPath,
+        string? DogCheckSplit = null);
 
     private static readonly float[] DogRuleThresholds = [0.02f, 0.05f, 0.1f, 0.3f];
 
@@ -30,8 +33,10 @@ internal static class EvaluateSubjectsCommand
         var beam = new Option<int>("--beam") { Description = "Beam width (1 = greedy).", DefaultValueFactory = _ => DecodingOptions.Default.BeamWidth };
         var rerank = new Option<bool>("--rerank") { Description = "Consensus re-ranking of the n-best list.", DefaultValueFactory = _ => DecodingOptions.Default.ConsensusRerank };
         var report = new Option<string?>("--report") { Description = "Write a JSON report (figures and every photo's caption and tags) to this file." };
+        var dogCheck = new Option<string?>("--dog-check") { Description = "Also measure the dog group on a Flickr8k split (train, dev or test): a photo has a dog when a reference caption says so." };
+        dogCheck.AcceptOnlyFromAmong([.. Flickr8kReferences.SplitNames]);
         var command = new Command("evaluate-subjects",
-            "Caption the subject dev set: subject-mention rate, dogs in dog-free photos, top-tag accuracy.") { labels, model, tags, beam, rerank, report };
+            "Caption the subject dev set: subject-mention rate, dogs in dog-free photos, top-tag accuracy.") { labels, model, tags, beam, rerank, report, dogCheck };
         command.SetAction(async (parse, ct) =>
         {
             var paths = CaptioningPaths.FromEnvironment();
@@ -44,7 +49,8 @@ internal static class EvaluateSubjectsCommand
             };
             var options = new Options(
                 parse.GetValue(labels) ?? Path.Combine(paths.RepositoryRoot ?? Directory.GetCurrentDirectory(), SubjectLabelsFile.DefaultRelativePath),
-                parse.GetValue(model), parse.GetValue(tags) ?? ImageNetTagTable.DefaultFolder(paths), decoding, parse.GetValue(report));
+                parse.GetValue(model), parse.GetValue(tags) ?? ImageNetTagTable.DefaultFolder(paths), decoding, parse.GetValue(report),
+                parse.GetValue(dogCheck));
             try
             {
                 return await RunAsync(options, paths, Console.Out, ct);
@@ -75,6 +81,8 @@ internal static class EvaluateSubjectsCommand
         }
         var evaluation = new SubjectEvaluation(observations);
         Print(evaluation, options, output);
+        if (options.DogCheckSplit is { } split)
+            PrintDogCheck(DogCheck(captioner, tagger, paths, split, ct), split, output);
         if (options.ReportPath is { } reportPath)
             await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(ToReport(evaluation, options), JsonOptions), ct);
         return 0;
@@ -107,6 +115,50 @@ internal static class EvaluateSubjectsCommand
         foreach (var row in e.TagRows)
             output.WriteLine(string.Create(inv,
                 $"| {row.Threshold:0.00} | {row.Confident}/{row.Photos} ({row.Coverage:P0}) | {row.Correct}/{row.Confident} ({row.Precision:P0}) | {row.Right}/{row.Confident} ({row.RightRate:P0}) |"));
+    }
+
+    /// <summary>P(dog group) of every image of a Flickr8k split, with "has a dog" = a reference caption mentions one.</summary>
+    private static DogGroupCalibration DogCheck(Captioner captioner, ImageNetTagger tagger, CaptioningPaths paths, string split, CancellationToken ct)
+    {
+        var dataset = Flickr8kDataset.Load(paths.RequireFlickr8kDirectory());
+        var references = Flickr8kReferences.ForSplit(dataset, Flickr8kReferences.ParseSplit(split));
+        var images = references.Keys.Order(StringComparer.Ordinal).ToList();
+        var photos = new List<(float, float, bool)>(images.Count);
+        foreach (var chunk in images.Chunk(32))
+        {
+            ct.ThrowIfCancellationRequested();
+            var encoded = captioner.Encoder.EncodeBatch([.. chunk.Select(dataset.ImagePath)]);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                float[] probabilities = ImageNetTagger.Probabilities(encoded[i].Logits);
+                float other = tagger.Tag(probabilities, minProbability: 0.01f, sourceCount: 0).FirstOrDefault(t => t.Word != "dog")?.Probability ?? 0f;
+                photos.Add((tagger.GroupProbability("dog", probabilities) ?? 0f, other, references[chunk[i]].Any(SubjectMentions.MentionsDog)));
+            }
+        }
+        return new DogGroupCalibration(photos);
+    }
+
+    private static void PrintDogCheck(DogGroupCalibration c, string split, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine();
+        output.WriteLine(string.Create(inv, $"Flickr8k {split}: {c.DogPhotos} photos with a dog (a reference says so), {c.DogFreePhotos} without"));
+        output.WriteLine("| P(dog group) threshold | photos with a dog below it | dog-free photos at or above it |");
+        output.WriteLine("| --- | --- | --- |");
+        foreach (float t in DogRuleThresholds)
+        {
+            var (below, above) = c.At(t);
+            output.WriteLine(string.Create(inv, $"| {t:0.00} | {below}/{c.DogPhotos} ({(double)below / Math.Max(1, c.DogPhotos):P1}) | {above}/{c.DogFreePhotos} ({(double)above / Math.Max(1, c.DogFreePhotos):P1}) |"));
+        }
+        output.WriteLine();
+        output.WriteLine("| rule: P(dog group) below … and another tag at least … | photos with a dog it would forbid | dog-free photos it would cover |");
+        output.WriteLine("| --- | --- | --- |");
+        foreach (float t in DogRuleThresholds)
+            foreach (float other in new[] { 0.3f, 0.5f })
+            {
+                var (forbidden, covered) = c.Rule(t, other);
+                output.WriteLine(string.Create(inv, $"| {t:0.00} and {other:0.0} | {forbidden}/{c.DogPhotos} ({(double)forbidden / Math.Max(1, c.DogPhotos):P1}) | {covered}/{c.DogFreePhotos} |"));
+            }
     }
 
     private static object ToReport(SubjectEvaluation e, Options options) => new
