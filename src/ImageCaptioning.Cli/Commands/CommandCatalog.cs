@@ -19,7 +19,6 @@ internal static class CommandCatalog
         yield return TrainScstCommand.Create();
         yield return EnsembleCommand.Create();
         yield return ExportCheckpointCommand.Create();
-        yield return NotebookCommand.Create();
         yield return Bench.BenchCommand.Create();
     }
 }
