@@ -18,9 +18,18 @@ internal readonly record struct PlotArea(double Left, double Top, double Width, 
             ? Math.Max(MarginLeft, 16 + 7 * c.Max(l => l.Length)) : MarginLeft;
         double left = column * chart.PanelWidth + (panel.HideAxes ? 8 : labels);
         double top = Chart.TitleHeight + row * chart.PanelHeight + MarginTop;
-        double right = (column + 1) * chart.PanelWidth - MarginRight - (chart.Panels.Any(p => p.HasScale) ? ScaleRoom : 0);
+        double right = (column + 1) * chart.PanelWidth - MarginRight - (panel.HasScale ? ScaleRoom : 0);
         double bottom = Chart.TitleHeight + (row + 1) * chart.PanelHeight - (panel.HideAxes ? 8 : MarginBottom);
-        return new PlotArea(left, top, Math.Max(10, right - left), Math.Max(10, bottom - top));
+        double width = Math.Max(10, right - left), height = Math.Max(10, bottom - top);
+        if (panel.Traces.OfType<ImageTrace>().FirstOrDefault() is { } picture)
+        {
+            // A picture keeps its aspect ratio: the largest such box that fits, centred in the panel's free width.
+            double aspect = picture.PixelWidth / (double)picture.PixelHeight;
+            double fitWidth = Math.Min(width, height * aspect);
+            left += panel.HasScale ? 0 : (width - fitWidth) / 2;
+            (width, height) = (fitWidth, fitWidth / aspect);
+        }
+        return new PlotArea(left, top, width, height);
     }
 }
 

@@ -98,6 +98,7 @@ internal static class PlotlyFigure
             ["y"] = Numbers(p.Y),
             ["text"] = Strings(p.Labels),
             ["textposition"] = "middle right",
+            ["textfont"] = new JsonObject { ["size"] = 11 },
             ["hoverinfo"] = "text",
             ["marker"] = new JsonObject { ["color"] = p.Colors is null ? p.Color : Strings(p.Colors), ["size"] = p.Size },
         },

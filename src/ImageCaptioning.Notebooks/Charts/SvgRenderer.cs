@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace ImageCaptioning.Notebooks.Charts;
@@ -8,19 +9,24 @@ namespace ImageCaptioning.Notebooks.Charts;
 /// &lt;image&gt;), laid out like the plotly figure, so the notebook reads where no script runs.</summary>
 internal static class SvgRenderer
 {
+    /// <summary>Class of the static picture's root element (a page can tell whether plotly.js replaced it).</summary>
+    public const string StaticClass = "imagecaptioning-static-chart";
+
     public static string Render(Chart chart)
     {
+        // Ids inside an SVG are document-wide once the SVG is inlined in a page with other charts: make them unique.
+        string ids = "c" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(chart.ToPlotlyJson())))[..10];
         var svg = new StringBuilder();
-        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{chart.Width}\" height=\"{chart.Height}\" viewBox=\"0 0 {chart.Width} {chart.Height}\" font-family=\"sans-serif\" font-size=\"12\">"));
+        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{StaticClass}\" width=\"{chart.Width}\" height=\"{chart.Height}\" viewBox=\"0 0 {chart.Width} {chart.Height}\" font-family=\"sans-serif\" font-size=\"12\">"));
         svg.Append(Invariant($"<rect width=\"{chart.Width}\" height=\"{chart.Height}\" fill=\"white\"/>"));
         svg.Append(TextAt(chart.Width / 2.0, 24, chart.Title, "middle", size: 16));
         for (int k = 0; k < chart.Panels.Count; k++)
-            RenderPanel(svg, chart, k);
+            RenderPanel(svg, chart, k, ids);
         svg.Append("</svg>");
         return svg.ToString();
     }
 
-    private static void RenderPanel(StringBuilder svg, Chart chart, int k)
+    private static void RenderPanel(StringBuilder svg, Chart chart, int k, string ids)
     {
         var panel = chart.Panels[k];
         var area = PlotArea.Of(chart, k);
@@ -34,7 +40,7 @@ internal static class SvgRenderer
         if (!panel.HideAxes)
             RenderAxes(svg, panel, area, xs, ys, X, Y);
 
-        string clip = Invariant($"clip{k}");
+        string clip = Invariant($"{ids}-clip{k}");
         svg.Append(Invariant($"<clipPath id=\"{clip}\"><rect x=\"{F(area.Left)}\" y=\"{F(area.Top)}\" width=\"{F(area.Width)}\" height=\"{F(area.Height)}\"/></clipPath><g clip-path=\"url(#{clip})\">"));
         foreach (var trace in panel.Traces)
             RenderTrace(svg, trace, xs, ys, X, Y);
@@ -122,7 +128,7 @@ internal static class SvgRenderer
                 {
                     double x = X(p.X[i]), y = Y(p.Y[i]);
                     svg.Append(Invariant($"<circle cx=\"{F(x)}\" cy=\"{F(y)}\" r=\"{F(p.Size / 2)}\" fill=\"{p.Colors?[i] ?? p.Color}\"/>"));
-                    svg.Append(TextAt(x + p.Size / 2 + 3, y + 4, p.Labels[i], "start"));
+                    svg.Append(TextAt(x + p.Size / 2 + 3, y + 4, p.Labels[i], "start", size: 11));
                 }
                 break;
         }

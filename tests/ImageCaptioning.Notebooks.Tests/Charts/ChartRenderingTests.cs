@@ -35,6 +35,16 @@ public sealed class ChartRenderingTests
     }
 
     [Fact]
+    public void Two_charts_inlined_in_one_page_use_different_clip_ids()
+    {
+        var other = Chart.Of("other", new Panel(new LineTrace([0, 1], [0, 1])));
+        static IEnumerable<string> Ids(string svg) => XDocument.Parse(svg).Descendants(Svg + "clipPath").Select(c => c.Attribute("id")!.Value);
+
+        Assert.Empty(Ids(Sample().ToSvg()).Intersect(Ids(other.ToSvg())));
+        Assert.Equal(3, Ids(Sample().ToSvg()).Distinct().Count());
+    }
+
+    [Fact]
     public void Heat_map_cells_take_their_colour_from_the_fixed_scale_not_the_data_range()
     {
         var svg = XDocument.Parse(Sample().ToSvg()).Root!;

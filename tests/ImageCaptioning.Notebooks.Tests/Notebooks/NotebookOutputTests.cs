@@ -20,7 +20,7 @@ public sealed partial class NotebookOutputTests
         Assert.Empty(notebook.Errors());
         var charts = notebook.Charts();
         Assert.NotEmpty(charts);
-        Assert.All(charts, c => Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"", c.Svg, StringComparison.Ordinal));
+        Assert.All(charts, c => Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"imagecaptioning-static-chart\"", c.Svg, StringComparison.Ordinal));
         Assert.Single(notebook.Htmls(), h => h.Contains("id=\"imagecaptioning-plotly-js\"", StringComparison.Ordinal));
         Assert.DoesNotContain(notebook.Htmls(), h => ScriptSource().IsMatch(h));
         Assert.DoesNotContain(notebook.Htmls(), h => h.Contains("dotnet-interactive-this-cell", StringComparison.Ordinal));
