@@ -22,7 +22,8 @@ public static class CaptionWebApp
     /// <param name="configure">Last-minute changes before the app is built (tests, benchmarks).</param>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = the app's own folder, so appsettings.json is found whatever the working directory is.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         WebConfiguration.Apply(builder, args);
         AddServices(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
@@ -50,13 +51,13 @@ public static class CaptionWebApp
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WebOptions>>().Value;
-            var paths = sp.GetRequiredService<CaptioningPaths>();
-            string folder = options.FlagFolder
-                ?? Path.Combine(paths.RepositoryRoot ?? Directory.GetCurrentDirectory(), "data", "flagged");
-            return new FlagStore(folder, options.ImageLimits, sp.GetRequiredService<TimeProvider>());
+            return new FlagStore(options.EffectiveFlagFolder, options.ImageLimits, sp.GetRequiredService<TimeProvider>(), options.FlagQuotaBytes);
         });
         services.AddCaptionQueue();
         services.AddSingleton<CaptionLoad>();
+        services.AddSingleton<DecodeMemoryBudget>();
+        services.AddFlagRateLimit();
+        services.AddRequestBodyLimits();
         services.AddOpenApi();
         // ASP.NET Core writes JSON with the relaxed encoder, which leaves < > & ' as they are. The strict default
         // escapes them (\u003C…), so a caption is never markup even if something renders the JSON as HTML.
@@ -77,8 +78,7 @@ public static class CaptionWebApp
             // The page is small and changes with the app: always revalidate instead of serving a stale script.
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
-        app.Use(CaptionLoad.TrackAsync); // before the limiter, so queued requests count too
-        app.UseRateLimiter();
+        app.UseRateLimiter(); // the flag endpoint's per-client limit; captions queue in CaptionQueue, after their body is read
 
         app.MapOpenApi(); // /openapi/v1.json
         app.MapCaptionApi();

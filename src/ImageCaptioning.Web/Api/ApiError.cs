@@ -1,8 +1,8 @@
 namespace ImageCaptioning.Web.Api;
 
 /// <summary>
-/// The body of every error the API returns: a stable machine-readable code and one readable
-/// sentence. Never a stack trace.
+/// What every error the API returns says: a stable machine-readable code and one readable sentence, sent as
+/// the <c>error</c> and <c>detail</c> members of problem details (<see cref="ApiProblem"/>). Never a stack trace.
 /// </summary>
 /// <param name="Error">Short code, e.g. <c>not_an_image</c> (see <see cref="ApiErrorCodes"/>).</param>
 /// <param name="Detail">One sentence for a person.</param>
@@ -23,6 +23,9 @@ public static class ApiErrorCodes
     public const string Forbidden = "forbidden";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string Busy = "busy";
+    public const string Timeout = "timeout";
+    public const string RateLimited = "rate_limited";
+    public const string StorageFull = "storage_full";
     public const string ModelLoading = "model_loading";
     public const string ModelUnavailable = "model_unavailable";
     public const string Internal = "internal";

@@ -25,9 +25,12 @@ public static class ApiErrorMapping
         },
         WebRequestException web => (web.StatusCode, new ApiError(web.Error, web.Message), false),
         // Kestrel's own refusals: body over MaxRequestBodySize (413), malformed HTTP or multipart (400).
-        BadHttpRequestException http => http.StatusCode == StatusCodes.Status413PayloadTooLarge
-            ? (http.StatusCode, new ApiError(ApiErrorCodes.TooLarge, "The request body is larger than the server accepts."), false)
-            : (http.StatusCode, new ApiError(ApiErrorCodes.BadRequest, "The request could not be read: " + http.Message), false),
+        BadHttpRequestException http => http.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => (http.StatusCode, new ApiError(ApiErrorCodes.TooLarge, "The request body is larger than the server accepts."), false),
+            StatusCodes.Status408RequestTimeout => (http.StatusCode, new ApiError(ApiErrorCodes.Timeout, "The request body arrived too slowly."), false),
+            _ => (http.StatusCode, new ApiError(ApiErrorCodes.BadRequest, "The request could not be read: " + http.Message), false),
+        },
         // A malformed multipart body (bad boundary, truncated section) surfaces as InvalidDataException.
         InvalidDataException data => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.BadRequest, "The request body could not be read: " + data.Message), false),
         InvalidDecodingOptionsException options => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.InvalidOption, options.Message), false),

@@ -1,8 +1,9 @@
 namespace ImageCaptioning.Web.Api;
 
 /// <summary>
-/// Catches every exception a request throws and answers with JSON <c>{error, detail}</c> and the right
-/// status, so a client (or the page) never sees a blank response or a stack trace.
+/// Catches every exception a request throws and answers with problem details (<see cref="ApiProblem"/>) and the
+/// right status, so a client (or the page) never sees a blank response or a stack trace. A client error costs one
+/// log line at Information; only a bug (500) is logged with its stack, at Error.
 /// </summary>
 public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExceptionMiddleware> logger)
 {
@@ -12,9 +13,10 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
         {
             await next(context);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away: nobody is left to answer.
+            // The client went away (or Kestrel dropped it): nobody is left to answer.
+            logger.LogDebug("Request {Method} {Path} ended with the connection: {Reason}", context.Request.Method, context.Request.Path, ex.Message);
         }
         catch (Exception ex)
         {
@@ -29,10 +31,10 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
                 return;
             }
             context.Response.Clear();
-            if (ex is WebRequestException { RetryAfterSeconds: { } seconds })
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+            // The body of a refused upload may not have been read; do not keep the connection for whatever follows.
+            if (status is StatusCodes.Status408RequestTimeout or StatusCodes.Status413PayloadTooLarge || status == StatusCodes.Status400BadRequest && ex is WebRequestException { BodyUnreadable: true })
+                context.Response.Headers.Connection = "close";
+            await ApiProblem.WriteAsync(context, status, body, (ex as WebRequestException)?.RetryAfterSeconds);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace ImageCaptioning.Web.Api;
 
 /// <summary>
 /// Gives the bodiless answers of routing (404 unknown path, 405 wrong method) under <c>/api/</c> the same
-/// JSON <c>{error, detail}</c> shape as every other API error. Pages outside /api/ keep the plain status.
+/// problem details as every other API error. Pages outside /api/ keep the plain status.
 /// </summary>
 public static class ApiStatusPages
 {
@@ -13,12 +13,13 @@ public static class ApiStatusPages
         var http = context.HttpContext;
         if (!http.Request.Path.StartsWithSegments("/api"))
             return Task.CompletedTask;
-        var error = http.Response.StatusCode switch
+        int status = http.Response.StatusCode;
+        var error = status switch
         {
             StatusCodes.Status404NotFound => new ApiError(ApiErrorCodes.NotFound, "There is no such API endpoint; the OpenAPI document at /openapi/v1.json lists them."),
             StatusCodes.Status405MethodNotAllowed => new ApiError(ApiErrorCodes.MethodNotAllowed, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
-            var status => new ApiError(ApiErrorCodes.BadRequest, $"The request failed with status {status}."),
+            _ => new ApiError(ApiErrorCodes.BadRequest, $"The request failed with status {status}."),
         };
-        return http.Response.WriteAsJsonAsync(error, http.RequestAborted);
+        return ApiProblem.WriteAsync(http, status, error);
     }
 }

@@ -8,7 +8,9 @@ namespace ImageCaptioning.Web.Api;
 /// <summary>
 /// Reads an uploaded image from a request: a multipart form (the first file part; text parts become
 /// fields) or a raw body with an image/* or application/octet-stream content type. Never reads more
-/// than the configured limit, and refuses an announced Content-Length over it before reading anything.
+/// than the configured limit, refuses an announced Content-Length over it before reading anything, and gives the
+/// whole body a deadline. It runs before the request takes a caption slot, so a slow or broken upload costs a
+/// connection, never model time; a truncated, malformed or too-slow body is a client error (400/408), never a 500.
 /// </summary>
 public static class ImageUploadReader
 {
@@ -20,7 +22,48 @@ public static class ImageUploadReader
 
     /// <exception cref="WebRequestException">415 for a content type that cannot carry an image, 400 for a form without a file.</exception>
     /// <exception cref="InvalidImageException">Too large (<see cref="InvalidImageReason.TooLarge"/>) or empty.</exception>
-    public static async Task<UploadedImage> ReadAsync(HttpRequest request, long maxImageBytes, CancellationToken ct)
+    /// <exception cref="WebRequestException">Also 408 when the body has not arrived within <paramref name="deadline"/>, 400 when it is cut short or malformed.</exception>
+    public static async Task<UploadedImage> ReadAsync(HttpRequest request, long maxImageBytes, TimeSpan deadline, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(deadline);
+        try
+        {
+            return await ReadWithinAsync(request, maxImageBytes, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new WebRequestException(StatusCodes.Status408RequestTimeout, ApiErrorCodes.Timeout,
+                $"The request body did not arrive within {deadline.TotalSeconds:0.#} s.") { BodyUnreadable = true };
+        }
+        catch (BadHttpRequestException http) when (http.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            throw new WebRequestException(StatusCodes.Status408RequestTimeout, ApiErrorCodes.Timeout,
+                "The request body arrived too slowly.") { BodyUnreadable = true };
+        }
+        catch (BadHttpRequestException http) when (http.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(maxImageBytes, maxImageBytes, exact: false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            // MultipartReader: InvalidDataException for a bad section, IOException("Unexpected end of Stream") when the body
+            // (or a Content-Length shorter than what was sent) ends before the closing boundary.
+            string why = ex is IOException && ex.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal)
+                ? "it ends before the form's closing boundary (cut short, or longer than its Content-Length says)."
+                : Sentence(ex.Message);
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                $"The request body could not be read: {why}") { BodyUnreadable = true };
+        }
+    }
+
+    private static string Sentence(string message)
+    {
+        string line = message.Split('\n')[0].Trim();
+        return line.EndsWith('.') ? line : line + ".";
+    }
+
+    private static async Task<UploadedImage> ReadWithinAsync(HttpRequest request, long maxImageBytes, CancellationToken ct)
     {
         long maxBody = maxImageBytes + MultipartOverheadBytes;
         if (request.ContentLength > maxBody)
@@ -92,7 +135,7 @@ public static class ImageUploadReader
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > maxBytes)
-                throw TooLarge(buffer.Length, maxBytes, exact: false);
+                throw TooLarge(maxBytes, maxBytes, exact: false);
         }
         return buffer.ToArray();
     }

@@ -9,7 +9,11 @@ namespace ImageCaptioning.Web.Api;
 /// <param name="Status"><c>ready</c>, <c>loading</c> or <c>unavailable</c>.</param>
 /// <param name="Detail">One sentence, e.g. "No trained decoder found at '…'".</param>
 /// <param name="Limits">What a caption request may send.</param>
-public sealed record HealthResponse(string Status, string Detail, string ModelFolder, RequestLimits Limits, int CaptionsPending);
+/// <param name="CaptionsPending">Captions running or waiting for a slot (uploads still arriving hold no slot and are not counted).</param>
+/// <param name="CaptionsRunning">Captions running now (at most the concurrency limit).</param>
+/// <param name="QueueSaturated">True when every slot is busy and the queue is full: a caption request now would get 503.</param>
+public sealed record HealthResponse(string Status, string Detail, string ModelFolder, RequestLimits Limits, int CaptionsPending,
+    int CaptionsRunning = 0, bool QueueSaturated = false);
 
 /// <summary>The request limits, so a client (the page) can tell the user before uploading.</summary>
 public sealed record RequestLimits(long MaxUploadBytes, long MaxPixels, int MaxBeamWidth, int MaxCaptionLength)
@@ -23,10 +27,10 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", (CaptionerHost host, IOptions<WebOptions> options, CaptionLoad load) =>
+        app.MapGet("/api/health", (CaptionerHost host, IOptions<WebOptions> options, CaptionQueue queue) =>
             {
                 var body = new HealthResponse(host.State.ToString().ToLowerInvariant(), host.Message, host.ModelFolder,
-                    RequestLimits.From(options.Value), load.Pending);
+                    RequestLimits.From(options.Value), queue.Pending, queue.Running, queue.IsSaturated);
                 // 200 only when captions can be made, so a readiness probe can use it as is.
                 return Results.Json(body, statusCode: host.State == ModelState.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             })
@@ -43,7 +47,7 @@ public static class StatusEndpoints
             .WithName("Model")
             .WithSummary("The loaded model: encoder, decoder sizes, vocabulary size and the quality measured in its model card.")
             .Produces<ModelInfo>()
-            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }

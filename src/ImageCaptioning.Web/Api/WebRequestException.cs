@@ -13,4 +13,7 @@ public sealed class WebRequestException(int statusCode, string error, string mes
 
     /// <summary>Seconds the client should wait before retrying (sent as Retry-After), if any.</summary>
     public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>The request body could not be read to its end (malformed, truncated, too slow): the connection is closed after the answer.</summary>
+    public bool BodyUnreadable { get; init; }
 }

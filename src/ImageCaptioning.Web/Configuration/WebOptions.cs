@@ -48,8 +48,43 @@ public sealed class WebOptions
     /// <summary>Requests that may wait for a free slot; beyond that the API answers 503 with Retry-After.</summary>
     public int QueueLimit { get; set; } = 64;
 
-    /// <summary>Where flagged examples go; null = data/flagged/ in the checkout (git-ignored).</summary>
+    /// <summary>
+    /// Where flagged examples go; null = <see cref="DefaultFlagFolder"/>, the user's data folder
+    /// ($XDG_DATA_HOME or ~/.local/share)/ImageCaptioning/flagged, outside the checkout.
+    /// </summary>
     public string? FlagFolder { get; set; }
+
+    /// <summary>Most bytes the flag folder may hold (images plus log); once full, flags get 507.</summary>
+    public long FlagQuotaBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Flags one client (IP address) may send per minute; beyond that, 429 with Retry-After.</summary>
+    public int FlagRequestsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Other origins (e.g. <c>https://example.org</c>) whose pages may POST captions and flags; a browser request
+    /// from any other site is refused with 403. Empty = same origin only.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Seconds a request body may take to arrive in full; a slower upload gets 408 (it never holds a caption slot).</summary>
+    public double BodyTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Kestrel's minimum request body data rate in bytes per second, after a 5 s grace period; slower uploads are dropped.</summary>
+    public double MinBodyBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>
+    /// Bytes all image decodes may hold at once, estimated from each header (width × height × bytes per pixel);
+    /// a decode waits until its share is free, and an image that alone needs more is refused with 413.
+    /// </summary>
+    public long DecodeMemoryBudgetBytes { get; set; } = 320L * 1024 * 1024;
+
+    /// <summary>The flag folder used when none is configured: the user's data folder, outside the checkout.</summary>
+    public static string DefaultFlagFolder =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+            "ImageCaptioning", "flagged");
+
+    /// <summary>The flag folder in effect.</summary>
+    public string EffectiveFlagFolder => string.IsNullOrWhiteSpace(FlagFolder) ? DefaultFlagFolder : FlagFolder;
 
     /// <summary>An extra folder of example images shown after the built-in ones.</summary>
     public string? ExamplesFolder { get; set; }
@@ -77,6 +112,14 @@ public sealed class WebOptions
         if (QueueLimit < 0) return $"{SectionName}:QueueLimit must not be negative (is {QueueLimit}).";
         if (MaxBeamWidth < 1) return $"{SectionName}:MaxBeamWidth must be at least 1 (is {MaxBeamWidth}).";
         if (MaxCaptionLength < 1) return $"{SectionName}:MaxCaptionLength must be at least 1 (is {MaxCaptionLength}).";
+        if (FlagQuotaBytes < 0) return $"{SectionName}:FlagQuotaBytes must not be negative (is {FlagQuotaBytes}).";
+        if (FlagRequestsPerMinute < 1) return $"{SectionName}:FlagRequestsPerMinute must be at least 1 (is {FlagRequestsPerMinute}).";
+        if (BodyTimeoutSeconds <= 0) return $"{SectionName}:BodyTimeoutSeconds must be positive (is {BodyTimeoutSeconds}).";
+        if (MinBodyBytesPerSecond < 0) return $"{SectionName}:MinBodyBytesPerSecond must not be negative (is {MinBodyBytesPerSecond}; 0 turns the check off).";
+        if (DecodeMemoryBudgetBytes < 1024 * 1024) return $"{SectionName}:DecodeMemoryBudgetBytes must be at least 1 MiB (is {DecodeMemoryBudgetBytes}).";
+        foreach (string origin in AllowedOrigins)
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery != "/")
+                return $"{SectionName}:AllowedOrigins holds '{origin}', which is not an origin such as https://example.org.";
         return null;
     }
 }

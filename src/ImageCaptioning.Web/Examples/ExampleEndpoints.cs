@@ -21,7 +21,7 @@ public static class ExampleEndpoints
             .WithName("ExampleImage")
             .WithSummary("One example image, by the id listed in /api/examples.")
             .Produces(StatusCodes.Status200OK, null, "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp")
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 }

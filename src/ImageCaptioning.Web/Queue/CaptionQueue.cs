@@ -1,52 +1,78 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using ImageCaptioning.Web.Api;
 using ImageCaptioning.Web.Configuration;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace ImageCaptioning.Web.Queue;
 
 /// <summary>
-/// The bounded request queue in front of captioning (Gradio's queue, with ASP.NET Core's rate limiter):
-/// at most <see cref="WebOptions.EffectiveConcurrency"/> captions run at once, up to
-/// <see cref="WebOptions.QueueLimit"/> more wait in arrival order, and any beyond that get 503 with
-/// Retry-After and a JSON body straight away.
+/// The bounded queue in front of captioning: at most <see cref="Concurrency"/> captions run at once, up to
+/// <see cref="QueueLimit"/> more wait in arrival order, and any beyond that get 503 with Retry-After straight away.
+/// A request takes its place only after its body has been read and checked (<see cref="ImageUploadReader"/>),
+/// so a slow upload costs a connection, never a caption slot, and <see cref="IsSaturated"/> reflects model work only.
 /// </summary>
-public static class CaptionQueue
+public sealed class CaptionQueue : IDisposable
 {
-    public const string PolicyName = "caption-queue";
+    private readonly ConcurrencyLimiter _limiter;
+    private readonly LatencyTracker _latency;
 
+    public CaptionQueue(IOptions<WebOptions> options, LatencyTracker latency)
+    {
+        Concurrency = options.Value.EffectiveConcurrency;
+        QueueLimit = options.Value.QueueLimit;
+        _latency = latency;
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = Concurrency,
+            QueueLimit = QueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+
+    /// <summary>Captions that may run at once.</summary>
+    public int Concurrency { get; }
+
+    /// <summary>Captions that may wait for a slot.</summary>
+    public int QueueLimit { get; }
+
+    /// <summary>Captions running now.</summary>
+    public int Running => Concurrency - (int)(_limiter.GetStatistics()?.CurrentAvailablePermits ?? Concurrency);
+
+    /// <summary>Captions waiting for a slot now.</summary>
+    public int Waiting => (int)(_limiter.GetStatistics()?.CurrentQueuedCount ?? 0);
+
+    /// <summary>Running plus waiting.</summary>
+    public int Pending => Running + Waiting;
+
+    /// <summary>True when every slot is busy and the queue is full: the next caption request would get 503.</summary>
+    public bool IsSaturated => Running >= Concurrency && Waiting >= QueueLimit;
+
+    /// <summary>Waits for a caption slot; dispose the lease when the caption is done.</summary>
+    /// <exception cref="WebRequestException">503 with Retry-After when the slots and the queue are full.</exception>
+    public async ValueTask<IDisposable> AcquireAsync(CancellationToken ct)
+    {
+        RateLimitLease lease = await _limiter.AcquireAsync(1, ct);
+        if (lease.IsAcquired)
+            return lease;
+        lease.Dispose();
+        int retryAfter = _latency.RetryAfterSeconds(QueueLimit, Concurrency);
+        throw new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.Busy,
+            $"The server is busy: {Concurrency} caption(s) are running and {QueueLimit} are waiting. Try again in {retryAfter} s.")
+        {
+            RetryAfterSeconds = retryAfter,
+        };
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>Registers the queue and its latency tracker.</summary>
+public static class CaptionQueueRegistration
+{
     public static IServiceCollection AddCaptionQueue(this IServiceCollection services)
     {
         services.AddSingleton<LatencyTracker>();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
-            // One partition for everyone: the limit protects the CPU, not fairness between clients.
-            limiter.AddPolicy(PolicyName, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value;
-                return RateLimitPartition.GetConcurrencyLimiter("captioning", _ => new ConcurrencyLimiterOptions
-                {
-                    PermitLimit = options.EffectiveConcurrency,
-                    QueueLimit = options.QueueLimit,
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                });
-            });
-            limiter.OnRejected = async (rejected, ct) =>
-            {
-                var http = rejected.HttpContext;
-                var options = http.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value;
-                int retryAfter = http.RequestServices.GetRequiredService<LatencyTracker>()
-                    .RetryAfterSeconds(options.QueueLimit, options.EffectiveConcurrency);
-                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await http.Response.WriteAsJsonAsync(new ApiError(ApiErrorCodes.Busy,
-                    $"The server is busy: {options.EffectiveConcurrency} caption(s) are running and {options.QueueLimit} are waiting. " +
-                    $"Try again in {retryAfter} s."), ct);
-            };
-        });
+        services.AddSingleton<CaptionQueue>();
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Queue;
 using ImageCaptioning.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageCaptioning.Web.Tests.Api;
 
@@ -26,15 +28,15 @@ public sealed class QueueTests(SmallQueueFixture fixture) : IClassFixture<SmallQ
     public async Task When_the_slot_and_the_queue_are_taken_further_requests_get_503_with_retry_after_and_the_held_ones_finish()
     {
         var client = await fixture.ClientAsync();
+        var queue = fixture.Factory.Services.GetRequiredService<CaptionQueue>();
         byte[] image = TestImages.Jpeg();
 
-        // Slot + queue requests whose bodies arrive only when released: whichever gets the one slot holds it
-        // while the server waits for its body, the others wait in the queue.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = Enumerable.Range(0, SmallQueueFixture.Concurrency + SmallQueueFixture.QueueLimit)
-            .Select(_ => client.PostAsync("/api/caption", new GatedContent(image, release.Task), Ct))
+        // Take the one slot directly (as a long caption would), then queue real requests behind it until the queue is full.
+        var slot = await queue.AcquireAsync(Ct);
+        var held = Enumerable.Range(0, SmallQueueFixture.QueueLimit)
+            .Select(_ => client.PostAsync("/api/caption", Requests.Raw(image, "image/jpeg"), Ct))
             .ToList();
-        await WaitForPendingAsync(client, SmallQueueFixture.Concurrency + SmallQueueFixture.QueueLimit);
+        await WaitForAsync(client, health => health.GetProperty("queueSaturated").GetBoolean());
 
         var burst = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => client.PostAsync("/api/caption", Requests.Raw(image, "image/jpeg"), Ct)));
@@ -46,53 +48,56 @@ public sealed class QueueTests(SmallQueueFixture fixture) : IClassFixture<SmallQ
             response.Dispose();
         }
 
-        release.SetResult();
+        slot.Dispose();
         foreach (var response in await Task.WhenAll(held))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             response.Dispose();
         }
+        Assert.False(queue.IsSaturated);
     }
 
     [Fact]
-    public async Task A_burst_far_beyond_the_queue_gets_an_answer_for_every_request_and_the_server_stays_up()
+    public async Task Uploads_that_have_not_arrived_hold_no_caption_slot()
     {
         var client = await fixture.ClientAsync();
         byte[] image = TestImages.Jpeg();
-        const int requests = 40;
-        var responses = await Task.WhenAll(Enumerable.Range(0, requests)
-            .Select(_ => client.PostAsync("/api/caption?maxLength=20&beamWidth=5", Requests.Raw(image, "image/jpeg"), Ct)));
 
-        var statuses = responses.Select(r => r.StatusCode).ToList();
-        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"unexpected {(int)s}"));
-        Assert.Contains(HttpStatusCode.OK, statuses);
-        foreach (var rejected in responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable))
-            await Requests.ErrorAsync(rejected, HttpStatusCode.ServiceUnavailable, ApiErrorCodes.Busy);
-        foreach (var response in responses)
-            response.Dispose();
+        // More unfinished uploads than slot + queue: none of them may take a place, so a complete request still gets its caption.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var never = new TaskCompletionSource();
+        var slow = Enumerable.Range(0, 2 * (SmallQueueFixture.Concurrency + SmallQueueFixture.QueueLimit))
+            .Select(_ => client.PostAsync("/api/caption", new GatedContent(image, never.Task), abandon.Token))
+            .ToList();
+        await Task.Delay(300, Ct);
+        using (var health = await client.GetAsync("/api/health", Ct))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct));
+            Assert.Equal(0, json.RootElement.GetProperty("captionsPending").GetInt32());
+            Assert.False(json.RootElement.GetProperty("queueSaturated").GetBoolean());
+        }
+        using (var normal = await client.PostAsync("/api/caption", Requests.Raw(image, "image/jpeg"), Ct))
+            await Requests.CaptionAsync(normal);
 
-        using var health = await client.GetAsync("/api/health", Ct);
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        abandon.Cancel(); // the clients give up; the server must not be left holding anything
+        foreach (var request in slow)
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
         using var after = await client.PostAsync("/api/caption", Requests.Raw(image, "image/jpeg"), Ct);
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        await Requests.CaptionAsync(after);
     }
 
-    /// <summary>
-    /// Waits until the server counts <paramref name="expected"/> caption requests running or queued (a fixed sleep is
-    /// not enough on a loaded machine), then a moment more for the last one to take its queue place.
-    /// </summary>
-    private static async Task WaitForPendingAsync(HttpClient client, int expected)
+    /// <summary>Polls /api/health until <paramref name="condition"/> holds (a fixed sleep is not enough on a loaded machine).</summary>
+    private static async Task WaitForAsync(HttpClient client, Func<System.Text.Json.JsonElement, bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             using var health = await client.GetAsync("/api/health", Ct);
             using var json = System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct));
-            if (json.RootElement.GetProperty("captionsPending").GetInt32() >= expected) break;
-            Assert.True(DateTime.UtcNow < deadline, "the held requests never reached the server");
+            if (condition(json.RootElement)) break;
+            Assert.True(DateTime.UtcNow < deadline, "the server never reached the expected state");
             await Task.Delay(20, Ct);
         }
-        await Task.Delay(100, Ct);
     }
 
     /// <summary>A request body that is sent only when <c>release</c> completes.</summary>

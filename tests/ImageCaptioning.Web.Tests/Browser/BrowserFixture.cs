@@ -41,6 +41,8 @@ public sealed class BrowserFixture : IAsyncDisposable
                 {
                     [CaptionAppFactory.Key("ModelFolder")] = model,
                     [CaptionAppFactory.Key("FlagFolder")] = FlagFolder,
+                    // Test requests share one client address; the per-client flag limit has its own test.
+                    [CaptionAppFactory.Key("FlagRequestsPerMinute")] = "10000",
                     [CaptionAppFactory.Key("ExamplesFolder")] = null,
                 });
                 _factory.UseKestrel(0); // port 0: the OS picks a free one

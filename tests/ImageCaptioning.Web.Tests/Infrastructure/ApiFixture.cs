@@ -37,6 +37,8 @@ public class ApiFixture : IAsyncDisposable
                 {
                     [CaptionAppFactory.Key("ModelFolder")] = ModelFolder,
                     [CaptionAppFactory.Key("FlagFolder")] = FlagFolder,
+                    // Test requests share one client address; the per-client flag limit has its own test.
+                    [CaptionAppFactory.Key("FlagRequestsPerMinute")] = "10000",
                     [CaptionAppFactory.Key("ExamplesFolder")] = ExamplesFolder,
                 };
                 foreach (var (key, value) in ExtraSettings())

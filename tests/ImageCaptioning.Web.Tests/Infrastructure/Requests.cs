@@ -41,16 +41,18 @@ public static class Requests
     }
 
     /// <summary>
-    /// Checks an error answer: the status, JSON content, exactly the fields error and detail, the expected code,
-    /// a readable detail, and nothing that looks like a stack trace or an exception type.
+    /// Checks an error answer: the status, RFC 9457 problem details (application/problem+json with type, title, status,
+    /// detail and the extension member error), the expected code, a readable detail, and nothing that looks like a
+    /// stack trace or an exception type.
     /// </summary>
     public static async Task<ApiError> ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(body);
-        Assert.Equal(["detail", "error"], document.RootElement.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["detail", "error", "status", "title", "type"], document.RootElement.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal((int)status, document.RootElement.GetProperty("status").GetInt32());
         var error = document.RootElement.Deserialize<ApiError>(Json)!;
         Assert.Equal(code, error.Error);
         Assert.False(string.IsNullOrWhiteSpace(error.Detail));
