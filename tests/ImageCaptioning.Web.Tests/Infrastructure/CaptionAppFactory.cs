@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ImageCaptioning.Web.Tests.Infrastructure;
 
@@ -20,7 +21,11 @@ public sealed class CaptionAppFactory(IReadOnlyDictionary<string, string?> setti
         builder.UseEnvironment("Testing");
         // Runs after Program's own configuration, so these win over appsettings.json and the environment.
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
+
+    /// <summary>Everything the app logged, so a test can check what one bad request costs in the log.</summary>
+    public LogCollector Logs { get; } = new();
 
     public CaptionerHost Host => Services.GetRequiredService<CaptionerHost>();
 
