@@ -20,6 +20,14 @@ public static class ApiProblem
 
     /// <summary>The problem result for <paramref name="error"/> (type and title filled in from the status).</summary>
     public static IResult Create(int status, ApiError error) =>
-        TypedResults.Problem(detail: error.Detail, statusCode: status,
+        TypedResults.Problem(detail: error.Detail, statusCode: status, type: TypeFor(status),
             extensions: new Dictionary<string, object?> { ["error"] = error.Error });
+
+    /// <summary>The defining RFC section for statuses ASP.NET Core has no default type for; null lets it fill in its own.</summary>
+    private static string? TypeFor(int status) => status switch
+    {
+        StatusCodes.Status429TooManyRequests => "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+        StatusCodes.Status507InsufficientStorage => "https://www.rfc-editor.org/rfc/rfc4918#section-11.5",
+        _ => null,
+    };
 }

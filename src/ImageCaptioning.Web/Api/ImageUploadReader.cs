@@ -82,7 +82,11 @@ public static class ImageUploadReader
             return await ReadMultipartAsync(request, mediaType, maxImageBytes, ct);
         if (mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase)
             || mediaType.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            if (request.ContentLength > maxImageBytes) // a raw body is the image itself: its announced length is its exact size
+                throw TooLarge(request.ContentLength.Value, maxImageBytes);
             return new UploadedImage(await ReadLimitedAsync(request.Body, maxImageBytes, ct), EmptyFields);
+        }
 
         throw new WebRequestException(StatusCodes.Status415UnsupportedMediaType, ApiErrorCodes.UnsupportedMediaType,
             $"A request with content type '{mediaType.MediaType}' cannot carry an image: send multipart/form-data with a file field " +

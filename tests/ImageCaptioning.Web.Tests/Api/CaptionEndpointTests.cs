@@ -172,9 +172,12 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
         var body = new byte[10 * 1024 * 1024 + 1];
         TestImages.Jpeg().CopyTo(body, 0); // a real JPEG start: the size, not the content, must be what is refused
         using var raw = await client.PostAsync("/api/caption", Requests.Raw(body, "image/jpeg"), Ct);
-        await Requests.ErrorAsync(raw, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        var rawError = await Requests.ErrorAsync(raw, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        Assert.StartsWith($"The upload is {body.Length:N0} bytes; at most {body.Length - 1:N0} bytes", rawError.Detail);
         using var form = await client.PostAsync("/api/caption", Requests.Form(body), Ct);
-        await Requests.ErrorAsync(form, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        var formError = await Requests.ErrorAsync(form, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        // The multipart reader stops at the limit, so it knows only "more than the limit", never a made-up size.
+        Assert.StartsWith($"The upload is more than {body.Length - 1:N0} bytes; at most {body.Length - 1:N0} bytes", formError.Detail);
     }
 
     [Fact]

@@ -44,6 +44,39 @@ public sealed class FlagEndpointTests(SharedApiFixture fixture)
         Assert.Contains(",\"'=HYPERLINK(\"\"http://example.invalid\"\")\",", LogLines()[^1]);
     }
 
+    [Theory]
+    [InlineData("=1+1")]
+    [InlineData("+cmd")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(A1)")]
+    public async Task Every_formula_prefix_in_caption_and_reason_is_neutralised(string formula)
+    {
+        var client = await fixture.ClientAsync();
+        using var response = await client.PostAsync("/api/flag", Requests.Form(TestImages.Png(32, 32), "x.png", "image/png",
+            ("caption", formula), ("reason", formula)), Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        string[] fields = LogLines()[^1].Split(',');
+        Assert.Equal("'" + formula, fields[2].Trim('"'));
+        Assert.Equal("'" + formula, fields[^1].Trim('"'));
+    }
+
+    [Theory]
+    [InlineData("beamWidth", "100000")]
+    [InlineData("beamWidth", "0")]
+    [InlineData("beamWidth", "-5")]
+    [InlineData("maxLength", "51")]
+    [InlineData("maxLength", "=1+1")]
+    public async Task An_option_outside_the_range_the_caption_api_accepts_is_a_400_and_stores_nothing(string name, string value)
+    {
+        var client = await fixture.ClientAsync();
+        int before = LogLines().Length;
+        using var response = await client.PostAsync("/api/flag", Requests.Form(TestImages.Png(32, 32), "x.png", "image/png",
+            ("caption", "x"), (name, value)), Ct);
+        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.InvalidOption);
+        Assert.Contains(name, error.Detail);
+        Assert.Equal(before, LogLines().Length);
+    }
+
     [Fact]
     public async Task A_flag_from_another_site_is_refused_and_nothing_is_written()
     {

@@ -38,4 +38,50 @@ public sealed class WebConfigurationTests
         var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<WebOptions>>().Value);
         Assert.Contains("ImageCaptioning:QueueLimit must not be negative", error.Message);
     }
+
+    [Fact]
+    public async Task Appsettings_json_is_loaded_from_the_app_folder_whatever_the_working_directory()
+    {
+        string previous = Directory.GetCurrentDirectory();
+        using var elsewhere = new Infrastructure.TemporaryFolder("cwd");
+        Directory.SetCurrentDirectory(elsewhere.Path); // e.g. `dotnet run --project src/ImageCaptioning.Web` from the checkout root
+        try
+        {
+            await using var app = CaptionWebApp.Create([]);
+            Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(app.Environment.ContentRootPath));
+            // Values only appsettings.json holds: the host filter's list and the quiet framework log level.
+            Assert.Equal("localhost;127.0.0.1;[::1]", app.Configuration["AllowedHosts"]);
+            Assert.Equal("Warning", app.Configuration["Logging:LogLevel:Microsoft.AspNetCore"]);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(previous);
+        }
+    }
+
+    [Fact]
+    public void Flags_go_to_the_user_data_folder_outside_the_checkout_unless_configured()
+    {
+        var options = new WebOptions();
+        string expected = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+            "ImageCaptioning", "flagged");
+        Assert.Equal(expected, options.EffectiveFlagFolder);
+        string? checkout = ImageCaptioning.Configuration.CaptioningPaths.FromEnvironment().RepositoryRoot;
+        if (checkout is not null)
+            Assert.False(Path.GetFullPath(options.EffectiveFlagFolder).StartsWith(Path.GetFullPath(checkout), StringComparison.Ordinal),
+                $"the default flag folder {options.EffectiveFlagFolder} is inside the checkout {checkout}");
+        Assert.Equal("/srv/flags", new WebOptions { FlagFolder = "/srv/flags" }.EffectiveFlagFolder);
+    }
+
+    [Theory]
+    [InlineData("--ImageCaptioning:AllowedOrigins:0=not a url", "AllowedOrigins")]
+    [InlineData("--ImageCaptioning:FlagRequestsPerMinute=0", "FlagRequestsPerMinute")]
+    [InlineData("--ImageCaptioning:BodyTimeoutSeconds=0", "BodyTimeoutSeconds")]
+    [InlineData("--ImageCaptioning:DecodeMemoryBudgetBytes=10", "DecodeMemoryBudgetBytes")]
+    public async Task A_hardening_setting_that_cannot_work_is_named(string argument, string setting)
+    {
+        await using var app = CaptionWebApp.Create([argument]);
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<WebOptions>>().Value);
+        Assert.Contains($"ImageCaptioning:{setting}", error.Message);
+    }
 }
