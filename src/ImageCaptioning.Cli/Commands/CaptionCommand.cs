@@ -153,21 +153,27 @@ internal static class CaptionCommand
             var writer = new ResultWriter(output, request.Format, request.Attention, request.AltSidecar);
             int failures = problems.Count;
             bool showProgress = files.Count >= ProgressThreshold && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-            if (showProgress)
+            try
             {
-                // Spectre would wrap error lines at the terminal width; they are kept and printed whole after the bar.
-                var errors = new List<string>();
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-                await console.Progress().AutoClear(true).StartAsync(async context =>
+                if (showProgress)
                 {
-                    var task = context.AddTask("captioning", maxValue: files.Count);
-                    failures += await CaptionAllAsync(captioner, files, request, writer, errors.Add, done => task.Increment(done), ct);
-                });
-                errors.ForEach(error.WriteLine);
+                    // Spectre would wrap error lines at the terminal width; they are kept and printed whole after the bar.
+                    var errors = new List<string>();
+                    var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                    await console.Progress().AutoClear(true).StartAsync(async context =>
+                    {
+                        var task = context.AddTask("captioning", maxValue: files.Count);
+                        failures += await CaptionAllAsync(captioner, files, request, writer, errors.Add, done => task.Increment(done), ct);
+                    });
+                    errors.ForEach(error.WriteLine);
+                }
+                else
+                    failures += await CaptionAllAsync(captioner, files, request, writer, error.WriteLine, _ => { }, ct);
             }
-            else
-                failures += await CaptionAllAsync(captioner, files, request, writer, error.WriteLine, _ => { }, ct);
-            writer.Finish();
+            finally
+            {
+                writer.Finish(); // also on Ctrl-C (cancellation): --json output stays one valid array of what was captioned
+            }
             return failures > 0 ? CliRunner.ExitBadInput : 0;
         }
     }

@@ -76,7 +76,7 @@ public sealed class WebOptions
     /// Bytes all image decodes may hold at once, estimated from each header (width × height × bytes per pixel);
     /// a decode waits until its share is free, and an image that alone needs more is refused with 413.
     /// </summary>
-    public long DecodeMemoryBudgetBytes { get; set; } = 320L * 1024 * 1024;
+    public long DecodeMemoryBudgetBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>The flag folder used when none is configured: the user's data folder, outside the checkout.</summary>
     public static string DefaultFlagFolder =>

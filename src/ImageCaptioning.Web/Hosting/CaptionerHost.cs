@@ -2,6 +2,7 @@ using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoder;
 using ImageCaptioning.Encoder;
+using ImageCaptioning.Models;
 using ImageCaptioning.Errors;
 using ImageCaptioning.Web.Api;
 using ImageCaptioning.Web.Configuration;
@@ -85,6 +86,11 @@ public sealed class CaptionerHost(IOptions<WebOptions> options, CaptioningPaths 
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             Fail("The server is shutting down.");
+        }
+        catch (ModelFileException ex)
+        {
+            // The encoder's files live in the models folder / cache the message names, not in the decoder's folder.
+            Fail($"The image encoder is not available: {ex.Message}");
         }
         catch (ImageCaptioningException ex)
         {

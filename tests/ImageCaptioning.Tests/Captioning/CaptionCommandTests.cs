@@ -91,6 +91,45 @@ public sealed class CaptionCommandTests(CaptionerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task JsonInterruptedAfterTheFirstImageIsStillOneValidArray()
+    {
+        TestData.ModelsDirectory();
+        string folder = Path.Combine(fixture.ScratchFolder, "three-images");
+        Directory.CreateDirectory(folder);
+        foreach (string id in CaptionerFixture.SomeImages.Take(3))
+            File.Copy(CaptionerFixture.Flickr8kImage(id), Path.Combine(folder, id + ".jpg"), overwrite: true);
+
+        // Ctrl-C is a cancelled token for the command: cancel it as soon as the first result has been written.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var output = new CancelOnFlushWriter(interrupt);
+        var root = new RootCommand { CaptionCommand.Create() };
+        try
+        {
+            await root.Parse(["caption", folder, "--model", fixture.ModelFolder, "--json", "--batch", "1"])
+                .InvokeAsync(new InvocationConfiguration { Output = output, Error = new StringWriter() }, interrupt.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // how the interrupted command ends in-process (the CLI turns it into "error: cancelled." and exit code 130)
+        }
+
+        Assert.True(interrupt.IsCancellationRequested);
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.InRange(json.RootElement.GetArrayLength(), 1, 2);
+    }
+
+    /// <summary>Output that cancels <paramref name="interrupt"/> on its first flush (after the first image's result).</summary>
+    private sealed class CancelOnFlushWriter(CancellationTokenSource interrupt) : StringWriter
+    {
+        public override void Flush()
+        {
+            base.Flush();
+            if (ToString().Length > 0)
+                interrupt.Cancel();
+        }
+    }
+
+    [Fact]
     public async Task MissingModelFolderIsOneLine()
     {
         string someFile = BadImage();

@@ -1,6 +1,7 @@
 using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,12 @@ public sealed class CaptionAppFactory(IReadOnlyDictionary<string, string?> setti
         // Runs after Program's own configuration, so these win over appsettings.json and the environment.
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (ReplaceServices is { } replace)
+            builder.ConfigureTestServices(replace);
     }
+
+    /// <summary>Replaces services after the app's own registrations (e.g. the model paths).</summary>
+    public Action<IServiceCollection>? ReplaceServices { get; init; }
 
     /// <summary>Everything the app logged, so a test can check what one bad request costs in the log.</summary>
     public LogCollector Logs { get; } = new();
