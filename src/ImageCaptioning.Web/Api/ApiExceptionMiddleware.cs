@@ -32,7 +32,8 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
             }
             context.Response.Clear();
             // The body of a refused upload may not have been read; do not keep the connection for whatever follows.
-            if (status is StatusCodes.Status408RequestTimeout or StatusCodes.Status413PayloadTooLarge || status == StatusCodes.Status400BadRequest && ex is WebRequestException { BodyUnreadable: true })
+            bool bodyUnreadable = ex is WebRequestException { BodyUnreadable: true };
+            if (bodyUnreadable || status is StatusCodes.Status408RequestTimeout or StatusCodes.Status413PayloadTooLarge)
                 context.Response.Headers.Connection = "close";
             await ApiProblem.WriteAsync(context, status, body, (ex as WebRequestException)?.RetryAfterSeconds);
         }

@@ -25,11 +25,13 @@ public static class ImageUploadReader
     /// <exception cref="WebRequestException">Also 408 when the body has not arrived within <paramref name="deadline"/>, 400 when it is cut short or malformed.</exception>
     public static async Task<UploadedImage> ReadAsync(HttpRequest request, long maxImageBytes, TimeSpan deadline, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(deadline);
+        // The deadline cancels the pending body read through the pipe, not through a token: a token-cancelled read leaves
+        // Kestrel's body reader mid-read, and its drain after the answer then fails and logs an error for every such request.
+        using var timeout = new CancellationTokenSource(deadline);
+        using var cancelRead = timeout.Token.Register(() => request.BodyReader.CancelPendingRead());
         try
         {
-            return await ReadWithinAsync(request, maxImageBytes, timeout.Token);
+            return await ReadWithinAsync(request, maxImageBytes, ct);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -72,20 +74,21 @@ public static class ImageUploadReader
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = maxBody;
 
+        var body = new CancellableBodyStream(request.BodyReader);
         string? contentType = request.ContentType;
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
             // No content type: take the body as the image (what `curl --data-binary` without -H would need otherwise).
-            return new UploadedImage(await ReadLimitedAsync(request.Body, maxImageBytes, ct), EmptyFields);
+            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, ct), EmptyFields);
         }
         if (mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return await ReadMultipartAsync(request, mediaType, maxImageBytes, ct);
+            return await ReadMultipartAsync(body, mediaType, maxImageBytes, ct);
         if (mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase)
             || mediaType.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))
         {
             if (request.ContentLength > maxImageBytes) // a raw body is the image itself: its announced length is its exact size
                 throw TooLarge(request.ContentLength.Value, maxImageBytes);
-            return new UploadedImage(await ReadLimitedAsync(request.Body, maxImageBytes, ct), EmptyFields);
+            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, ct), EmptyFields);
         }
 
         throw new WebRequestException(StatusCodes.Status415UnsupportedMediaType, ApiErrorCodes.UnsupportedMediaType,
@@ -95,13 +98,13 @@ public static class ImageUploadReader
 
     private static readonly IReadOnlyDictionary<string, string> EmptyFields = new Dictionary<string, string>();
 
-    private static async Task<UploadedImage> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue mediaType, long maxImageBytes, CancellationToken ct)
+    private static async Task<UploadedImage> ReadMultipartAsync(Stream body, MediaTypeHeaderValue mediaType, long maxImageBytes, CancellationToken ct)
     {
         string boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "";
         if (boundary.Length == 0)
             throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
                 "The multipart/form-data content type has no boundary.");
-        var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
+        var reader = new MultipartReader(boundary, body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         byte[]? image = null;
         for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))

@@ -10,6 +10,7 @@ namespace ImageCaptioning.Web.Flagging;
 /// <summary>
 /// Flags per client: a token bucket per remote IP address holding <see cref="WebOptions.FlagRequestsPerMinute"/>
 /// tokens, refilled evenly over the minute; an empty bucket answers 429 with Retry-After (no queue: a flood is refused, not parked).
+/// A refusal is logged at Debug only, so a flood cannot flood the log too.
 /// </summary>
 public static class FlagRateLimit
 {
@@ -39,7 +40,7 @@ public static class FlagRateLimit
                     ? (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds))
                     : 60;
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FlagRateLimit))
-                    .LogInformation("Request {Method} {Path} refused with 429: client {Client} flags too often", http.Request.Method, http.Request.Path,
+                    .LogDebug("Request {Method} {Path} refused with 429: client {Client} flags too often", http.Request.Method, http.Request.Path,
                         http.Connection.RemoteIpAddress);
                 http.Response.Headers.Connection = "close"; // the body was not read
                 await ApiProblem.WriteAsync(http, StatusCodes.Status429TooManyRequests, new ApiError(ApiErrorCodes.RateLimited,

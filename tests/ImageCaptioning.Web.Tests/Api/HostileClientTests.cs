@@ -74,6 +74,8 @@ public sealed class HostileClientTests(HostileClientFixture fixture) : IClassFix
         await Task.WhenAll(trickles.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         foreach (var connection in slow)
             await connection.DisposeAsync();
+        await Task.Delay(500, Ct);
+        AssertNoErrorLogged();
     }
 
     [Fact]
@@ -92,6 +94,14 @@ public sealed class HostileClientTests(HostileClientFixture fixture) : IClassFix
 
         AssertProblem(response, 408, "timeout");
         Assert.InRange(clock.Elapsed.TotalSeconds, HostileClientFixture.BodyTimeoutSeconds - 0.5, 15);
+        await Task.Delay(500, Ct); // the connection's end (Kestrel would log a failed drain of the cut-off body here)
+        AssertNoErrorLogged();
+    }
+
+    private void AssertNoErrorLogged()
+    {
+        var errors = fixture.Factory.Logs.Entries.Where(e => e.Level >= LogLevel.Error || e.Exception is not null).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
     }
 
     [Fact]
@@ -112,6 +122,8 @@ public sealed class HostileClientTests(HostileClientFixture fixture) : IClassFix
         if (response.Status != 0)
             AssertProblem(response, 408, "timeout");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the trickling upload was kept for {clock.Elapsed.TotalSeconds:0.0} s");
+        await Task.Delay(500, Ct);
+        AssertNoErrorLogged();
     }
 
     public static TheoryData<string, string> MalformedBodies => new()

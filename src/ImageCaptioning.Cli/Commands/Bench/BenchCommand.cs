@@ -19,6 +19,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchDecoderCommand.Create());
         command.Subcommands.Add(BenchFeatureCacheCommand.Create());
         command.Subcommands.Add(BenchWebCommand.Create());
+        command.Subcommands.Add(BenchSoakCommand.Create());
         return command;
     }
 }

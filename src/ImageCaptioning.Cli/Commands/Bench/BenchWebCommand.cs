@@ -86,7 +86,7 @@ internal static class BenchWebCommand
         return command;
     }
 
-    private sealed record LoadSettings(int Clients, TimeSpan Duration, int BeamWidth, int MaxLength, byte[] Image, string ImageName);
+    internal sealed record LoadSettings(int Clients, TimeSpan Duration, int BeamWidth, int MaxLength, byte[] Image, string ImageName);
 
     private static async Task<int> RunAsync(Uri server, LoadSettings load, IServiceProvider? services, CancellationToken ct)
     {
@@ -121,7 +121,7 @@ internal static class BenchWebCommand
     /// method (at most <see cref="BenchStats.MaxWarmupMs"/>), as <c>bench decoder</c> does: a tier-up burst during the
     /// measured minute takes a core from the two that serve captions and shows up in the p99.
     /// </summary>
-    private static async Task WarmUntilJitQuietAsync(HttpClient http, Uri endpoint, LoadSettings load, CancellationToken ct)
+    internal static async Task WarmUntilJitQuietAsync(HttpClient http, Uri endpoint, LoadSettings load, CancellationToken ct)
     {
         var jit = new JitQuietClock();
         var round = load with { Duration = TimeSpan.FromMilliseconds(BenchStats.JitQuietMs) };
@@ -137,7 +137,7 @@ internal static class BenchWebCommand
         Console.WriteLine($"warm-up     3 s, then {jit.Elapsed.TotalSeconds:F0} s more until the JIT compiled nothing for {BenchStats.JitQuietMs / 1000:F0} s");
     }
 
-    private static async Task<LoadResult> LoadAsync(HttpClient http, Uri endpoint, LoadSettings load, CancellationToken ct)
+    internal static async Task<LoadResult> LoadAsync(HttpClient http, Uri endpoint, LoadSettings load, CancellationToken ct)
     {
         var result = new LoadResult();
         var clock = Stopwatch.StartNew();
@@ -184,7 +184,7 @@ internal static class BenchWebCommand
     }
 
     /// <summary>Counts and latencies from all clients (a lock is fine: one entry per request, tens per second).</summary>
-    private sealed class LoadResult
+    internal sealed class LoadResult
     {
         private readonly Lock _lock = new();
         private readonly List<double> _latencies = [];
@@ -264,7 +264,7 @@ internal static class BenchWebCommand
         return folder;
     }
 
-    private static string DefaultImage(CaptioningPaths paths)
+    internal static string DefaultImage(CaptioningPaths paths)
     {
         if (paths.Flickr8kDirectory is { } flickr && Directory.Exists(Path.Combine(flickr, "images")))
         {
