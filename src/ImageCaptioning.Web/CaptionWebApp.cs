@@ -58,6 +58,7 @@ public static class CaptionWebApp
         services.AddSingleton<DecodeMemoryBudget>();
         services.AddFlagRateLimit();
         services.AddRequestBodyLimits();
+        services.AddHostFilterProblem();
         services.AddOpenApi();
         // ASP.NET Core writes JSON with the relaxed encoder, which leaves < > & ' as they are. The strict default
         // escapes them (\u003C…), so a caption is never markup even if something renders the JSON as HTML.
@@ -66,6 +67,7 @@ public static class CaptionWebApp
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseHostFilterMarker();
         app.UseSecurityHeaders();
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.UseStatusCodePages(ApiStatusPages.WriteAsync); // bodiless 404/405 under /api/ get the JSON error shape

@@ -24,6 +24,7 @@ public static class ApiErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string Busy = "busy";
     public const string Timeout = "timeout";
+    public const string UnknownHost = "unknown_host";
     public const string RateLimited = "rate_limited";
     public const string StorageFull = "storage_full";
     public const string ModelLoading = "model_loading";

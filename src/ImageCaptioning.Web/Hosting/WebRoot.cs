@@ -1,9 +1,8 @@
 namespace ImageCaptioning.Web.Hosting;
 
 /// <summary>
-/// Finds the page's files. The build copies wwwroot beside the binaries, so they are found whether the
-/// app runs with <c>dotnet run</c>, under the tests, or inside <c>bench web</c>; the content root's
-/// wwwroot (the project folder during <c>dotnet run</c>) is preferred so edits show without a rebuild.
+/// Finds the page's files. The build copies wwwroot beside the binaries (the app's content root), so they are
+/// found whether the app runs with <c>dotnet run</c>, under the tests, or inside <c>bench web</c>.
 /// </summary>
 public static class WebRoot
 {

@@ -166,7 +166,7 @@ public sealed class HostileClientTests(HostileClientFixture fixture) : IClassFix
         await using var connection = await RawHttp.ConnectAsync(server, Ct);
         await connection.SendAsync(RawHttp.Head("GET", "/api/health", "rebound.example:80"), Ct);
         var response = await connection.ReadResponseAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.Equal(400, response.Status);
+        AssertProblem(response, 400, "unknown_host");
 
         await using var allowed = await RawHttp.ConnectAsync(server, Ct);
         await allowed.SendAsync(RawHttp.Head("GET", "/api/health", $"localhost:{server.Port}"), Ct);
