@@ -79,6 +79,20 @@ public sealed class HostileClientTests(HostileClientFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_caption_request_costs_at_most_one_log_line_at_information()
+    {
+        Uri server = await fixture.StartAsync();
+        using var client = new HttpClient { BaseAddress = server };
+        using (var warm = await client.PostAsync("/api/caption", Requests.Raw(TestImages.Jpeg(), "image/jpeg"), Ct))
+            await Requests.CaptionAsync(warm);
+        int before = fixture.Factory.Logs.Entries.Count;
+        using (var response = await client.PostAsync("/api/caption", Requests.Raw(TestImages.Jpeg(), "image/jpeg"), Ct))
+            await Requests.CaptionAsync(response);
+        var logged = fixture.Factory.Logs.Entries.Skip(before).Where(e => e.Level >= LogLevel.Information).ToList();
+        Assert.True(logged.Count <= 1, string.Join("\n", logged.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+    }
+
+    [Fact]
     public async Task An_upload_that_keeps_the_minimum_rate_but_misses_the_body_deadline_gets_408_problem_details()
     {
         Uri server = await fixture.StartAsync();
