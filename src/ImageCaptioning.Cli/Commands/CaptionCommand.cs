@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImageCaptioning.Captioning;
@@ -6,6 +7,7 @@ using ImageCaptioning.Cli.Commands.Caption;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoder;
 using ImageCaptioning.Errors;
+using ImageCaptioning.OutOfDistribution;
 using Spectre.Console;
 
 namespace ImageCaptioning.Cli.Commands;
@@ -14,7 +16,10 @@ namespace ImageCaptioning.Cli.Commands;
 /// `caption &lt;paths...&gt;`: captions image files, folders (recursively) and globs. Output goes to stdout as
 /// `file&lt;TAB&gt;caption` lines, a JSON array (--json) or JSON lines (--jsonl), or alt text ready to paste (--format alt-html
 /// or markdown; --alt-sidecar also writes `photo.jpg.alt.txt` beside each image), one image at a time so memory stays
-/// flat however many images there are. A bad file gives one `error: &lt;file&gt;: &lt;reason&gt;` line on stderr and
+/// flat however many images there are. A photo that looks unlike the training photos (the model folder's
+/// out-of-distribution check) gets a third column `unlike-training-photos score=… threshold=…` in text and an
+/// "outOfDistribution" object in JSON (present for every image when the model has a reference set).
+/// A bad file gives one `error: &lt;file&gt;: &lt;reason&gt;` line on stderr and
 /// the others carry on; the exit code is 1 if any input failed. A progress bar goes to stderr when it is a terminal.
 /// </summary>
 internal static class CaptionCommand
@@ -228,7 +233,9 @@ internal static class CaptionCommand
             switch (format)
             {
                 case OutputFormat.Text:
-                    output.WriteLine($"{file}\t{result.Best.Text}");
+                    output.WriteLine(result.OutOfDistribution is { Flagged: true } ood
+                        ? string.Create(CultureInfo.InvariantCulture, $"{file}\t{result.Best.Text}\tunlike-training-photos score={ood.Score:F3} threshold={ood.Threshold:F3}")
+                        : $"{file}\t{result.Best.Text}");
                     break;
                 case OutputFormat.AltHtml:
                     output.WriteLine(AltTextMarkup.Html(file, result.Best.Text));
@@ -263,7 +270,8 @@ internal static class CaptionCommand
             result.Best.Finished,
             [.. result.Alternatives.Select(ToJson)],
             result.TopClasses,
-            result.Timings);
+            result.Timings,
+            result.OutOfDistribution);
 
         private CaptionJson ToJson(GeneratedCaption caption) => new(
             caption.Text, caption.Words, caption.Score, caption.LogProbability, caption.Finished,
@@ -272,7 +280,8 @@ internal static class CaptionCommand
 
     private sealed record ImageJson(
         string File, string Caption, double Score, double LogProbability, bool Finished,
-        IReadOnlyList<CaptionJson> Alternatives, IReadOnlyList<ClassProbability> TopClasses, CaptionTimings Timings);
+        IReadOnlyList<CaptionJson> Alternatives, IReadOnlyList<ClassProbability> TopClasses, CaptionTimings Timings,
+        OutOfDistributionCheck? OutOfDistribution);
 
     /// <param name="Attention">Per word, the 49 attention weights of the 7×7 grid, row-major (only with --attention).</param>
     private sealed record CaptionJson(

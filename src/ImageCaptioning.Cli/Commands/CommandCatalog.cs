@@ -15,6 +15,7 @@ internal static class CommandCatalog
         yield return CaptionCommand.Create();
         yield return EvaluateCommand.Create();
         yield return EvaluateSubjectsCommand.Create();
+        yield return OodCalibrateCommand.Create();
         yield return TrainCommand.Create();
         yield return TrainScstCommand.Create();
         yield return EnsembleCommand.Create();

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using ImageCaptioning.Attention;
+using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Metrics;
@@ -10,11 +12,14 @@ namespace ImageCaptioning.Cli.Commands;
 /// <summary>
 /// `evaluate --captions file --split test`: scores generated captions against the Flickr8k references of a split
 /// (BLEU-1..4, ROUGE-L, CIDEr-D as coco-caption computes them), prints a table and optionally writes a JSON report.
+/// With --attention it also re-runs the model's decoders teacher-forced on each caption and reports the attention
+/// statistics of the content words (<see cref="AttentionAudit"/>); the captions must then come from that model.
 /// </summary>
 internal static class EvaluateCommand
 {
     /// <summary>What to evaluate; <see cref="Flickr8kDirectory"/> null means IMAGECAPTIONING_FLICKR8K_DIR.</summary>
-    internal sealed record Options(string CaptionsFile, string Split, string? Flickr8kDirectory, string? ReportPath);
+    internal sealed record Options(string CaptionsFile, string Split, string? Flickr8kDirectory, string? ReportPath,
+        bool Attention = false, string? ModelFolder = null);
 
     public static Command Create()
     {
@@ -27,16 +32,22 @@ internal static class EvaluateCommand
         split.AcceptOnlyFromAmong([.. Flickr8kReferences.SplitNames]);
         var flickr8k = new Option<string?>("--flickr8k") { Description = $"Flickr8k folder (default: ${CaptioningPaths.Flickr8kDirVariable})." };
         var report = new Option<string?>("--report") { Description = "Write a JSON report (metrics, notes, per-image scores) to this file." };
+        var attention = new Option<bool>("--attention")
+        {
+            Description = "Also measure the attention of the content words (entropy, peak, top-α vs random masking) by re-running the model on each caption and image.",
+        };
+        var model = new Option<string?>("--model") { Description = $"With --attention: the decoder model folder that wrote the captions (default: models/{Captioner.DefaultModelName})." };
         var command = new Command("evaluate", "Score generated captions against Flickr8k references (BLEU-1..4, ROUGE-L, CIDEr-D).")
         {
-            captions, split, flickr8k, report,
+            captions, split, flickr8k, report, attention, model,
         };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
                 return await RunAsync(
-                    new Options(parse.GetValue(captions)!, parse.GetValue(split)!, parse.GetValue(flickr8k), parse.GetValue(report)),
+                    new Options(parse.GetValue(captions)!, parse.GetValue(split)!, parse.GetValue(flickr8k), parse.GetValue(report),
+                        parse.GetValue(attention), parse.GetValue(model)),
                     AnsiConsole.Console, ct);
             }
             catch (Exception ex)
@@ -52,7 +63,8 @@ internal static class EvaluateCommand
     internal static async Task<int> RunAsync(Options options, IAnsiConsole console, CancellationToken cancellationToken)
     {
         string directory = options.Flickr8kDirectory ?? CaptioningPaths.FromEnvironment().RequireFlickr8kDirectory();
-        var references = Flickr8kReferences.ForSplit(Flickr8kDataset.Load(directory), Flickr8kReferences.ParseSplit(options.Split));
+        var dataset = Flickr8kDataset.Load(directory);
+        var references = Flickr8kReferences.ForSplit(dataset, Flickr8kReferences.ParseSplit(options.Split));
         var entries = await CaptionsFile.ReadAsync(options.CaptionsFile, cancellationToken);
         foreach (var entry in entries)
         {
@@ -64,13 +76,51 @@ internal static class EvaluateCommand
         var evaluation = CaptionEvaluator.EvaluateDetailed(CaptionsFile.ToDictionary(entries), references);
         WriteTable(console, evaluation.Scores, options.Split, references.Count);
 
+        AttentionReport? attention = null;
+        if (options.Attention)
+        {
+            attention = await MeasureAttentionAsync(options.ModelFolder, entries.Select(e => (dataset.ImagePath(e.Image), e.Caption)).ToArray(),
+                console, cancellationToken);
+            WriteAttentionTable(console, attention);
+        }
+
         if (options.ReportPath is { } reportPath)
         {
-            var report = EvaluationReport.Create(evaluation, Path.GetFullPath(options.CaptionsFile), options.Split, references.Count);
+            var report = EvaluationReport.Create(evaluation, Path.GetFullPath(options.CaptionsFile), options.Split, references.Count, attention);
             await report.WriteAsync(reportPath, cancellationToken);
             console.MarkupLine($"report written to [bold]{Markup.Escape(reportPath)}[/]");
         }
         return 0;
+    }
+
+    private static async Task<AttentionReport> MeasureAttentionAsync(string? modelFolder, IReadOnlyList<(string, string)> items,
+        IAnsiConsole console, CancellationToken ct)
+    {
+        using var captioner = await Captioner.CreateAsync(CaptioningPaths.FromEnvironment(), modelFolder, ct: ct);
+        console.MarkupLine($"measuring attention: model [bold]{Markup.Escape(captioner.Model.Name)}[/], {items.Count} images");
+        try
+        {
+            AttentionReport? report = null;
+            await console.Progress().AutoClear(true).StartAsync(async context =>
+            {
+                var task = context.AddTask("re-running the decoders", maxValue: items.Count);
+                report = await Task.Run(() => AttentionAudit.Run(captioner, items, done => task.Increment(done), ct: ct), ct);
+            });
+            return report!;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CaptionFileException($"--attention: {ex.Message} Pass the model that wrote the captions with --model.", ex);
+        }
+    }
+
+    private static void WriteAttentionTable(IAnsiConsole console, AttentionReport attention)
+    {
+        var table = new Table().AddColumn("attention (content words)").AddColumn(new TableColumn("value").RightAligned());
+        foreach (var (name, value) in attention.Rows())
+            table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        console.Write(table);
+        console.MarkupLine($"[grey]{Markup.Escape(AttentionReport.ContentWordRuleText)}; α as each decoder used it, no sharpening.[/]");
     }
 
     private static void WriteTable(IAnsiConsole console, CaptionScores scores, string split, int imagesInSplit)

@@ -14,6 +14,10 @@ namespace ImageCaptioning.Web.Api;
 /// <param name="Model">Which model answered.</param>
 /// <param name="Options">The generation options that were used.</param>
 /// <param name="Classes">The encoder's top ImageNet classes, a hint of what it saw.</param>
+/// <param name="OutOfDistribution">
+/// Whether the photo looks unlike the training photos, so that the caption is probably wrong; null when the model
+/// folder has no out-of-distribution reference set.
+/// </param>
 public sealed record CaptionResponse(
     string Caption,
     IReadOnlyList<AlternativeCaption> Alternatives,
@@ -21,7 +25,8 @@ public sealed record CaptionResponse(
     CaptionTimingsResponse Timings,
     ModelSummary Model,
     DecodingSummary Options,
-    IReadOnlyList<ImageClass> Classes)
+    IReadOnlyList<ImageClass> Classes,
+    OutOfDistributionResponse? OutOfDistribution = null)
 {
     /// <summary>Decimals kept in attention weights: plenty for a heat map, and a third of the JSON size of full floats.</summary>
     private const int AttentionDecimals = 4;
@@ -40,7 +45,8 @@ public sealed record CaptionResponse(
             CaptionTimingsResponse.From(result.Timings, totalMilliseconds),
             new ModelSummary(model.Name, model.Config.Encoder, model.Vocabulary.Count),
             new DecodingSummary(options.BeamWidth, options.MaxLength, options.NBest),
-            [.. result.TopClasses.Select(c => new ImageClass(c.Label, Math.Round(c.Probability, 4)))]);
+            [.. result.TopClasses.Select(c => new ImageClass(c.Label, Math.Round(c.Probability, 4)))],
+            result.OutOfDistribution is { } ood ? new OutOfDistributionResponse(ood.Flagged, ood.Score, ood.Threshold, ood.Reason) : null);
     }
 
     /// <summary>A row-major [side·side] map as [side][side].</summary>
@@ -58,6 +64,13 @@ public sealed record CaptionResponse(
 
     private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 4) : -1e9;
 }
+
+/// <summary>
+/// The out-of-distribution check: <paramref name="Flagged"/> when <paramref name="Score"/> (distance of the photo's
+/// encoder features to the nearest training photos) exceeds <paramref name="Threshold"/> (calibrated on Flickr8k dev);
+/// <paramref name="Reason"/> is one sentence for people.
+/// </summary>
+public sealed record OutOfDistributionResponse(bool Flagged, double Score, double Threshold, string Reason);
 
 /// <summary>One caption of the n-best list.</summary>
 /// <param name="Score">What the beam ranks by (length-normalised log-probability; higher is better).</param>

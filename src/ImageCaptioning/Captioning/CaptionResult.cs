@@ -1,4 +1,5 @@
 using ImageCaptioning.Decoder;
+using ImageCaptioning.OutOfDistribution;
 
 namespace ImageCaptioning.Captioning;
 
@@ -7,11 +8,13 @@ namespace ImageCaptioning.Captioning;
 /// <param name="Alternatives">The n-best list, best <see cref="GeneratedCaption.Score"/> first, <paramref name="Best"/> included.</param>
 /// <param name="Timings">Where the time went (per image; a batch's totals are divided by its size).</param>
 /// <param name="TopClasses">The encoder's most likely ImageNet classes, a hint at what it saw.</param>
+/// <param name="OutOfDistribution">Whether the photo looks unlike the training photos (null when the model folder has no reference set).</param>
 public sealed record CaptionResult(
     GeneratedCaption Best,
     IReadOnlyList<GeneratedCaption> Alternatives,
     CaptionTimings Timings,
-    IReadOnlyList<ClassProbability> TopClasses);
+    IReadOnlyList<ClassProbability> TopClasses,
+    OutOfDistributionCheck? OutOfDistribution = null);
 
 /// <summary>Milliseconds spent per stage for one image.</summary>
 /// <param name="DecodeImageMs">

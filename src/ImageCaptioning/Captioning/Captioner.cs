@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoder;
 using ImageCaptioning.Encoder;
+using ImageCaptioning.OutOfDistribution;
 
 namespace ImageCaptioning.Captioning;
 
@@ -26,7 +27,11 @@ public sealed class Captioner : IDisposable
         _encoder = encoder;
         Model = model;
         _generator = model.CreateGenerator();
+        OutOfDistribution = model.Folder is null ? null : FeatureNeighbourDetector.Load(model.Folder);
     }
+
+    /// <summary>The model folder's out-of-distribution detector (null when the folder has none).</summary>
+    public FeatureNeighbourDetector? OutOfDistribution { get; }
 
     /// <summary>The decoder, its vocabulary and model card.</summary>
     public DecoderModel Model { get; }
@@ -123,7 +128,7 @@ public sealed class Captioner : IDisposable
         var timings = new CaptionTimings(0, encoderMs / n, decoderMs / n, totalMs / n);
         var results = new CaptionResult[n];
         for (int i = 0; i < n; i++)
-            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]));
+            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), CheckDistribution(encoded[i]));
         return results;
     }
 
@@ -139,8 +144,10 @@ public sealed class Captioner : IDisposable
         var captions = _generator.Generate(encoded.Grid, options);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         var timings = new CaptionTimings(0, encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded));
+        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), CheckDistribution(encoded));
     }
+
+    private OutOfDistributionCheck? CheckDistribution(EncoderOutput encoded) => OutOfDistribution?.Check(encoded.Pooled);
 
     private static ClassProbability[] TopClasses(EncoderOutput encoded) =>
         [.. encoded.TopClasses(TopClassCount).Select(c => new ClassProbability(c.Label, c.Probability))];

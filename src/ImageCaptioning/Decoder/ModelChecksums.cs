@@ -14,6 +14,16 @@ internal static class ModelChecksums
         File.WriteAllText(Path.Combine(folder, DecoderModel.ChecksumsFileName), string.Join('\n', lines) + "\n");
     }
 
+    /// <summary>Sets the checksum line of one file (added after the others, or replacing its old line).</summary>
+    public static void AddOrReplace(string folder, string fileName)
+    {
+        string path = Path.Combine(folder, DecoderModel.ChecksumsFileName);
+        var lines = File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList() : [];
+        lines.RemoveAll(l => l.Length > 66 && l[66..].TrimStart('*') == fileName);
+        lines.Add($"{Sha256Hex(Path.Combine(folder, fileName))}  {fileName}");
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+    }
+
     /// <summary>Checks every one of <paramref name="fileNames"/> against the checksums file; any mismatch is a <see cref="ModelFormatException"/>.</summary>
     public static void Verify(string folder, IReadOnlyCollection<string> fileNames)
     {

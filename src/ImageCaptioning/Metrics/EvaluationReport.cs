@@ -5,7 +5,8 @@ namespace ImageCaptioning.Metrics;
 
 /// <summary>
 /// The JSON report of an evaluation: corpus metrics, what was evaluated, why METEOR and SPICE are absent, how
-/// captions were tokenised, and every image's scores (so notebooks can show the best and worst captions).
+/// captions were tokenised, and every image's scores (so notebooks can show the best and worst captions); with
+/// <c>evaluate --attention</c> also the attention statistics of the content words.
 /// </summary>
 public sealed record EvaluationReport(
     string CaptionsFile,
@@ -15,7 +16,8 @@ public sealed record EvaluationReport(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyDictionary<string, string> OmittedMetrics,
     string Tokenizer,
-    IReadOnlyList<EvaluationReport.ImageEntry> PerImage)
+    IReadOnlyList<EvaluationReport.ImageEntry> PerImage,
+    Attention.AttentionReport? Attention = null)
 {
     /// <summary>How captions were tokenised, stated in the report.</summary>
     public const string TokenizerNote =
@@ -34,7 +36,8 @@ public sealed record EvaluationReport(
     };
 
     /// <summary>Builds the report of <paramref name="evaluation"/>.</summary>
-    public static EvaluationReport Create(CaptionEvaluation evaluation, string captionsFile, string split, int imagesInSplit)
+    public static EvaluationReport Create(CaptionEvaluation evaluation, string captionsFile, string split, int imagesInSplit,
+        Attention.AttentionReport? attention = null)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
         return new EvaluationReport(
@@ -52,7 +55,8 @@ public sealed record EvaluationReport(
             TokenizerNote,
             evaluation.PerImage
                 .Select(p => new ImageEntry(p.ImageId, p.Caption, string.Join(' ', p.Tokens), p.Bleu.Bleu4, p.RougeL, p.CiderD))
-                .ToArray());
+                .ToArray(),
+            attention);
     }
 
     /// <summary>The report as indented JSON (camelCase names).</summary>

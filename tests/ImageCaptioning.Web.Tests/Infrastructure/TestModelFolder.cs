@@ -67,5 +67,20 @@ public static class TestModelFolder
             parameters.ScoreWeight[i] *= 60f; // sharper attention than random weights give, so the maps show something
         parameters.OutputBias[Vocabulary.EndId] = -1e4f;
         new DecoderModel(parameters, vocabulary, ModelCard).Save(folder);
+        WriteOutOfDistributionReference(folder);
+    }
+
+    /// <summary>Threshold of the test folder's out-of-distribution check.</summary>
+    public const double OutOfDistributionThreshold = 0.5;
+
+    /// <summary>Two reference features (unit vectors along channels 0 and 1), k = 1: enough for the API to report the check.</summary>
+    private static void WriteOutOfDistributionReference(string folder)
+    {
+        const int channels = ImageCaptioning.Encoder.EncoderGeometry.Channels;
+        var reference = new float[2 * channels];
+        reference[0] = reference[channels + 1] = 1f;
+        var detector = new ImageCaptioning.OutOfDistribution.FeatureNeighbourDetector(reference, channels, neighbours: 1,
+            OutOfDistributionThreshold, "test reference set");
+        ImageCaptioning.OutOfDistribution.OutOfDistributionCalibration.SaveInto(detector, folder);
     }
 }

@@ -37,9 +37,8 @@ public sealed class ModelCardSummaryTests
         // The page shows these; a card whose tables all put metrics in columns would leave it saying "no measured quality".
         string card = File.ReadAllText(Path.Combine(TestData.RepositoryRoot(), "models", "flickr8k-mobilenetv2", ModelCardSummary.FileName));
         var summary = ModelCardSummary.Parse(card);
+        // The values themselves are checked against a real run of the whole test split by ShippedModelQualityTests.
         Assert.Equal(["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "ROUGE-L", "CIDEr-D"], summary.Metrics.Keys);
-        Assert.InRange(summary.Metrics["BLEU-4"], 0.215, 1.0);            // the project's bar, as the card reports it
-        Assert.InRange(summary.Metrics["CIDEr-D"], 0.55, 10.0);
     }
 
     [Fact]

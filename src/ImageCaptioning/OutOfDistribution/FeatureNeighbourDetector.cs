@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using ImageCaptioning.Decoder;
+
+namespace ImageCaptioning.OutOfDistribution;
+
+/// <summary>
+/// Out-of-distribution signal for a photo: how far its pooled encoder feature (the mean of the 7×7×1280 grid, [1280])
+/// lies from the Flickr8k training photos'. Features are L2-normalised; the score is the mean cosine distance
+/// (1 − cos) to the <see cref="Neighbours"/> nearest of a fixed random sample of training photos (the reference set);
+/// a photo is flagged when its score exceeds a threshold calibrated on the dev split (a high quantile of the dev
+/// photos' scores, so that few Flickr-like photos are flagged). Everything lives in one file of the model folder,
+/// <see cref="FileName"/>, written by the CLI's <c>ood-calibrate</c> and covered by <c>checksums.sha256</c>.
+/// Thread-safe (immutable).
+/// </summary>
+public sealed class FeatureNeighbourDetector
+{
+    public const string FileName = "ood-reference.safetensors";
+    private const string ReferenceTensor = "reference";
+
+    private readonly float[] _reference; // [N, C] unit rows
+
+    public FeatureNeighbourDetector(float[] reference, int channels, int neighbours, double threshold, string calibration)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        if (reference.Length == 0 || reference.Length % channels != 0)
+            throw new ArgumentException($"the reference set must hold whole {channels}-float rows", nameof(reference));
+        Channels = channels;
+        Count = reference.Length / channels;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(neighbours);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(neighbours, Count);
+        _reference = reference;
+        Neighbours = neighbours;
+        Threshold = threshold;
+        Calibration = calibration;
+    }
+
+    /// <summary>C: size of a pooled feature (1280).</summary>
+    public int Channels { get; }
+    /// <summary>N: training photos in the reference set.</summary>
+    public int Count { get; }
+    /// <summary>k: nearest references averaged into the score.</summary>
+    public int Neighbours { get; }
+    public double Threshold { get; }
+    /// <summary>How the threshold was chosen (split, quantile, rates measured), for the model card and the CLI.</summary>
+    public string Calibration { get; }
+
+    /// <summary>Unit-length copies of <paramref name="features"/> rows [n, C] (a zero row stays zero).</summary>
+    public static float[] Normalize(ReadOnlySpan<float> features, int channels)
+    {
+        var result = features.ToArray();
+        for (int row = 0; row < result.Length / channels; row++)
+        {
+            var span = result.AsSpan(row * channels, channels);
+            float norm = TensorPrimitives.Norm(span);
+            if (norm > 0) TensorPrimitives.Divide(span, norm, span);
+        }
+        return result;
+    }
+
+    /// <summary>Mean cosine distance of <paramref name="pooled"/> [C] to its k nearest references (0 = on top of them, up to 2).</summary>
+    public double Score(ReadOnlySpan<float> pooled)
+    {
+        if (pooled.Length != Channels) throw new ArgumentException($"expected a {Channels}-float pooled feature, got {pooled.Length}", nameof(pooled));
+        var unit = Normalize(pooled, Channels);
+        var nearest = new PriorityQueue<double, double>(Neighbours + 1);   // max-heap of the k smallest distances
+        for (int i = 0; i < Count; i++)
+        {
+            double distance = 1 - TensorPrimitives.Dot(unit, _reference.AsSpan(i * Channels, Channels));
+            if (nearest.Count < Neighbours) nearest.Enqueue(distance, -distance);
+            else if (distance < nearest.Peek()) nearest.EnqueueDequeue(distance, -distance);
+        }
+        double sum = 0;
+        foreach (var (distance, _) in nearest.UnorderedItems) sum += distance;
+        return sum / Neighbours;
+    }
+
+    /// <summary>Scores <paramref name="pooled"/> and says whether it is flagged, and why.</summary>
+    public OutOfDistributionCheck Check(ReadOnlySpan<float> pooled)
+    {
+        double score = Score(pooled);
+        bool flagged = score > Threshold;
+        string s = score.ToString("F3", CultureInfo.InvariantCulture), t = Threshold.ToString("F3", CultureInfo.InvariantCulture);
+        string reason = flagged
+            ? $"This image looks unlike the Flickr8k photos the model learned from (people, animals, outdoor scenes): its features are far from every training photo's (distance {s} > {t}), so the caption is probably wrong."
+            : $"This image looks like the Flickr8k photos the model learned from (distance to the nearest training photos {s} ≤ {t}).";
+        return new OutOfDistributionCheck(flagged, Math.Round(score, 4), Math.Round(Threshold, 4), reason);
+    }
+
+    /// <summary>Writes the reference set, k, the threshold and the calibration note to <paramref name="path"/>.</summary>
+    public void Save(string path) =>
+        SafeTensorsFile.Write(path, [(ReferenceTensor, _reference, [Count, Channels])], SafeTensorsFile.StorageType.F16,
+            new Dictionary<string, string>
+            {
+                ["format"] = "imagecaptioning-ood/1",
+                ["neighbours"] = Neighbours.ToString(CultureInfo.InvariantCulture),
+                ["threshold"] = Threshold.ToString("R", CultureInfo.InvariantCulture),
+                ["calibration"] = Calibration,
+            });
+
+    /// <summary>The same detector read back from F16 storage (what <see cref="Load"/> will see), for calibrating on exactly those values.</summary>
+    public FeatureNeighbourDetector RoundedToHalf() =>
+        new(Array.ConvertAll(_reference, x => (float)(Half)x), Channels, Neighbours, Threshold, Calibration);
+
+    /// <summary>The same reference set with another threshold and note.</summary>
+    public FeatureNeighbourDetector WithThreshold(double threshold, string calibration) =>
+        new(_reference, Channels, Neighbours, threshold, calibration);
+
+    /// <summary>
+    /// The detector of a model folder, or null when the folder has no <see cref="FileName"/>. The file must be listed in
+    /// <c>checksums.sha256</c> and match it, like the decoder's files.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file is damaged, unlisted, or malformed.</exception>
+    public static FeatureNeighbourDetector? Load(string modelFolder)
+    {
+        string path = Path.Combine(modelFolder, FileName);
+        if (!File.Exists(path)) return null;
+        ModelChecksums.Verify(modelFolder, [FileName]);
+        var tensors = SafeTensorsFile.Read(path);
+        var meta = SafeTensorsFile.ReadMetadata(path);
+        if (!tensors.TryGetValue(ReferenceTensor, out var reference) || reference.Shape.Length != 2
+            || !meta.TryGetValue("neighbours", out string? k) || !int.TryParse(k, CultureInfo.InvariantCulture, out int neighbours)
+            || !meta.TryGetValue("threshold", out string? t) || !double.TryParse(t, CultureInfo.InvariantCulture, out double threshold))
+            throw new ModelFormatException($"'{path}' is not an out-of-distribution reference file (tensor 'reference' [N, C], metadata 'neighbours' and 'threshold').");
+        try
+        {
+            return new FeatureNeighbourDetector(reference.Data, reference.Shape[1], neighbours, threshold, meta.GetValueOrDefault("calibration", ""));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ModelFormatException($"'{path}': {ex.Message}");
+        }
+    }
+}
