@@ -234,7 +234,7 @@ internal static class CaptionCommand
             {
                 case OutputFormat.Text:
                     output.WriteLine(result.OutOfDistribution is { Flagged: true } ood
-                        ? string.Create(CultureInfo.InvariantCulture, $"{file}\t{result.Best.Text}\tunlike-training-photos score={ood.Score:F3} threshold={ood.Threshold:F3}")
+                        ? string.Create(CultureInfo.InvariantCulture, $"{file}\t{result.Best.Text}\tunlike-training-photos score={ood.Score:F4} threshold={ood.Threshold:F4}")
                         : $"{file}\t{result.Best.Text}");
                     break;
                 case OutputFormat.AltHtml:

@@ -81,7 +81,7 @@ public sealed class FeatureNeighbourDetector
     {
         double score = Score(pooled);
         bool flagged = score > Threshold;
-        string s = score.ToString("F3", CultureInfo.InvariantCulture), t = Threshold.ToString("F3", CultureInfo.InvariantCulture);
+        string s = score.ToString("F4", CultureInfo.InvariantCulture), t = Threshold.ToString("F4", CultureInfo.InvariantCulture);
         string reason = flagged
             ? $"This image looks unlike the Flickr8k photos the model learned from (people, animals, outdoor scenes): its features are far from every training photo's (distance {s} > {t}), so the caption is probably wrong."
             : $"This image looks like the Flickr8k photos the model learned from (distance to the nearest training photos {s} ≤ {t}).";

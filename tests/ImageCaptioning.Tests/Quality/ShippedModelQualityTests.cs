@@ -14,7 +14,7 @@ namespace ImageCaptioning.Tests.Quality;
 /// order across machines; a model, decoding or metric change that moves a score by more must update the card.
 /// The same run checks that the out-of-distribution check flags at most 5 % of these Flickr photos.
 /// </summary>
-public class ShippedModelQualityTests
+public class ShippedModelQualityTests(ITestOutputHelper output)
 {
     // MODEL_CARD.md, "Headline — test split, default decoding" (`caption … --jsonl` then `evaluate --split test`).
     private const double CardBleu4 = 0.2252;
@@ -45,14 +45,14 @@ public class ShippedModelQualityTests
         var hypotheses = images.Zip(results).ToDictionary(p => p.First, p => p.Second.Best.Text);
         var scores = CaptionEvaluator.Evaluate(hypotheses, dataset.Captions);
 
-        TestContext.Current.SendDiagnosticMessage($"whole test split, default decoding: {scores} ({Stopwatch.GetElapsedTime(start).TotalSeconds:F0} s)");
+        output.WriteLine($"whole test split, default decoding: {scores} ({Stopwatch.GetElapsedTime(start).TotalSeconds:F0} s)");
         Assert.Equal(1000, scores.Images);
         Assert.True(Math.Abs(scores.Bleu4 - CardBleu4) <= Tolerance, $"BLEU-4 {scores.Bleu4:F4}, the model card says {CardBleu4}");
         Assert.True(Math.Abs(scores.CiderD - CardCiderD) <= Tolerance, $"CIDEr-D {scores.CiderD:F4}, the model card says {CardCiderD}");
 
         // The out-of-distribution check was calibrated on dev to flag few Flickr photos: at most 5 % of the test split.
         int flagged = results.Count(r => r.OutOfDistribution?.Flagged ?? throw new InvalidOperationException("the shipped model has no out-of-distribution check"));
-        TestContext.Current.SendDiagnosticMessage($"out-of-distribution: {flagged} of {results.Count} test photos flagged");
+        output.WriteLine($"out-of-distribution: {flagged} of {results.Count} test photos flagged");
         Assert.True(flagged <= 0.05 * results.Count, $"{flagged} of {results.Count} Flickr8k test photos flagged as out of distribution");
 
         // Readable English: no loops (a repeated trigram), a doubled word ("football football") in under 1 % of
