@@ -68,7 +68,7 @@ public sealed record CaptionResponse(
 /// <summary>
 /// The out-of-distribution check: <paramref name="Flagged"/> when <paramref name="Score"/> (distance of the photo's
 /// encoder features to the nearest training photos) exceeds <paramref name="Threshold"/> (calibrated on Flickr8k dev);
-/// <paramref name="Reason"/> is one sentence for people.
+/// <paramref name="Reason"/> says why, as a clause the page quotes in its note.
 /// </summary>
 public sealed record OutOfDistributionResponse(bool Flagged, double Score, double Threshold, string Reason);
 

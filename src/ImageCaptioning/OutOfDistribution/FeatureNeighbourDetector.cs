@@ -81,10 +81,10 @@ public sealed class FeatureNeighbourDetector
     {
         double score = Score(pooled);
         bool flagged = score > Threshold;
-        string s = score.ToString("F4", CultureInfo.InvariantCulture), t = Threshold.ToString("F4", CultureInfo.InvariantCulture);
+        // A clause, not a sentence: the page quotes it inside its own note ("… unlike the training data (<reason>; score …)").
         string reason = flagged
-            ? $"This image looks unlike the Flickr8k photos the model learned from (people, animals, outdoor scenes): its features are far from every training photo's (distance {s} > {t}), so the caption is probably wrong."
-            : $"This image looks like the Flickr8k photos the model learned from (distance to the nearest training photos {s} ≤ {t}).";
+            ? "its encoder features are far from those of the Flickr8k training photos of people, animals and outdoor scenes"
+            : "its encoder features are close to those of the Flickr8k training photos";
         return new OutOfDistributionCheck(flagged, Math.Round(score, 4), Math.Round(Threshold, 4), reason);
     }
 

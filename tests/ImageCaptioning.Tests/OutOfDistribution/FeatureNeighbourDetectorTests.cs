@@ -26,7 +26,7 @@ public class FeatureNeighbourDetectorTests
         Assert.True(far.Flagged);
         Assert.Equal(1, far.Score, 4);
         Assert.Equal(0.5, far.Threshold);
-        Assert.Contains("unlike", far.Reason);
+        Assert.Contains("far from", far.Reason);
     }
 
     [Fact]
