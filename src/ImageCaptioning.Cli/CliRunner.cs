@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using ImageCaptioning.Errors;
 
 namespace ImageCaptioning.Cli;
@@ -18,13 +19,50 @@ internal static class CliRunner
     {
         try
         {
+            var parse = root.Parse(args);
+            var usageErrors = UsageErrors(parse);
+            if (usageErrors.Count > 0)
+            {
+                foreach (string message in usageErrors)
+                    Console.Error.WriteLine($"error: {message}");
+                Console.Error.WriteLine($"Run '{string.Join(' ', CommandPath(parse))} --help' for usage.");
+                return ExitUsage;
+            }
             // Our handler, not System.CommandLine's (which prints a stack trace for every exception).
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex)
         {
             return Report(ex);
         }
+    }
+
+    /// <summary>
+    /// The parser's errors, plus every option-like word it took as an argument value (System.CommandLine hands
+    /// `--bogus` to a command's file list): a word starting with '-' that is neither a number nor an existing path,
+    /// before any `--` (after it, everything is a value on purpose).
+    /// </summary>
+    internal static IReadOnlyList<string> UsageErrors(ParseResult parse)
+    {
+        var errors = parse.Errors.Select(e => e.Message).ToList();
+        foreach (var token in parse.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash)
+                break;
+            string value = token.Value;
+            if (token.Type == TokenType.Argument && value.Length > 1 && value[0] == '-'
+                && !double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _) && !Path.Exists(value))
+                errors.Add($"unknown option '{value}'.");
+        }
+        return errors;
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new Stack<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Push(result.Command.Name);
+        return names;
     }
 
     /// <summary>Prints one line for <paramref name="ex"/> and returns the exit code.</summary>

@@ -47,7 +47,7 @@ internal static class CaptionCommand
     /// <summary>What the user asked for, parsed.</summary>
     internal sealed record Request(
         IReadOnlyList<string> Inputs, DecodingOptions Decoding, OutputFormat Format, bool Attention, string? ModelFolder, int Batch,
-        DecoderWeightPrecision? Precision = null, bool AltSidecar = false);
+        DecoderWeightPrecision? Precision = null, bool AltSidecar = false, Shard? Shard = null, string? OutputFile = null);
 
     public static Command Create()
     {
@@ -81,11 +81,23 @@ internal static class CaptionCommand
         {
             Description = $"Weights the decoder's steps read when a step has at most {AttentionDecoder.CompactWeightsMaxRows} rows (batch 1, beam ≤ {AttentionDecoder.CompactWeightsMaxRows}): Float32, Float16 or Int8 (default: the model's own).",
         };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Caption only shard i of n (0-based, e.g. 2/8; a file's shard is fixed by its path): n runs with the same inputs split them.",
+        };
+        var outputFile = new Option<string?>("--output", "-o")
+        {
+            Description = "Write to this file instead of stdout. With --jsonl it is resumable: a rerun skips the images already in it and appends.",
+        };
         var command = new Command("caption", "Caption images with the trained decoder.")
         {
             inputs, beam, maxLength, nbest, lengthPenalty, rerank, rerankWeight, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch, precision,
-            format, altSidecar,
+            format, altSidecar, shard, outputFile,
         };
+        shard.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && Shard.Parse(text).Error is { } problem) result.AddError(problem);
+        });
         command.Validators.Add(result =>
         {
             if (result.GetValue(json) && result.GetValue(jsonl))
@@ -117,7 +129,8 @@ internal static class CaptionCommand
             var outputFormat = parse.GetValue(format) is { } name ? FormatNames[name]
                 : parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;
             var request = new Request(parse.GetValue(inputs) ?? [], decoding, outputFormat, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch),
-                parse.GetValue(precision), parse.GetValue(altSidecar));
+                parse.GetValue(precision), parse.GetValue(altSidecar), parse.GetValue(shard) is { } text ? Shard.Parse(text).Shard : null,
+                parse.GetValue(outputFile));
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             return await RunAsync(request, CaptioningPaths.FromEnvironment(), output, error, ct);
@@ -142,7 +155,48 @@ internal static class CaptionCommand
             error.WriteLine($"error: {problem.Input}: {problem.Reason}");
         if (files.Count == 0)
             return CliRunner.ExitBadInput;
+        if (request.Shard is { } shard)
+            files = [.. files.Where(shard.Contains)];
 
+        StreamWriter? fileOutput = null;
+        try
+        {
+            if (request.OutputFile is { } outputFile)
+            {
+                (files, fileOutput) = OpenOutput(outputFile, request.Format, files, error);
+                output = fileOutput;
+            }
+            if (files.Count == 0) // this shard is empty, or every image is already done
+                return problems.Count > 0 ? CliRunner.ExitBadInput : 0;
+            return await CaptionFilesAsync(request, paths, files, problems.Count, output, error, ct);
+        }
+        catch (InvalidDataException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return CliRunner.ExitBadInput;
+        }
+        finally
+        {
+            fileOutput?.Dispose();
+        }
+    }
+
+    /// <summary>The --output file, and the files still to caption: with --jsonl, those not already in it (resumed).</summary>
+    private static (IReadOnlyList<string> Files, StreamWriter Writer) OpenOutput(
+        string outputFile, OutputFormat format, IReadOnlyList<string> files, TextWriter error)
+    {
+        if (format != OutputFormat.JsonLines)
+            return (files, new StreamWriter(outputFile, append: false));
+        var done = ResumableJsonLines.ReadDone(outputFile);
+        var remaining = files.Where(f => !done.Contains(Path.GetFullPath(f))).ToList();
+        if (remaining.Count < files.Count)
+            error.WriteLine($"resuming: {files.Count - remaining.Count} of {files.Count} images are already in {outputFile}.");
+        return (remaining, ResumableJsonLines.OpenForAppend(outputFile));
+    }
+
+    private static async Task<int> CaptionFilesAsync(Request request, CaptioningPaths paths, IReadOnlyList<string> files, int failedInputs,
+        TextWriter output, TextWriter error, CancellationToken ct)
+    {
         Captioner captioner;
         try
         {
@@ -156,7 +210,7 @@ internal static class CaptionCommand
         using (captioner)
         {
             var writer = new ResultWriter(output, request.Format, request.Attention, request.AltSidecar);
-            int failures = problems.Count;
+            int failures = failedInputs;
             bool showProgress = files.Count >= ProgressThreshold && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             try
             {

@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return ModelsCommand.Create();
         yield return ClassifyCommand.Create();
         yield return TagTableCommand.Create();
         yield return ExtractCommand.Create();

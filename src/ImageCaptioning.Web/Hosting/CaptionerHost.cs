@@ -27,9 +27,8 @@ public sealed class CaptionerHost(IOptions<WebOptions> options, CaptioningPaths 
 
     private sealed record Loaded(Captioner Captioner, ModelInfo Info);
 
-    /// <summary>The decoder folder used: the configured one, or models/flickr8k-mobilenetv2 in the checkout.</summary>
-    public string ModelFolder { get; } = Path.GetFullPath(
-        options.Value.ModelFolder ?? Path.Combine(paths.ShippedModelsDirectory, WebOptions.DefaultModelName));
+    /// <summary>The decoder folder used: the configured one, or the shipped model (checkout, or packaged beside the app).</summary>
+    public string ModelFolder { get; } = Path.GetFullPath(options.Value.ModelFolder ?? Captioner.DefaultModelFolder(paths));
 
     public ModelState State => _state;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoder;
 using ImageCaptioning.Encoder;
+using ImageCaptioning.Models;
 using ImageCaptioning.OutOfDistribution;
 
 namespace ImageCaptioning.Captioning;
@@ -42,8 +43,13 @@ public sealed class Captioner : IDisposable
     /// <summary>The library-level generator (decodes features without the encoder).</summary>
     public CaptionGenerator Generator => _generator;
 
-    /// <summary><c>models/flickr8k-mobilenetv2</c> in the checkout.</summary>
-    public static string DefaultModelFolder(CaptioningPaths paths) => Path.Combine(paths.ShippedModelsDirectory, DefaultModelName);
+    /// <summary>
+    /// Where the shipped decoder is taken from: the first complete copy in <see cref="ModelStore"/>'s order (configured folder,
+    /// checkout, the app's packaged <c>models/</c>, cache), else <c>models/flickr8k-mobilenetv2</c> in the checkout.
+    /// Hashes are checked when it loads (<see cref="CreateAsync"/>).
+    /// </summary>
+    public static string DefaultModelFolder(CaptioningPaths paths) =>
+        new ModelStore(paths).FindFolder(DefaultModelName) ?? Path.Combine(paths.ShippedModelsDirectory, DefaultModelName);
 
     /// <summary>
     /// Loads the decoder model (the shipped one unless <paramref name="modelFolder"/> is given), checks that it reads
@@ -56,15 +62,27 @@ public sealed class Captioner : IDisposable
         DecoderWeightPrecision? precision = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        string folder = Path.GetFullPath(modelFolder ?? DefaultModelFolder(paths));
-        if (modelFolder is null && !Directory.Exists(folder))
-            throw new DecoderModelNotFoundException(folder,
-                $"No trained decoder at '{folder}': train one with `train` or pass --model <folder>.");
+        string folder = Path.GetFullPath(modelFolder ?? await ResolveShippedModelAsync(paths, ct));
         var model = await Task.Run(() => DecoderModel.Load(folder), ct);
         if (precision is { } chosen) model = model.WithWeightPrecision(chosen);
         CheckEncoderMatches(model);
         var encoder = await ImageEncoder.CreateAsync(paths, ct: ct);
         return new Captioner(encoder, model);
+    }
+
+    /// <summary>The shipped decoder's folder, every file checked against models/manifest.json.</summary>
+    private static async Task<string> ResolveShippedModelAsync(CaptioningPaths paths, CancellationToken ct)
+    {
+        try
+        {
+            return await new ModelStore(paths).ResolveFolderAsync(DefaultModelName, progress: null, ct);
+        }
+        catch (ModelFileException ex)
+        {
+            string folder = Path.Combine(paths.ShippedModelsDirectory, DefaultModelName);
+            throw new DecoderModelNotFoundException(folder,
+                $"The shipped decoder '{DefaultModelName}' could not be provided ({ex.Message}) Train one with `train` or pass --model <folder>.");
+        }
     }
 
     /// <summary>Wraps an encoder and a model already loaded (the captioner then owns and disposes the encoder).</summary>
@@ -90,6 +108,24 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         return CaptionOne(() => _encoder.Encode(image), options);
+    }
+
+    /// <summary>
+    /// Captions an image file off the calling thread. <paramref name="ct"/> is honoured before the image is read, between
+    /// the encoder and the decoder, and before the result is returned: a cancelled call throws
+    /// <see cref="OperationCanceledException"/> and never returns a caption.
+    /// </summary>
+    public Task<CaptionResult> CaptionAsync(string imagePath, DecodingOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(imagePath);
+        return CaptionOneAsync(() => _encoder.Encode(imagePath), options, ct);
+    }
+
+    /// <summary>Captions an image read from a stream, off the calling thread, honouring <paramref name="ct"/> as the path overload does.</summary>
+    public Task<CaptionResult> CaptionAsync(Stream image, DecodingOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return CaptionOneAsync(() => _encoder.Encode(image), options, ct);
     }
 
     /// <summary>Captions an image the encoder has already seen.</summary>
@@ -132,7 +168,17 @@ public sealed class Captioner : IDisposable
         return results;
     }
 
-    private CaptionResult CaptionOne(Func<EncoderOutput> encode, DecodingOptions? options)
+    private async Task<CaptionResult> CaptionOneAsync(Func<EncoderOutput> encode, DecodingOptions? options, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        (options ?? DecodingOptions.Default).Validate();
+        ct.ThrowIfCancellationRequested();
+        var result = await Task.Run(() => CaptionOne(encode, options, ct), ct);
+        ct.ThrowIfCancellationRequested();
+        return result;
+    }
+
+    private CaptionResult CaptionOne(Func<EncoderOutput> encode, DecodingOptions? options, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= DecodingOptions.Default;
@@ -140,6 +186,7 @@ public sealed class Captioner : IDisposable
         long start = Stopwatch.GetTimestamp();
         var encoded = encode();
         double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        ct.ThrowIfCancellationRequested(); // the decoder's work is not started for a caller that has gone
         long decodeStart = Stopwatch.GetTimestamp();
         var captions = _generator.Generate(encoded.Grid, options);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;

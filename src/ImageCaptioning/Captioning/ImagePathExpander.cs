@@ -1,13 +1,13 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace ImageCaptioning.Captioning;
 
 /// <summary>
 /// Turns command-line inputs into image files: a file is taken as is (whatever its extension — the encoder
 /// judges the content), a folder contributes every image file below it (recursively, by extension), and a
-/// glob (<c>*</c>, <c>?</c>, <c>**</c> for any folders) is matched below its wildcard-free prefix — for shells
-/// that pass the pattern through unexpanded. Inputs that match nothing are reported, not silently dropped.
+/// glob (<c>*</c>, <c>?</c>, <c>**</c> for any folders) is matched below its wildcard-free prefix by
+/// Microsoft.Extensions.FileSystemGlobbing — for shells that pass the pattern through unexpanded. Inputs that match
+/// nothing and sub-folders that cannot be read are reported, not silently dropped.
 /// </summary>
 public static class ImagePathExpander
 {
@@ -15,11 +15,16 @@ public static class ImagePathExpander
     public static IReadOnlySet<string> ImageExtensions { get; } =
         new HashSet<string>([".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>An input that gave no image, and why.</summary>
+    /// <summary>An input that gave no image (or a folder below it that could not be read), and why.</summary>
     public sealed record Problem(string Input, string Reason);
 
     /// <summary>The files in input order (each folder's and glob's matches sorted), without duplicates, and the problems.</summary>
-    public static (IReadOnlyList<string> Files, IReadOnlyList<Problem> Problems) Expand(IEnumerable<string> inputs)
+    public static (IReadOnlyList<string> Files, IReadOnlyList<Problem> Problems) Expand(IEnumerable<string> inputs) => Expand(inputs, null);
+
+    /// <param name="inputs">Files, folders and globs.</param>
+    /// <param name="enumerate">How a folder's entries are listed (tests make one fail as an unreadable folder would).</param>
+    internal static (IReadOnlyList<string> Files, IReadOnlyList<Problem> Problems) Expand(
+        IEnumerable<string> inputs, Func<DirectoryInfo, IEnumerable<FileSystemInfo>>? enumerate)
     {
         var files = new List<string>();
         var problems = new List<Problem>();
@@ -28,6 +33,7 @@ public static class ImagePathExpander
         {
             if (seen.Add(Path.GetFullPath(file))) files.Add(file);
         }
+        void Unreadable(string folder, Exception ex) => problems.Add(new Problem(folder, $"this folder could not be read ({ex.Message})."));
         foreach (string input in inputs)
         {
             if (File.Exists(input))
@@ -35,13 +41,13 @@ public static class ImagePathExpander
             else if (Directory.Exists(input))
             {
                 int before = files.Count;
-                foreach (string file in ImagesUnder(input)) Add(file);
+                foreach (string file in Match(input, "**/*", Unreadable, enumerate)) Add(file);
                 if (files.Count == before) problems.Add(new Problem(input, "the folder holds no image files."));
             }
             else if (input.IndexOfAny(['*', '?']) >= 0)
             {
                 int before = files.Count;
-                foreach (string file in MatchGlob(input)) Add(file);
+                foreach (string file in MatchGlob(input, Unreadable, enumerate)) Add(file);
                 if (files.Count == before) problems.Add(new Problem(input, "no image file matches this pattern."));
             }
             else
@@ -50,45 +56,28 @@ public static class ImagePathExpander
         return (files, problems);
     }
 
-    private static IEnumerable<string> ImagesUnder(string folder) =>
-        Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
-            .Order(StringComparer.Ordinal);
-
-    private static IEnumerable<string> MatchGlob(string pattern)
+    /// <summary>Splits the pattern at its first wildcard segment: the folder before it is the base the rest is matched under.</summary>
+    private static IEnumerable<string> MatchGlob(string pattern, Action<string, Exception> unreadable,
+        Func<DirectoryInfo, IEnumerable<FileSystemInfo>>? enumerate)
     {
         string normalized = pattern.Replace('\\', '/');
         string[] segments = normalized.Split('/');
         int firstWild = Array.FindIndex(segments, s => s.IndexOfAny(['*', '?']) >= 0);
         string root = string.Join('/', segments[..firstWild]);
         string baseFolder = root.Length > 0 ? root : normalized.StartsWith('/') ? "/" : ".";
-        if (!Directory.Exists(baseFolder)) return [];
-        var regex = GlobToRegex(string.Join('/', segments[firstWild..]));
-        bool recursive = segments.Length - firstWild > 1 || normalized.Contains("**");
-        var options = new EnumerationOptions { RecurseSubdirectories = recursive, IgnoreInaccessible = true };
-        return Directory.EnumerateFiles(baseFolder, "*", options)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f))
-                        && regex.IsMatch(Path.GetRelativePath(baseFolder, f).Replace('\\', '/')))
-            .Order(StringComparer.Ordinal);
+        return Directory.Exists(baseFolder) ? Match(baseFolder, string.Join('/', segments[firstWild..]), unreadable, enumerate) : [];
     }
 
-    /// <summary><c>**/</c> = any folders (or none), <c>*</c> = any characters but '/', <c>?</c> = one such character.</summary>
-    private static Regex GlobToRegex(string glob)
+    /// <summary>Image files under <paramref name="baseFolder"/> matching <paramref name="relativePattern"/>, as paths that start with the base, sorted.</summary>
+    private static IEnumerable<string> Match(string baseFolder, string relativePattern, Action<string, Exception> unreadable,
+        Func<DirectoryInfo, IEnumerable<FileSystemInfo>>? enumerate)
     {
-        var regex = new StringBuilder("^");
-        for (int i = 0; i < glob.Length; i++)
-        {
-            char c = glob[i];
-            if (c == '*' && i + 1 < glob.Length && glob[i + 1] == '*')
-            {
-                bool slash = i + 2 < glob.Length && glob[i + 2] == '/';
-                regex.Append(slash ? "(?:.*/)?" : ".*");
-                i += slash ? 2 : 1;
-            }
-            else if (c == '*') regex.Append("[^/]*");
-            else if (c == '?') regex.Append("[^/]");
-            else regex.Append(Regex.Escape(c.ToString()));
-        }
-        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant);
+        var matcher = new Matcher(OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        matcher.AddInclude(relativePattern);
+        var result = matcher.Execute(new ReportingDirectory(new DirectoryInfo(baseFolder), unreadable, enumerate));
+        return result.Files
+            .Select(match => Path.Combine(baseFolder, match.Path))
+            .Where(file => ImageExtensions.Contains(Path.GetExtension(file)))
+            .Order(StringComparer.Ordinal);
     }
 }

@@ -6,7 +6,7 @@ namespace ImageCaptioning.Configuration;
 /// </summary>
 /// <param name="RepositoryRoot">The checkout (holds <c>models/manifest.json</c>); null when running outside one.</param>
 /// <param name="ModelSourceDirectory">A folder the user points at that already holds model files (e.g. the encoder ONNX file).</param>
-/// <param name="ModelCacheDirectory">Where downloaded and derived model files are kept (git-ignored).</param>
+/// <param name="ModelCacheDirectory">Where downloaded and derived model files are kept: the per-user cache by default, never the checkout.</param>
 /// <param name="Flickr8kDirectory">The Flickr8k folder (images/, Flickr8k.token.txt or captions.txt, split files).</param>
 /// <param name="DataCacheDirectory">Where feature caches and training runs go (git-ignored).</param>
 public sealed record CaptioningPaths(
@@ -22,8 +22,18 @@ public sealed record CaptioningPaths(
     public const string Flickr8kDirVariable = "IMAGECAPTIONING_FLICKR8K_DIR";
     /// <summary>Overrides the checkout root (where <c>models/</c> and <c>data/</c> live).</summary>
     public const string HomeVariable = "IMAGECAPTIONING_HOME";
-    /// <summary>Overrides the model cache folder (default <c>models/cache</c>).</summary>
+    /// <summary>Overrides the model cache folder (default: <see cref="DefaultModelCacheDirectory"/>).</summary>
     public const string ModelCacheVariable = "IMAGECAPTIONING_MODEL_CACHE";
+    /// <summary>The XDG base-directory variable for per-user caches.</summary>
+    public const string XdgCacheHomeVariable = "XDG_CACHE_HOME";
+    /// <summary>The cache's folder name under the per-user cache root.</summary>
+    public const string CacheFolderName = "imagecaptioning";
+
+    /// <summary>
+    /// The folder beside the running app that holds the model files packed with it (the shipped decoder travels
+    /// in the library and tool packages as <c>models/…</c> content files).
+    /// </summary>
+    public static string BundledModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
 
     /// <summary>The folder of shipped decoder models, <c>models/</c> in the checkout.</summary>
     public string ShippedModelsDirectory => Path.Combine(RepositoryRoot ?? Directory.GetCurrentDirectory(), "models");
@@ -39,10 +49,23 @@ public sealed record CaptioningPaths(
         return new CaptioningPaths(
             RepositoryRoot: root,
             ModelSourceDirectory: NonEmpty(Environment.GetEnvironmentVariable(ModelsDirVariable)),
-            ModelCacheDirectory: NonEmpty(Environment.GetEnvironmentVariable(ModelCacheVariable))
-                ?? Path.Combine(fallbackBase, "models", "cache"),
+            ModelCacheDirectory: NonEmpty(Environment.GetEnvironmentVariable(ModelCacheVariable)) ?? DefaultModelCacheDirectory(),
             Flickr8kDirectory: NonEmpty(Environment.GetEnvironmentVariable(Flickr8kDirVariable)),
             DataCacheDirectory: Path.Combine(fallbackBase, "data", "cache"));
+    }
+
+    /// <summary>
+    /// The per-user model cache: <c>$XDG_CACHE_HOME/imagecaptioning</c>, else <c>~/.cache/imagecaptioning</c>
+    /// (<c>%LOCALAPPDATA%\imagecaptioning\cache</c> on Windows). Shared by every checkout, tool and app of this user.
+    /// </summary>
+    public static string DefaultModelCacheDirectory()
+    {
+        // The XDG spec ignores relative values.
+        if (NonEmpty(Environment.GetEnvironmentVariable(XdgCacheHomeVariable)) is { } xdg && Path.IsPathFullyQualified(xdg))
+            return Path.Combine(xdg, CacheFolderName);
+        if (OperatingSystem.IsWindows())
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), CacheFolderName, "cache");
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", CacheFolderName);
     }
 
     /// <summary>The nearest ancestor of <paramref name="start"/> that holds <c>models/manifest.json</c>.</summary>

@@ -15,7 +15,8 @@ namespace ImageCaptioning.Encoder;
 /// Folding the ImageNet normalisation into the graph is what lets ML.NET's ExtractPixels (which has
 /// one scalar scale/offset, not per-channel mean/std) and the raw ONNX Runtime path feed identical
 /// raw pixels. The derived file is cached with the source's SHA-256 and the recipe version in its
-/// metadata, and re-derived when either changes.
+/// metadata, and its own SHA-256 in a <c>.sha256</c> file beside it (written when it is made); it is re-derived
+/// when either changes or when its bytes no longer match that hash (a damaged cache entry is never loaded).
 /// </summary>
 internal static class FeatureModel
 {
@@ -82,18 +83,34 @@ internal static class FeatureModel
 
         byte[] derived = Derive(source, sourceSha256);
         Directory.CreateDirectory(cacheDirectory);
-        // Written aside and moved into place, so a concurrent reader never sees half a file.
+        // Written aside and moved into place, so a concurrent reader never sees half a file; the hash goes last,
+        // so a reader that sees the new model with the old hash re-derives rather than trusting it.
         string temporary = $"{derivedPath}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temporary, derived, ct);
         File.Move(temporary, derivedPath, overwrite: true);
+        string hashTemporary = $"{HashPath(derivedPath)}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllTextAsync(hashTemporary,
+            $"{Convert.ToHexStringLower(SHA256.HashData(derived))}  {Path.GetFileName(derivedPath)}\n", ct);
+        File.Move(hashTemporary, HashPath(derivedPath), overwrite: true);
         return derivedPath;
     }
+
+    /// <summary>The <c>sha256sum</c>-format file holding the derived model's hash, recorded when it was made.</summary>
+    internal static string HashPath(string derivedPath) => derivedPath + ".sha256";
 
     private static async Task<bool> IsCurrentAsync(string derivedPath, string sourceSha256, CancellationToken ct)
     {
         try
         {
-            var editor = OnnxModelEditor.Parse(await File.ReadAllBytesAsync(derivedPath, ct));
+            // The recorded hash first: a corrupted file can still parse (a flipped weight byte) and must not be loaded.
+            string hashFile = HashPath(derivedPath);
+            if (!File.Exists(hashFile))
+                return false;
+            string recorded = (await File.ReadAllTextAsync(hashFile, ct)).Split(' ', 2)[0].Trim();
+            byte[] bytes = await File.ReadAllBytesAsync(derivedPath, ct);
+            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != recorded)
+                return false;
+            var editor = OnnxModelEditor.Parse(bytes);
             return editor.GetMetadata(SourceHashKey) == sourceSha256 && editor.GetMetadata(RecipeKey) == Recipe;
         }
         catch (InvalidDataException)

@@ -30,8 +30,9 @@ internal sealed class ModelDownloader(HttpClient http)
     private async Task<(string? Path, Failure? Failure)> TryUrlAsync(
         ModelFileEntry entry, string url, string targetDirectory, IProgress<double>? progress, CancellationToken ct)
     {
-        Directory.CreateDirectory(targetDirectory);
-        string partial = Path.Combine(targetDirectory, $"{entry.Name}.{Guid.NewGuid():N}.partial");
+        string final = Path.Combine(targetDirectory, entry.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!); // names such as "decoder/config.json" live in sub-folders
+        string partial = $"{final}.{Guid.NewGuid():N}.partial";
         try
         {
             using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -62,7 +63,6 @@ internal sealed class ModelDownloader(HttpClient http)
             if (hash != entry.Sha256 || received != entry.Size)
                 return (null, new Failure(url, $"it has SHA-256 {hash} ({received:N0} bytes), not the manifest's {entry.Sha256} ({entry.Size:N0} bytes)", true));
 
-            string final = Path.Combine(targetDirectory, entry.Name);
             File.Move(partial, final, overwrite: true);
             return (final, null);
         }
