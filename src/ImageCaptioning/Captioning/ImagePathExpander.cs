@@ -5,7 +5,7 @@ namespace ImageCaptioning.Captioning;
 /// <summary>
 /// Turns command-line inputs into image files: a file is taken as is (whatever its extension — the encoder
 /// judges the content), a folder contributes every image file below it (recursively, by extension), and a
-/// glob (<c>*</c>, <c>?</c>, <c>**</c> for any folders) is matched below its wildcard-free prefix by
+/// glob (<c>*</c> within a name, <c>**</c> for any folders) is matched below its wildcard-free prefix by
 /// Microsoft.Extensions.FileSystemGlobbing — for shells that pass the pattern through unexpanded. Inputs that match
 /// nothing and sub-folders that cannot be read are reported, not silently dropped.
 /// </summary>
@@ -33,22 +33,29 @@ public static class ImagePathExpander
         {
             if (seen.Add(Path.GetFullPath(file))) files.Add(file);
         }
-        void Unreadable(string folder, Exception ex) => problems.Add(new Problem(folder, $"this folder could not be read ({ex.Message})."));
+        var unreadable = new HashSet<string>(StringComparer.Ordinal); // per input: the matcher may list a folder more than once
+        void Unreadable(string folder, Exception ex)
+        {
+            if (unreadable.Add(folder)) problems.Add(new Problem(folder, $"this folder could not be read ({ex.Message})."));
+        }
         foreach (string input in inputs)
         {
+            unreadable.Clear();
             if (File.Exists(input))
                 Add(input);
             else if (Directory.Exists(input))
             {
-                int before = files.Count;
-                foreach (string file in Match(input, "**/*", Unreadable, enumerate)) Add(file);
-                if (files.Count == before) problems.Add(new Problem(input, "the folder holds no image files."));
+                var matches = Match(input, "**/*", Unreadable, enumerate).ToList();
+                matches.ForEach(Add);
+                if (matches.Count == 0) problems.Add(new Problem(input, "the folder holds no image files."));
             }
-            else if (input.IndexOfAny(['*', '?']) >= 0)
+            else if (input.Contains('?'))
+                problems.Add(new Problem(input, "'?' is not a wildcard here (patterns take * and **); use '*'."));
+            else if (input.Contains('*'))
             {
-                int before = files.Count;
-                foreach (string file in MatchGlob(input, Unreadable, enumerate)) Add(file);
-                if (files.Count == before) problems.Add(new Problem(input, "no image file matches this pattern."));
+                var matches = MatchGlob(input, Unreadable, enumerate).ToList();
+                matches.ForEach(Add); // a match already given by an earlier input is still a match
+                if (matches.Count == 0) problems.Add(new Problem(input, "no image file matches this pattern."));
             }
             else
                 problems.Add(new Problem(input, "no such file or folder."));
@@ -62,7 +69,7 @@ public static class ImagePathExpander
     {
         string normalized = pattern.Replace('\\', '/');
         string[] segments = normalized.Split('/');
-        int firstWild = Array.FindIndex(segments, s => s.IndexOfAny(['*', '?']) >= 0);
+        int firstWild = Array.FindIndex(segments, s => s.Contains('*'));
         string root = string.Join('/', segments[..firstWild]);
         string baseFolder = root.Length > 0 ? root : normalized.StartsWith('/') ? "/" : ".";
         return Directory.Exists(baseFolder) ? Match(baseFolder, string.Join('/', segments[firstWild..]), unreadable, enumerate) : [];

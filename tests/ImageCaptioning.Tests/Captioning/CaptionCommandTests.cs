@@ -206,4 +206,90 @@ public sealed class CaptionCommandTests(CaptionerFixture fixture) : IClassFixtur
         Assert.NotEqual(0, exitCode);
         Assert.Contains("alt-html", error);
     }
+
+    /// <summary>Eight Flickr8k images copied into one scratch folder (a fixed set, so shards are reproducible).</summary>
+    private string EightImages()
+    {
+        string folder = Path.Combine(fixture.ScratchFolder, "eight-images");
+        Directory.CreateDirectory(folder);
+        string[] ids = [.. File.ReadLines(Path.Combine(TestData.Flickr8kDirectory(), "Flickr_8k.devImages.txt")).Take(8)];
+        foreach (string id in ids)
+            File.Copy(Path.Combine(TestData.Flickr8kDirectory(), "images", id), Path.Combine(folder, id), overwrite: true);
+        return folder;
+    }
+
+    private static Dictionary<string, string> CaptionsIn(string jsonl) => File.ReadLines(jsonl)
+        .Select(line => JsonDocument.Parse(line).RootElement)
+        .ToDictionary(e => e.GetProperty("file").GetString()!, e => e.GetProperty("caption").GetString()!);
+
+    [Fact]
+    public async Task TheUnionOfTheShardsIsTheSingleRunCaptionForCaption()
+    {
+        TestData.ModelsDirectory();
+        string folder = EightImages();
+        string single = Path.Combine(fixture.ScratchFolder, "single.jsonl");
+        File.Delete(single);
+        Assert.Equal(0, (await RunAsync(folder, "--model", fixture.ModelFolder, "--jsonl", "--output", single)).ExitCode);
+
+        const int shards = 3;
+        var union = new Dictionary<string, string>();
+        for (int i = 0; i < shards; i++)
+        {
+            string part = Path.Combine(fixture.ScratchFolder, $"shard-{i}.jsonl");
+            File.Delete(part);
+            var (exitCode, _, error) = await RunAsync(folder, "--model", fixture.ModelFolder, "--jsonl", "--output", part, "--shard", $"{i}/{shards}");
+            Assert.True(exitCode == 0, error);
+            if (!File.Exists(part)) continue; // an empty shard writes nothing
+            foreach (var (file, caption) in CaptionsIn(part))
+                Assert.True(union.TryAdd(file, caption), $"{file} is in two shards");
+        }
+
+        var expected = CaptionsIn(single);
+        Assert.Equal(8, expected.Count);
+        Assert.Equal(expected.OrderBy(p => p.Key), union.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public async Task ARerunSkipsWhatIsDoneAndRedoesALineCutShort()
+    {
+        TestData.ModelsDirectory();
+        string folder = EightImages();
+        string output = Path.Combine(fixture.ScratchFolder, "resumed.jsonl");
+        File.Delete(output);
+        Assert.Equal(0, (await RunAsync(folder, "--model", fixture.ModelFolder, "--jsonl", "-o", output)).ExitCode);
+        var complete = CaptionsIn(output);
+
+        // Keep three finished lines and half of the fourth, as a run killed mid-write leaves it.
+        string[] lines = File.ReadAllLines(output);
+        File.WriteAllText(output, string.Join('\n', lines.Take(3)) + "\n" + lines[3][..(lines[3].Length / 2)]);
+
+        var (exitCode, _, error) = await RunAsync(folder, "--model", fixture.ModelFolder, "--jsonl", "-o", output);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("resuming: 3 of 8 images are already in", error);
+        Assert.Equal(complete.OrderBy(p => p.Key), CaptionsIn(output).OrderBy(p => p.Key));
+        Assert.Equal(8, File.ReadAllLines(output).Length);
+
+        // Everything done: a third run captions nothing and leaves the file as it is.
+        byte[] before = File.ReadAllBytes(output);
+        Assert.Equal(0, (await RunAsync(folder, "--model", fixture.ModelFolder, "--jsonl", "-o", output)).ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(output));
+    }
+
+    [Fact]
+    public void ShardsPartitionByPathAlone()
+    {
+        string[] files = [.. Enumerable.Range(0, 1000).Select(i => $"photos/{i:D5}.jpg")];
+        var counts = new int[4];
+        foreach (string file in files)
+        {
+            int shard = Shard.Of(file, 4);
+            Assert.Equal(1, Enumerable.Range(0, 4).Count(i => new Shard(i, 4).Contains(file)));
+            counts[shard]++;
+        }
+        Assert.All(counts, c => Assert.InRange(c, 200, 300)); // roughly even
+        Assert.Equal(Shard.Of("photos/00001.jpg", 4), Shard.Of("photos\\00001.jpg", 4));
+        Assert.Null(Shard.Parse("3/3").Shard);
+        Assert.Equal(new Shard(2, 3), Shard.Parse("2/3").Shard);
+    }
 }

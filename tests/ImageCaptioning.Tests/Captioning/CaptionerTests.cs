@@ -3,6 +3,7 @@ using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoder;
 using ImageCaptioning.Imaging;
 using ImageCaptioning.Tests.Decoder;
+using ImageCaptioning.Tests.Infrastructure;
 
 namespace ImageCaptioning.Tests.Captioning;
 
@@ -85,13 +86,69 @@ public sealed class CaptionerTests(CaptionerFixture fixture) : IClassFixture<Cap
     }
 
     [Fact]
-    public async Task MissingShippedModelSaysHowToGetOne()
+    public async Task TheShippedDecoderTravelsWithTheAppAndLoadsWithoutACheckout()
     {
         string root = fixture.ScratchFolder;
-        var paths = new CaptioningPaths(root, null, Path.Combine(root, "cache"), null, Path.Combine(root, "data"));
-        var ex = await Assert.ThrowsAsync<DecoderModelNotFoundException>(() => Captioner.CreateAsync(paths, ct: TestContext.Current.CancellationToken));
-        Assert.Contains($"No trained decoder at '{Path.Combine(root, "models", Captioner.DefaultModelName)}'", ex.Message);
-        Assert.Contains("--model", ex.Message);
+        // No checkout: the shipped decoder must come from the models/ folder the library's package puts beside the app.
+        var paths = new CaptioningPaths(null, TestData.ModelsDirectory(), Path.Combine(root, "cache"), null, Path.Combine(root, "data"));
+
+        Assert.Equal(Path.Combine(CaptioningPaths.BundledModelsDirectory, Captioner.DefaultModelName), Captioner.DefaultModelFolder(paths));
+        using var captioner = await Captioner.CreateAsync(paths, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(Captioner.DefaultModelName, captioner.Model.Name);
+        Assert.NotEmpty(captioner.Caption(CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[0])).Best.Text);
+    }
+
+    [Fact]
+    public async Task CaptionAsyncGivesTheSameCaptionAsCaption()
+    {
+        string image = CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[1]);
+        var options = new DecodingOptions { BeamWidth = 2 };
+
+        var result = await Captioner.CaptionAsync(image, options, TestContext.Current.CancellationToken);
+
+        Assert.Equal(Captioner.Caption(image, options).Best.Text, result.Best.Text);
+    }
+
+    [Fact]
+    public async Task CaptionAsyncWithACancelledTokenDoesNoWork()
+    {
+        var captioner = Captioner;
+        using var image = new CountingStream(File.ReadAllBytes(CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[0])), onFirstRead: null);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => captioner.CaptionAsync(image, null, new CancellationToken(canceled: true)));
+
+        Assert.Equal(0, image.Reads); // the image was never read
+    }
+
+    [Fact]
+    public async Task CaptionAsyncCancelledWhileTheImageIsReadReturnsNoCaption()
+    {
+        var captioner = Captioner;
+        using var cancellation = new CancellationTokenSource();
+        using var image = new CountingStream(File.ReadAllBytes(CaptionerFixture.Flickr8kImage(CaptionerFixture.SomeImages[0])), cancellation.Cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => captioner.CaptionAsync(image, null, cancellation.Token));
+
+        Assert.True(image.Reads > 0);
+    }
+
+    /// <summary>A memory stream that counts reads and runs an action on the first one (to cancel mid-call).</summary>
+    private sealed class CountingStream(byte[] bytes, Action? onFirstRead) : MemoryStream(bytes)
+    {
+        public int Reads { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (Reads++ == 0) onFirstRead?.Invoke();
+            return base.Read(buffer, offset, count);
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (Reads++ == 0) onFirstRead?.Invoke();
+            return base.Read(buffer);
+        }
     }
 
     [Fact]

@@ -32,6 +32,32 @@ public class CliRunnerTests
         Assert.StartsWith("error: ", lines[0]);
         Assert.DoesNotContain("   at ", error);
     }
+
+    [Theory]
+    [InlineData("caption", "--bogus", "photo.jpg")]
+    [InlineData("caption", "photo.jpg", "-x")]
+    [InlineData("caption", "photo.jpg", "--shard", "4/4")]
+    [InlineData("caption")]
+    [InlineData("models", "--bogus")]
+    public async Task UsageErrorsExitWithTwoAndSayWhatIsWrong(params string[] args)
+    {
+        var (exit, error) = await RunAsync(args);
+        Assert.Equal(CliRunner.ExitUsage, exit);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("--help' for usage.", error);
+        Assert.DoesNotContain("   at ", error);
+        if (args[0] == "caption" && args.FirstOrDefault(a => a.StartsWith('-') && a != "--shard") is { } unknown)
+            Assert.Contains($"unknown option '{unknown}'", error);
+    }
+
+    [Fact]
+    public void NegativeNumbersAndWordsAfterDoubleDashAreNotOptions()
+    {
+        var root = new RootCommand();
+        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        Assert.Empty(CliRunner.UsageErrors(root.Parse(["caption", "a.jpg", "--length-penalty", "-0.5"])));
+        Assert.Empty(CliRunner.UsageErrors(root.Parse(["caption", "a.jpg", "--", "-odd-name.jpg"])));
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -124,6 +124,61 @@ public sealed class FeatureModelTests : IDisposable
     }
 
     [Fact]
+    public async Task ACorruptedDerivedModelThatStillParsesIsRefusedAndRebuilt()
+    {
+        byte[] original = Original;
+        var ct = TestContext.Current.CancellationToken;
+        string path = await FeatureModel.EnsureDerivedAsync(OriginalPath, Sha(original), _cache, ct);
+        byte[] good = File.ReadAllBytes(path);
+        Assert.Equal($"{Sha(good)}  {Path.GetFileName(path)}", File.ReadAllText(FeatureModel.HashPath(path)).Trim()); // recorded when made
+
+        // Flip one byte inside the weights: the protobuf still parses and its metadata still says "current",
+        // so only the recorded hash can tell that this file would give wrong features.
+        byte[] corrupted = CorruptOneWeightByte(good);
+        var editor = OnnxModelEditor.Parse(corrupted);
+        Assert.Equal(Sha(original), editor.GetMetadata(FeatureModel.SourceHashKey));
+        Assert.Equal(FeatureModel.Recipe, editor.GetMetadata(FeatureModel.RecipeKey));
+        File.WriteAllBytes(path, corrupted);
+
+        Assert.Equal(path, await FeatureModel.EnsureDerivedAsync(OriginalPath, Sha(original), _cache, ct));
+
+        Assert.Equal(good, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public async Task ADerivedModelWithoutItsRecordedHashIsRebuilt()
+    {
+        byte[] original = Original;
+        var ct = TestContext.Current.CancellationToken;
+        string path = await FeatureModel.EnsureDerivedAsync(OriginalPath, Sha(original), _cache, ct);
+        File.Delete(FeatureModel.HashPath(path));
+
+        await FeatureModel.EnsureDerivedAsync(OriginalPath, Sha(original), _cache, ct);
+
+        Assert.True(File.Exists(FeatureModel.HashPath(path)));
+        Assert.Equal(FeatureModel.Derive(original, Sha(original)), File.ReadAllBytes(path));
+    }
+
+    /// <summary>A copy with one byte changed at the first position, from the middle on, where the model still parses.</summary>
+    private static byte[] CorruptOneWeightByte(byte[] model)
+    {
+        for (int position = model.Length / 2; position < model.Length; position += 101)
+        {
+            byte[] copy = (byte[])model.Clone();
+            copy[position] ^= 0x5A;
+            try
+            {
+                OnnxModelEditor.Parse(copy);
+                return copy;
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }
+        throw new InvalidOperationException("No byte of the model could be changed without breaking its structure.");
+    }
+
+    [Fact]
     public async Task ACachedModelDerivedFromAnotherSourceIsReplaced()
     {
         byte[] original = Original;

@@ -1,4 +1,6 @@
+using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
+using ImageCaptioning.Decoder;
 using ImageCaptioning.Models;
 using ImageCaptioning.Tests.Infrastructure;
 
@@ -14,7 +16,26 @@ public class ModelManifestTests
         Assert.Equal("83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f", encoder.Sha256);
         Assert.Equal(3_655_640, encoder.Size);
         Assert.NotEmpty(encoder.Urls);
-        Assert.Equal(64, manifest.Get("imagenet_classes.txt").Sha256.Length);
+        var classes = manifest.Get("imagenet_classes.txt");
+        Assert.Equal(64, classes.Sha256.Length);
+        // Pinned to a commit, never a branch whose file could change under the hash.
+        Assert.All(classes.Urls, url => Assert.Matches("/[0-9a-f]{40}/", url));
+    }
+
+    [Fact]
+    public void EveryFileTheShippedDecoderLoadsIsListedWithTheCheckoutsHashAndSize()
+    {
+        var manifest = ModelManifest.Load(TestData.Paths with { RepositoryRoot = TestData.RepositoryRoot() });
+        string folder = Path.Combine(TestData.RepositoryRoot(), "models", Captioner.DefaultModelName);
+        string[] loaded = [.. DecoderModel.ChecksummedFiles, DecoderModel.MemberFileName(1), DecoderModel.ChecksumsFileName];
+        foreach (string name in loaded)
+        {
+            var entry = manifest.Get($"{Captioner.DefaultModelName}/{name}");
+            byte[] bytes = File.ReadAllBytes(Path.Combine(folder, name));
+            string actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            Assert.True(entry.Sha256 == actual && entry.Size == bytes.Length,
+                $"models/manifest.json is out of date for {entry.Name}: it says {entry.Sha256} ({entry.Size} bytes), the file is {actual} ({bytes.Length} bytes).");
+        }
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Models;
+using ImageCaptioning.Tests.Infrastructure;
 
 namespace ImageCaptioning.Tests.Models;
 
@@ -146,9 +147,118 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Contains(FileName, ex.Message); // lists what is known
     }
 
+    [Fact]
+    public async Task TheFallbackUrlIsUsedWhenThePrimaryFailsOverRealHttp()
+    {
+        // A real HTTP server on loopback: the primary answers 404, the mirror serves the file.
+        using var server = new LoopbackFileServer(new Dictionary<string, byte[]> { ["/mirror/tiny-model.onnx"] = Genuine });
+        var manifest = new ModelManifest([new ModelFileEntry(FileName, "test", Sha256(Genuine), Genuine.Length,
+            [server.Url("/primary/tiny-model.onnx"), server.Url("/mirror/tiny-model.onnx")])]);
+        var store = new ModelStore(Paths(withUserDir: false), manifest, new HttpClient(), PackagedDir);
+
+        string path = await store.ResolveAsync(FileName, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(Path.Combine(_cacheDir, FileName), path);
+        Assert.Equal(Genuine, File.ReadAllBytes(path));
+        Assert.Equal(["/primary/tiny-model.onnx", "/mirror/tiny-model.onnx"], server.Requests);
+    }
+
+    [Fact]
+    public async Task AFolderComesFromTheConfiguredFolderBeforeThePackagedCopy()
+    {
+        WriteFolder(_userDir, DecoderFiles);
+        WriteFolder(PackagedDir, DecoderFiles);
+
+        string folder = await FolderStore().ResolveFolderAsync("decoder", ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(Path.Combine(_userDir, "decoder"), folder);
+    }
+
+    [Fact]
+    public async Task APackagedFolderIsUsedWithoutACheckoutOrConfiguredFolder()
+    {
+        WriteFolder(PackagedDir, DecoderFiles);
+        WriteFolder(_userDir, new() { ["decoder/a.json"] = DecoderFiles["decoder/a.json"] }); // partial: not this model
+
+        string folder = await FolderStore().ResolveFolderAsync("decoder", ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(Path.Combine(PackagedDir, "decoder"), folder);
+        Assert.Equal(folder, FolderStore().FindFolder("decoder"));
+    }
+
+    [Fact]
+    public async Task AModifiedPackagedFolderIsRefused()
+    {
+        WriteFolder(PackagedDir, DecoderFiles);
+        File.WriteAllText(Path.Combine(PackagedDir, "decoder", "b.bin"), "modified weights");
+
+        var ex = await Assert.ThrowsAsync<ModelFileException>(() => FolderStore().ResolveFolderAsync("decoder", ct: TestContext.Current.CancellationToken));
+
+        Assert.Contains("Refusing", ex.Message);
+        Assert.Contains("models/manifest.json", ex.Message);
+    }
+
+    [Fact]
+    public async Task AFolderFoundNowhereIsDownloadedIntoTheCache()
+    {
+        var http = new FakeHandler(request => Ok(DecoderFiles[request.RequestUri!.AbsolutePath.TrimStart('/')]));
+
+        string folder = await FolderStore(http).ResolveFolderAsync("decoder", ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(Path.Combine(_cacheDir, "decoder"), folder);
+        Assert.Equal(DecoderFiles["decoder/b.bin"], File.ReadAllBytes(Path.Combine(folder, "b.bin")));
+        Assert.Equal(2, http.Requests);
+    }
+
+    [Fact]
+    public async Task InspectSaysWhatIsThereWhatIsMissingAndWhatIsWrong()
+    {
+        WriteFolder(_userDir, new() { ["decoder/a.json"] = DecoderFiles["decoder/a.json"] });
+        WriteFolder(_cacheDir, new() { ["decoder/b.bin"] = "not the weights"u8.ToArray() });
+
+        var statuses = await FolderStore().InspectAsync(checkHashes: true, TestContext.Current.CancellationToken);
+
+        var byName = statuses.ToDictionary(s => s.Entry.Name);
+        Assert.True(byName["decoder/a.json"].Verified);
+        Assert.Equal(ModelLocation.Configured, byName["decoder/a.json"].Location);
+        Assert.True(byName["decoder/b.bin"].HashMismatch);
+        Assert.Equal(ModelLocation.Cache, byName["decoder/b.bin"].Location);
+        Assert.False(byName[FileName].Present);
+    }
+
+    private static readonly Dictionary<string, byte[]> DecoderFiles = new()
+    {
+        ["decoder/a.json"] = """{ "dims": 3 }"""u8.ToArray(),
+        ["decoder/b.bin"] = Encoding.UTF8.GetBytes(new string('w', 5000)),
+    };
+
+    private string PackagedDir => Path.Combine(_root, "packaged");
+
+    private static void WriteFolder(string root, Dictionary<string, byte[]> files)
+    {
+        foreach (var (name, bytes) in files)
+        {
+            string path = Path.Combine(root, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, bytes);
+        }
+    }
+
+    private ModelStore FolderStore(FakeHandler? http = null)
+    {
+        var manifest = new ModelManifest([
+            _manifest.Files[0],
+            .. DecoderFiles.Select(f => new ModelFileEntry(f.Key, "test", Sha256(f.Value), f.Value.Length, [$"https://models.example/{f.Key}"])),
+        ]);
+        return new ModelStore(Paths(withUserDir: true), manifest,
+            new HttpClient(http ?? new FakeHandler(_ => throw new InvalidOperationException("must not download"))), PackagedDir);
+    }
+
+    private CaptioningPaths Paths(bool withUserDir) =>
+        new(null, withUserDir ? _userDir : null, _cacheDir, null, Path.Combine(_root, "data"));
+
     private ModelStore Store(FakeHandler handler, bool withUserDir = true) =>
-        new(new CaptioningPaths(null, withUserDir ? _userDir : null, _cacheDir, null, Path.Combine(_root, "data")),
-            _manifest, new HttpClient(handler));
+        new(Paths(withUserDir), _manifest, new HttpClient(handler), PackagedDir);
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
