@@ -15,6 +15,7 @@ internal static class InfoCommand
             Console.WriteLine($"checkout            {paths.RepositoryRoot ?? "(not inside a checkout)"}");
             Console.WriteLine($"{CaptioningPaths.ModelsDirVariable,-30} {paths.ModelSourceDirectory ?? "(unset)"}");
             Console.WriteLine($"model cache         {paths.ModelCacheDirectory}");
+            Console.WriteLine($"packaged models     {CaptioningPaths.BundledModelsDirectory}");
             Console.WriteLine($"{CaptioningPaths.Flickr8kDirVariable,-30} {paths.Flickr8kDirectory ?? "(unset)"}");
             Console.WriteLine($"data cache          {paths.DataCacheDirectory}");
             return 0;
