@@ -4,9 +4,11 @@ using ImageCaptioning.Web.Api;
 using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Examples;
 using ImageCaptioning.Web.Flagging;
+using ImageCaptioning.Web.Health;
 using ImageCaptioning.Web.Hosting;
 using ImageCaptioning.Web.Queue;
 using ImageCaptioning.Web.Security;
+using ImageCaptioning.Web.Telemetry;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
@@ -60,6 +62,8 @@ public static class CaptionWebApp
         services.AddRequestBodyLimits();
         services.AddHostFilterProblem();
         services.AddOpenApi();
+        services.AddCaptionHealthChecks();
+        services.AddCaptionTelemetry(configuration);
         // ASP.NET Core writes JSON with the relaxed encoder, which leaves < > & ' as they are. The strict default
         // escapes them (\u003C…), so a caption is never markup even if something renders the JSON as HTML.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JavaScriptEncoder.Default);
@@ -83,6 +87,9 @@ public static class CaptionWebApp
         app.UseRateLimiter(); // the flag endpoint's per-client limit; captions queue in CaptionQueue, after their body is read
 
         app.MapOpenApi(); // /openapi/v1.json
+        app.MapApiReference(); // /scalar
+        app.MapCaptionHealthChecks(); // /health/live, /health/ready
+        app.MapCaptionTelemetry(); // /metrics
         app.MapCaptionApi();
         app.MapStatusApi();
         app.MapExampleApi();

@@ -5,6 +5,7 @@ using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Hosting;
 using ImageCaptioning.Web.Queue;
 using ImageCaptioning.Web.Security;
+using ImageCaptioning.Web.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace ImageCaptioning.Web.Api;
@@ -43,6 +44,7 @@ public static class CaptionEndpoints
                 latency.Record(elapsed);
                 return Results.Ok(CaptionResponse.From(result, captioner.Model, decoding, elapsed.TotalMilliseconds));
             })
+            .WithCaptionMetrics()
             .WithName("Caption")
             .WithSummary("Captions an image: the best caption, the n-best alternatives with scores, each word's 7×7 attention map, and timings.")
             .WithDescription("Send the image as multipart/form-data (file field 'image') or as the raw body (Content-Type image/* or " +

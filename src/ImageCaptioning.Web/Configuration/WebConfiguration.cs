@@ -50,11 +50,18 @@ public static class WebConfiguration
         // Added again after the variables so that the command line wins over them.
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
 
-        // ASP.NET Core would listen on localhost:5000 (IPv4 and IPv6); the demo binds to the IPv4
-        // loopback unless --urls / ASPNETCORE_URLS / "Urls" say otherwise (e.g. http://0.0.0.0:5000).
-        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        // ASP.NET Core would listen on localhost:5000 (IPv4 and IPv6); the demo binds to the IPv4 loopback unless an
+        // address is configured: --urls / ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS / HTTPS_PORTS (containers), or Kestrel:Endpoints.
+        if (!HasConfiguredAddress(builder.Configuration))
             builder.WebHost.UseUrls(WebOptions.DefaultUrl);
     }
+
+    /// <summary>Whether the configuration names where to listen, in any of the ways ASP.NET Core reads.</summary>
+    public static bool HasConfiguredAddress(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
 
     private static string Key(string property) => $"{WebOptions.SectionName}:{property}";
 }

@@ -15,6 +15,7 @@ public sealed class CaptionQueue : IDisposable
 {
     private readonly ConcurrencyLimiter _limiter;
     private readonly LatencyTracker _latency;
+    private long _refused;
 
     public CaptionQueue(IOptions<WebOptions> options, LatencyTracker latency)
     {
@@ -47,6 +48,9 @@ public sealed class CaptionQueue : IDisposable
     /// <summary>True when every slot is busy and the queue is full: the next caption request would get 503.</summary>
     public bool IsSaturated => Running >= Concurrency && Waiting >= QueueLimit;
 
+    /// <summary>Requests refused with 503 since start because the slots and the queue were full (a metric reads it).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
     /// <summary>Waits for a caption slot; dispose the lease when the caption is done.</summary>
     /// <exception cref="WebRequestException">503 with Retry-After when the slots and the queue are full.</exception>
     public async ValueTask<IDisposable> AcquireAsync(CancellationToken ct)
@@ -55,6 +59,7 @@ public sealed class CaptionQueue : IDisposable
         if (lease.IsAcquired)
             return lease;
         lease.Dispose();
+        Interlocked.Increment(ref _refused);
         int retryAfter = _latency.RetryAfterSeconds(QueueLimit, Concurrency);
         throw new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.Busy,
             $"The server is busy: {Concurrency} caption(s) are running and {QueueLimit} are waiting. Try again in {retryAfter} s.")

@@ -12,13 +12,18 @@ public static class SecurityHeaders
         "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; style-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    private static readonly object PolicyOverrideKey = new();
+
+    /// <summary>Sends <paramref name="policy"/> instead of the page's policy on this response (the API reference's nonce).</summary>
+    public static void OverridePolicy(HttpContext context, string policy) => context.Items[PolicyOverrideKey] = policy;
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         // Set when the response starts, so error handlers that clear the response cannot drop them.
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = context.Items[PolicyOverrideKey] as string ?? ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
