@@ -13,6 +13,9 @@ public sealed class CaptionMetrics
 {
     public const string MeterName = "ImageCaptioning.Web";
 
+    /// <summary>Captions running or waiting for a slot: what the autoscaler (deploy/k8s/hpa.yaml) reads, as imagecaptioning_queue_depth in Prometheus.</summary>
+    public const string QueueDepthInstrument = "imagecaptioning.queue.depth";
+
     private readonly Counter<long> _captions;
     private readonly Histogram<double> _duration;
 
@@ -27,7 +30,7 @@ public sealed class CaptionMetrics
         // The queue counts its own refusals; observing them keeps the queue free of any telemetry dependency.
         meter.CreateObservableCounter("imagecaptioning.requests.rejected", () => queue.Refused, "{request}",
             "Caption requests refused with 503 because every slot was busy and the queue was full.");
-        meter.CreateObservableUpDownCounter("imagecaptioning.queue.depth", () => queue.Pending, "{request}",
+        meter.CreateObservableUpDownCounter(QueueDepthInstrument, () => queue.Pending, "{request}",
             "Captions running or waiting for a slot (uploads still arriving hold no slot and are not counted).");
     }
 

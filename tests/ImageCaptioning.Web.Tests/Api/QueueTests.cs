@@ -99,20 +99,4 @@ public sealed class QueueTests(SmallQueueFixture fixture) : IClassFixture<SmallQ
             await Task.Delay(20, Ct);
         }
     }
-
-    /// <summary>A request body that is sent only when <c>release</c> completes.</summary>
-    private sealed class GatedContent(byte[] body, Task release) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-        {
-            await release;
-            await stream.WriteAsync(body);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = body.Length;
-            return true;
-        }
-    }
 }

@@ -76,6 +76,16 @@ public sealed partial class DockerfileRecipe
         return environment;
     }
 
+    /// <summary>LABEL key="value" pairs of a stage (e.g. org.opencontainers.image.title).</summary>
+    public static Dictionary<string, string> Labels(DockerStage stage)
+    {
+        var labels = new Dictionary<string, string>();
+        foreach (var label in stage.All("LABEL"))
+            foreach (Match pair in EnvPairPattern().Matches(label.Arguments))
+                labels[pair.Groups[1].Value] = pair.Groups[2].Value.Trim('"');
+        return labels;
+    }
+
     /// <summary>Replaces <c>$NAME</c> / <c>${NAME}</c> as Docker does in USER, WORKDIR, COPY… instructions.</summary>
     public static string Expand(string value, IReadOnlyDictionary<string, string> environment) =>
         VariablePattern().Replace(value, m => environment.GetValueOrDefault(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, ""));
@@ -107,7 +117,7 @@ public sealed partial class DockerfileRecipe
     [GeneratedRegex(@"^(\S+)\s+AS\s+(\S+)$", RegexOptions.IgnoreCase)]
     private static partial Regex FromPattern();
 
-    [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)=(""[^""]*""|\S+)")]
+    [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_.-]*)=(""[^""]*""|\S+)")]
     private static partial Regex EnvPairPattern();
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")]
