@@ -6,9 +6,9 @@ using OpenTelemetry.Trace;
 namespace ImageCaptioning.Web.Telemetry;
 
 /// <summary>
-/// OpenTelemetry for the web app: the caption instruments, ASP.NET Core's and the runtime's metrics, and request traces.
-/// They are scraped by Prometheus at <see cref="PrometheusPath"/>, and pushed over OTLP when an <c>OTEL_EXPORTER_OTLP_*ENDPOINT</c>
-/// variable names a collector (every other setting comes from the standard <c>OTEL_*</c> variables too).
+/// OpenTelemetry for the web app: the caption instruments and ASP.NET Core's and the runtime's metrics, scraped by
+/// Prometheus at <see cref="PrometheusPath"/>; when an <c>OTEL_EXPORTER_OTLP_*ENDPOINT</c> variable names a collector, the
+/// metrics and request traces are also pushed over OTLP (every other setting from the standard <c>OTEL_*</c> variables).
 /// </summary>
 public static class TelemetrySetup
 {
@@ -32,12 +32,15 @@ public static class TelemetrySetup
                 .AddMeter(CaptionMetrics.MeterName)
                 .AddAspNetCoreInstrumentation() // http.server.request.duration, Kestrel, rate limiting
                 .AddMeter("System.Runtime")      // GC, thread pool, CPU time: built into .NET
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(options =>
-                options.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(PrometheusPath)));
-        // Without a configured endpoint the OTLP exporter would retry localhost:4317 forever.
+                .AddPrometheusExporter());
+        // Without a configured endpoint the OTLP exporter would retry localhost:4317 forever, and traces would go nowhere.
         if (OtlpEndpointKeys.Any(key => !string.IsNullOrWhiteSpace(configuration[key])))
-            telemetry.UseOtlpExporter();
+        {
+            telemetry
+                .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(options => options.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(PrometheusPath)))
+                .UseOtlpExporter();
+        }
         return services;
     }
 
