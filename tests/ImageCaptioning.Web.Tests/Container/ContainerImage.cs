@@ -76,6 +76,9 @@ public sealed class ContainerImage : IAsyncDisposable
         string onHost = OnHost("build-stage" + inBuildStage);
         words[output + 1] = onHost;
         words.Remove("--no-restore"); // the Dockerfile restores in a step of its own
+        // A build of its own, like the image's fresh checkout: no obj/ or bin/ shared with the solution's build or
+        // with another test that builds these projects at the same time.
+        words.AddRange(["--artifacts-path", OnHost("/build-stage/artifacts")]);
         return ([.. words], inBuildStage, onHost);
     }
 

@@ -101,43 +101,54 @@ public sealed class ContainerTests(ContainerImage image) : IClassFixture<Contain
         server.BeginErrorReadLine();
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-            var live = await PollAsync(client, HealthEndpoints.LivePath, TimeSpan.FromSeconds(60), server, log);
-            Assert.Equal(HttpStatusCode.OK, live);
-            Assert.NotEqual(0, ProcessUid(server.Id)); // the serving process itself is not root
-
-            // Ready only once the model has loaded (503 "loading" before, the first time usually).
-            var ready = await PollAsync(client, HealthEndpoints.ReadyPath, TimeSpan.FromSeconds(120), server, log, until: HttpStatusCode.OK);
-            Assert.True(ready == HttpStatusCode.OK, $"/health/ready never became 200:\n{log}");
-
-            using var body = new ByteArrayContent(TestImages.Jpeg());
-            body.Headers.ContentType = new("image/jpeg");
-            using var caption = await client.PostAsync("/api/caption", body, Ct);
-            Assert.True(caption.IsSuccessStatusCode, await caption.Content.ReadAsStringAsync(Ct));
-            var json = await caption.Content.ReadFromJsonAsync<JsonElement>(Ct);
-            Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("caption").GetString()));
-
-            // The image's HEALTHCHECK command, as Docker would run it inside the container.
-            var check = image.Web.Last("HEALTHCHECK")!.ExecForm();
-            var (exit, output) = await Processes.RunAsync(check[0], check.Skip(1), image.OnHost(image.WorkDir), TimeSpan.FromSeconds(10), environment);
-            Assert.True(exit == 0, $"HEALTHCHECK failed ({exit}): {output}");
-
-            string startup;
-            lock (log) startup = log.ToString();
-            Assert.Contains($":{port}", startup); // where ASPNETCORE_HTTP_PORTS says, not the loopback default
-            Assert.DoesNotContain("127.0.0.1:5000", startup);
-
-            // docker stop sends SIGTERM: the app shuts down cleanly.
-            await Processes.RunAsync("kill", ["-TERM", server.Id.ToString()], "/", TimeSpan.FromSeconds(5));
-            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await server.WaitForExitAsync(stopped.Token);
-            Assert.Equal(0, server.ExitCode);
+            await ServeAndStopAsync(server, port, environment, log);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            string output;
+            lock (log) output = log.ToString();
+            throw new Xunit.Sdk.XunitException($"{ex.Message}\n--- server output ---\n{output}", ex);
         }
         finally
         {
             if (!server.HasExited)
                 server.Kill(entireProcessTree: true);
         }
+    }
+
+    private async Task ServeAndStopAsync(Process server, int port, Dictionary<string, string> environment, StringBuilder log)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        var live = await PollAsync(client, HealthEndpoints.LivePath, TimeSpan.FromSeconds(60), server);
+        Assert.Equal(HttpStatusCode.OK, live);
+        Assert.NotEqual(0, ProcessUid(server.Id)); // the serving process itself is not root
+
+        // Ready only once the model has loaded (503 "loading" before, the first time usually).
+        var ready = await PollAsync(client, HealthEndpoints.ReadyPath, TimeSpan.FromSeconds(120), server, until: HttpStatusCode.OK);
+        Assert.True(ready == HttpStatusCode.OK, "/health/ready never became 200");
+
+        using var body = new ByteArrayContent(TestImages.Jpeg());
+        body.Headers.ContentType = new("image/jpeg");
+        using var caption = await client.PostAsync("/api/caption", body, Ct);
+        Assert.True(caption.IsSuccessStatusCode, await caption.Content.ReadAsStringAsync(Ct));
+        var json = await caption.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("caption").GetString()));
+
+        // The image's HEALTHCHECK command, as Docker would run it inside the container.
+        var check = image.Web.Last("HEALTHCHECK")!.ExecForm();
+        var (exit, output) = await Processes.RunAsync(check[0], check.Skip(1), image.OnHost(image.WorkDir), TimeSpan.FromSeconds(30), environment);
+        Assert.True(exit == 0, $"HEALTHCHECK failed ({exit}): {output}");
+
+        string startup;
+        lock (log) startup = log.ToString();
+        Assert.Contains($":{port}", startup); // where ASPNETCORE_HTTP_PORTS says, not the loopback default
+        Assert.DoesNotContain("127.0.0.1:5000", startup);
+
+        // docker stop sends SIGTERM: the app shuts down cleanly.
+        await Processes.RunAsync("kill", ["-TERM", server.Id.ToString()], "/", TimeSpan.FromSeconds(5));
+        using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(stopped.Token);
+        Assert.Equal(0, server.ExitCode);
     }
 
     /// <summary>The Dockerfile's ENV with its paths moved into the stand-in root, the port to test, and the offline encoder folder.</summary>
@@ -167,14 +178,13 @@ public sealed class ContainerTests(ContainerImage image) : IClassFixture<Contain
         }
     }
 
-    private static async Task<HttpStatusCode?> PollAsync(HttpClient client, string path, TimeSpan timeout, Process server, StringBuilder log,
-        HttpStatusCode? until = null)
+    private static async Task<HttpStatusCode?> PollAsync(HttpClient client, string path, TimeSpan timeout, Process server, HttpStatusCode? until = null)
     {
         var clock = Stopwatch.StartNew();
         HttpStatusCode? last = null;
         while (clock.Elapsed < timeout)
         {
-            Assert.False(server.HasExited, $"the server exited ({(server.HasExited ? server.ExitCode : 0)}):\n{log}");
+            Assert.False(server.HasExited, $"the server exited ({(server.HasExited ? server.ExitCode : 0)})");
             try
             {
                 using var response = await client.GetAsync(path, Ct);
