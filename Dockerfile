@@ -24,11 +24,12 @@ COPY src/ src/
 RUN dotnet publish src/ImageCaptioning.Web/ImageCaptioning.Web.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /out/web
 RUN dotnet publish src/ImageCaptioning.Cli/ImageCaptioning.Cli.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /out/cli
 
-# What both images share: the shipped decoder, the manifest, a non-root user and a cache volume it can write.
+# What both images share: the shipped decoder, the manifest, the ImageNet tag table, a non-root user and a cache volume it can write.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY models/manifest.json models/manifest.json
 COPY models/flickr8k-mobilenetv2/ models/flickr8k-mobilenetv2/
+COPY models/imagenet-tags/ models/imagenet-tags/
 ENV IMAGECAPTIONING_HOME=/app \
     IMAGECAPTIONING_MODEL=/app/models/flickr8k-mobilenetv2 \
     IMAGECAPTIONING_MODEL_CACHE=/var/cache/imagecaptioning \
