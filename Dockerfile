@@ -54,6 +54,9 @@ LABEL org.opencontainers.image.title="imagecaptioning-web" \
 COPY --from=build /out/web ./
 # Kestrel listens on every interface at this port (the loopback default applies only when no address is configured).
 ENV ASPNETCORE_HTTP_PORTS=8080
+# Any Host: the ingress/Service in front checks host names, and kubelet probes and Prometheus come by pod IP, which the
+# localhost-only default of AllowedHosts would refuse with 400.
+ENV AllowedHosts="*"
 EXPOSE 8080
 # The image has no curl: bash's /dev/tcp asks /health/live (200 while the process serves, also while the model loads).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

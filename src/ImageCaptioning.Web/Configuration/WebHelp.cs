@@ -27,6 +27,7 @@ public static class WebHelp
                 "",
                 "Where it listens (first one set wins): --urls / ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS / ASPNETCORE_HTTPS_PORTS,",
                 $"the Kestrel:Endpoints section; with none of them {WebOptions.DefaultUrl} (loopback only).",
+                "Host names it answers to: --AllowedHosts \"localhost;demo.example.org\" (default: loopback names only; * = any).",
                 "",
                 "Switches (each sets the configuration key beside it; appsettings.json has them all with defaults):",
                 .. switches,

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using ImageCaptioning.Web.Health;
+using ImageCaptioning.Web.Telemetry;
 using ImageCaptioning.Web.Tests.Infrastructure;
 
 namespace ImageCaptioning.Web.Tests.Container;
@@ -17,6 +18,7 @@ namespace ImageCaptioning.Web.Tests.Container;
 public sealed class ContainerTests(ContainerImage image) : IClassFixture<ContainerImage>
 {
     private const long MaxImageAppBytes = 120L * 1024 * 1024;
+    private const string PodIp = "10.244.1.7"; // a typical Kubernetes pod address
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -126,6 +128,15 @@ public sealed class ContainerTests(ContainerImage image) : IClassFixture<Contain
         // Ready only once the model has loaded (503 "loading" before, the first time usually).
         var ready = await PollAsync(client, HealthEndpoints.ReadyPath, TimeSpan.FromSeconds(120), server, until: HttpStatusCode.OK);
         Assert.True(ready == HttpStatusCode.OK, "/health/ready never became 200");
+
+        // A kubelet probe or a Prometheus scrape names the pod's IP as Host, not localhost: the image must answer it.
+        foreach (string path in new[] { HealthEndpoints.LivePath, HealthEndpoints.ReadyPath, TelemetrySetup.PrometheusPath })
+        {
+            using var byPodIp = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Host = $"{PodIp}:{port}" } };
+            using var response = await client.SendAsync(byPodIp, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK,
+                $"{path} with Host {PodIp}:{port} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+        }
 
         using var body = new ByteArrayContent(TestImages.Jpeg());
         body.Headers.ContentType = new("image/jpeg");

@@ -71,6 +71,9 @@ public sealed class KubernetesManifestTests
         Assert.Equal(HealthEndpoints.LivePath, Text(container, "livenessProbe.httpGet.path"));
         Assert.Equal(HealthEndpoints.LivePath, Text(container, "startupProbe.httpGet.path"));
         Assert.Equal(HealthEndpoints.ReadyPath, Text(container, "readinessProbe.httpGet.path"));
+        // The kubelet's probes and Prometheus send the pod's IP as Host: host filtering must let any host through.
+        var env = ((YamlSequenceNode)At(container, "env")).ToDictionary(e => Text(e, "name"), e => Text(e, "value"));
+        Assert.Equal("*", env.GetValueOrDefault("AllowedHosts", environment.GetValueOrDefault("AllowedHosts", "")));
 
         // The image's volumes are mounted (the root file system is read-only).
         var mounts = ((YamlSequenceNode)At(container, "volumeMounts")).Select(m => Text(m, "mountPath")).ToList();
