@@ -79,11 +79,18 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await using var context = await NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await OpenAsync(context);
         var keyboard = page.Keyboard;
+        // Playwright turns on file-chooser interception without waiting for a reply; subscribing before the first
+        // key press (and the awaited round trips after it) makes sure it is on before Enter opens the dialog.
+        var chooserOpened = new TaskCompletionSource<IFileChooser>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFileChooser(object? sender, IFileChooser c) => chooserOpened.TrySetResult(c);
+        page.FileChooser += OnFileChooser;
 
         // The first tab stop chooses a file; the file chooser is the browser's own dialog.
         await keyboard.PressAsync("Tab");
         Assert.Equal("choose-file", await FocusedIdAsync(page));
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => keyboard.PressAsync("Enter"));
+        await keyboard.PressAsync("Enter");
+        var chooser = await chooserOpened.Task.WaitAsync(TimeSpan.FromMilliseconds(Timeout), TestContext.Current.CancellationToken);
+        page.FileChooser -= OnFileChooser;
         await chooser.SetFilesAsync(new FilePayload { Name = "photo.png", MimeType = "image/png", Buffer = TestImages.Png() });
         await page.Locator("#preview").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
         Assert.Equal("choose-file", await FocusedIdAsync(page)); // the button stays, so focus does not fall to the page
