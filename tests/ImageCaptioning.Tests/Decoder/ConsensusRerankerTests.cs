@@ -53,16 +53,34 @@ public class ConsensusRerankerTests
     [Fact]
     public void TheGeneratorAppliesItToBeamSearchOnly()
     {
-        var model = TestModels.Sharpened(TestModels.RandomModel(4), 2f);
+        const int Images = 4;
+        var model = TestModels.Sharpened(TestModels.RandomModel(5), 4f);
         var generator = model.CreateGenerator();
-        var grids = TestModels.RandomGrids(2, model.Config, 5);
-        var plain = generator.Generate(grids, 2, new DecodingOptions { BeamWidth = 5, NBest = 5 });
-        var reranked = generator.Generate(grids, 2, new DecodingOptions { BeamWidth = 5, NBest = 5, ConsensusRerank = true });
-        for (int i = 0; i < 2; i++)
+        var grids = TestModels.RandomGrids(Images, model.Config, 5);
+        // Beam: re-ranking on gives exactly the re-ranked order of the beam's own n-best list (re-ranking off).
+        // λ = 0 (consensus alone) so that the random model's n-best lists really get reordered.
+        var plain = generator.Generate(grids, Images, new DecodingOptions { BeamWidth = 5, NBest = 5, MaxLength = 12, ConsensusRerank = false });
+        var reranked = generator.Generate(grids, Images, new DecodingOptions { BeamWidth = 5, NBest = 5, MaxLength = 12, ConsensusRerank = true, ConsensusLogProbabilityWeight = 0f });
+        bool reordered = false;
+        for (int i = 0; i < Images; i++)
         {
-            var expected = ConsensusReranker.Rerank(plain[i], 10f);
+            var expected = ConsensusReranker.Rerank(plain[i], 0f);
             Assert.Equal(expected.Select(c => c.Text), reranked[i].Select(c => c.Text));
+            reordered |= !expected.Select(c => c.Text).SequenceEqual(plain[i].Select(c => c.Text));
         }
+        Assert.True(reordered, "the fixture should give an n-best list that re-ranking reorders, or this test proves nothing");
+
+        // Greedy and sampling: the same captions in the same order with re-ranking on or off.
+        foreach (var method in new[] { DecodingMethod.Greedy, DecodingMethod.Sample })
+        {
+            var off = generator.Generate(grids, Images, new DecodingOptions { Method = method, NBest = 5, MaxLength = 12, Seed = 7, ConsensusRerank = false });
+            var on = generator.Generate(grids, Images, new DecodingOptions { Method = method, NBest = 5, MaxLength = 12, Seed = 7, ConsensusRerank = true, ConsensusLogProbabilityWeight = 0f });
+            for (int i = 0; i < Images; i++)
+                Assert.Equal(off[i].Select(c => c.Text), on[i].Select(c => c.Text));
+        }
+        // ...and the samples are a list re-ranking would have reordered, so the check above can fail.
+        var samples = generator.Generate(grids, Images, new DecodingOptions { Method = DecodingMethod.Sample, NBest = 5, MaxLength = 12, Seed = 7, ConsensusRerank = false });
+        Assert.Contains(samples, list => !ConsensusReranker.Rerank(list, 0f).Select(c => c.Text).SequenceEqual(list.Select(c => c.Text)));
         Assert.Throws<InvalidDecodingOptionsException>(() => generator.Generate(grids, 2, new DecodingOptions { ConsensusRerank = true, ConsensusLogProbabilityWeight = -1f }));
     }
 }
