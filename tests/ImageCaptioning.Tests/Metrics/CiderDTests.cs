@@ -52,9 +52,12 @@ public class CiderDTests
     [Fact]
     public void WordsInEveryImagesReferencesCarryNoWeight()
     {
-        // "a" is in both images' references: weight 0. A hypothesis made only of it scores 0.
-        var result = Score("a a", "a bird");
-        Assert.Equal(0.0, result.PerImage[0], 1e-12);
+        // "a" is in both images' references: weight 0, so "a dog" counts as the vector {dog: ln2} and A's hyp "the dog"
+        //   ({the: ln2, dog: ln2}, "the" has df 1 from B) matches it with unigram cosine ln2² / (√2·ln2 · ln2) = 1/√2;
+        //   bigrams and "a cat" share nothing; δ = 0. Image score = 10 · ((1/√2) / 4) / 2 = 1.25 / √2 ≈ 0.884.
+        //   Were "a" weighted like the other words (ln 2), the cosine would be 1/2 and the score 0.625.
+        var result = Score("the dog", "a bird");
+        Assert.Equal(1.25 / Math.Sqrt(2), result.PerImage[0], 1e-12);
     }
 
     [Fact]
