@@ -45,13 +45,16 @@ public class ImagePixelDecoderTests
     [Fact]
     public void ImagesOfAnotherSizeAreResizedByNearestNeighbour()
     {
-        // 2× downscale by nearest neighbour keeps one source pixel per output pixel: the values must all come from the pattern.
+        // 2× downscale by nearest neighbour: output pixel (x, y) is source pixel (2x + ox, 2y + oy) for one fixed sample
+        // offset (ox, oy) ∈ {0, 1}², so a flipped, transposed or shifted result fails at some position.
         float[] decoded = Decode(TestImages.Png(2 * Side), Side);
-        float[] source = TestImages.PatternChw(2 * Side);
-        var sourceColors = Enumerable.Range(0, 4 * Side * Side)
-            .Select(i => (source[i], source[4 * Side * Side + i], source[8 * Side * Side + i])).ToHashSet();
-        for (int i = 0; i < Side * Side; i++)
-            Assert.Contains((decoded[i], decoded[Side * Side + i], decoded[2 * Side * Side + i]), sourceColors);
+        var offsets = from ox in new[] { 0, 1 } from oy in new[] { 0, 1 } select (ox, oy);
+        Assert.Contains(offsets, o => Enumerable.Range(0, Side * Side).All(i =>
+        {
+            int x = i % Side, y = i / Side;
+            var (r, g, b) = TestImages.PatternColor(2 * x + o.ox, 2 * y + o.oy);
+            return decoded[i] == r && decoded[Side * Side + i] == g && decoded[2 * Side * Side + i] == b;
+        }));
     }
 
     [Fact]
