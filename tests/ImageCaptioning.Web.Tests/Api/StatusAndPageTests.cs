@@ -1,16 +1,14 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ImageCaptioning.Web.Api;
 using ImageCaptioning.Web.Hosting;
-using ImageCaptioning.Web.Security;
 using ImageCaptioning.Web.Tests.Infrastructure;
 
 namespace ImageCaptioning.Web.Tests.Api;
 
-/// <summary>Health, model description, OpenAPI document, the page's files and the security headers.</summary>
+/// <summary>Health, model description, OpenAPI document and unknown API paths (the page itself: <see cref="PageTests"/>).</summary>
 [Collection(ApiCollection.Name)]
-public sealed partial class StatusAndPageTests(SharedApiFixture fixture)
+public sealed class StatusAndPageTests(SharedApiFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -58,70 +56,10 @@ public sealed partial class StatusAndPageTests(SharedApiFixture fixture)
     }
 
     [Fact]
-    public async Task The_page_is_served_with_a_strict_content_security_policy()
-    {
-        var client = await fixture.ClientAsync();
-        using var response = await client.GetAsync("/", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, string.Join("", response.Headers.GetValues("Content-Security-Policy")));
-        Assert.Contains("script-src 'self'", SecurityHeaders.ContentSecurityPolicy);
-        Assert.DoesNotContain("unsafe-inline", SecurityHeaders.ContentSecurityPolicy);
-        Assert.Equal("nosniff", string.Join("", response.Headers.GetValues("X-Content-Type-Options")));
-        Assert.Equal("DENY", string.Join("", response.Headers.GetValues("X-Frame-Options")));
-    }
-
-    [Fact]
-    public async Task Api_errors_carry_the_security_headers_too()
-    {
-        var client = await fixture.ClientAsync();
-        using var response = await client.PostAsync("/api/caption", Requests.Raw([], "image/png"), Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True(response.Headers.Contains("Content-Security-Policy"));
-    }
-
-    [Fact]
-    public async Task The_page_has_no_inline_script_no_inline_handler_and_nothing_from_another_origin()
-    {
-        var client = await fixture.ClientAsync();
-        string html = await client.GetStringAsync("/", Ct);
-        foreach (Match script in ScriptTag().Matches(html))
-            Assert.Matches("src=\"[^\"]+\"", script.Value); // every script is a file
-        Assert.DoesNotMatch(InlineHandler(), html);
-        Assert.DoesNotMatch(@"(src|href)=""(https?:)?//", html); // no CDN: the page works offline
-        Assert.DoesNotContain("style=", html);
-        foreach (string file in new[] { "/app.css", "/js/app.js", "/js/api.js", "/js/attention.js", "/js/downloads.js", "/favicon.svg" })
-        {
-            using var response = await client.GetAsync(file, Ct);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{file}: {(int)response.StatusCode}");
-        }
-    }
-
-    [Fact]
-    public async Task The_scripts_never_put_text_into_the_page_as_html()
-    {
-        var client = await fixture.ClientAsync();
-        foreach (string file in new[] { "/js/app.js", "/js/api.js", "/js/attention.js", "/js/downloads.js" })
-        {
-            string script = await client.GetStringAsync(file, Ct);
-            Assert.DoesNotContain("innerHTML", script);
-            Assert.DoesNotContain("outerHTML", script);
-            Assert.DoesNotContain("insertAdjacentHTML", script);
-            Assert.DoesNotContain("document.write", script);
-        }
-    }
-
-    [Fact]
     public async Task An_unknown_api_path_is_a_json_404()
     {
         var client = await fixture.ClientAsync();
         using var response = await client.GetAsync("/api/no-such-thing", Ct);
         await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCodes.NotFound);
     }
-
-    [GeneratedRegex("<script[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex ScriptTag();
-
-    [GeneratedRegex(@"\son[a-z]+\s*=", RegexOptions.IgnoreCase)]
-    private static partial Regex InlineHandler();
 }
