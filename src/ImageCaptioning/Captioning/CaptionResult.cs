@@ -17,14 +17,10 @@ public sealed record CaptionResult(
     OutOfDistributionCheck? OutOfDistribution = null);
 
 /// <summary>Milliseconds spent per stage for one image.</summary>
-/// <param name="DecodeImageMs">
-/// Reading and decoding the image file when measured apart from the encoder. The <see cref="Encoder.ImageEncoder"/>
-/// decodes inside its own call, so this is 0 and <paramref name="EncoderMs"/> includes the decoding.
-/// </param>
 /// <param name="EncoderMs">The encoder (image decoding + CNN + grid layout).</param>
 /// <param name="DecoderMs">Caption generation (greedy, beam search or sampling).</param>
 /// <param name="TotalMs">Wall time of the whole call.</param>
-public sealed record CaptionTimings(double DecodeImageMs, double EncoderMs, double DecoderMs, double TotalMs);
+public sealed record CaptionTimings(double EncoderMs, double DecoderMs, double TotalMs);
 
 /// <summary>One ImageNet class and its softmax probability (a record rather than a tuple so it serialises to JSON by name).</summary>
 public sealed record ClassProbability(string Label, float Probability);

@@ -161,7 +161,7 @@ public sealed class Captioner : IDisposable
         double totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         int n = encoded.Count;
-        var timings = new CaptionTimings(0, encoderMs / n, decoderMs / n, totalMs / n);
+        var timings = new CaptionTimings(encoderMs / n, decoderMs / n, totalMs / n);
         var results = new CaptionResult[n];
         for (int i = 0; i < n; i++)
             results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), CheckDistribution(encoded[i]));
@@ -190,7 +190,7 @@ public sealed class Captioner : IDisposable
         long decodeStart = Stopwatch.GetTimestamp();
         var captions = _generator.Generate(encoded.Grid, options);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
-        var timings = new CaptionTimings(0, encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), CheckDistribution(encoded));
     }
 
