@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using ImageCaptioning.Configuration;
+using ImageCaptioning.Decoder;
 using ImageCaptioning.Web;
 using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Hosting;
@@ -31,7 +32,7 @@ internal static class BenchSoakCommand
         var slow = new Option<int>("--slow") { Description = "Slow-loris clients (0–1024).", DefaultValueFactory = _ => 64 };
         var flooders = new Option<int>("--flag-flood") { Description = "Clients flooding /api/flag (0–64).", DefaultValueFactory = _ => 4 };
         var image = new Option<string?>("--image") { Description = "Image the normal clients post (default: the first Flickr8k image, else the built-in cat example)." };
-        var beam = new Option<int>("--beam") { Description = "beamWidth sent with each caption request.", DefaultValueFactory = _ => 3 };
+        var beam = new Option<int>("--beam") { Description = "beamWidth sent with each caption request (default: the default decoding's beam)", DefaultValueFactory = _ => DecodingOptions.Default.BeamWidth };
         var model = new Option<string?>("--model") { Description = "Decoder model folder (default: the shipped model)." };
         var command = new Command("soak", "The web API under slow-loris uploads and a flag flood: N normal clients keep captioning; served, errors, p50/p99 vs quiet, peak RSS, bytes written.")
         {

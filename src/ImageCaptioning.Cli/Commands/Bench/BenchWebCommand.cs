@@ -27,7 +27,7 @@ internal static class BenchWebCommand
         var seconds = new Option<int>("--seconds") { Description = "Measured duration (1–600).", DefaultValueFactory = _ => 60 };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (1–256).", DefaultValueFactory = _ => 16 };
         var image = new Option<string?>("--image") { Description = "Image to post (default: the first Flickr8k image, else the built-in cat example)." };
-        var beam = new Option<int>("--beam") { Description = "beamWidth sent with each request.", DefaultValueFactory = _ => 3 };
+        var beam = new Option<int>("--beam") { Description = "beamWidth sent with each request (default: the default decoding's beam)", DefaultValueFactory = _ => DecodingOptions.Default.BeamWidth };
         var maxLength = new Option<int>("--max-length") { Description = "maxLength sent with each request.", DefaultValueFactory = _ => 20 };
         var model = new Option<string?>("--model") { Description = "In-process server: decoder model folder (default: the shipped model)." };
         var random = new Option<bool>("--random") { Description = "In-process server: a random decoder of the real sizes (before a trained one exists)." };
