@@ -22,7 +22,7 @@ public sealed class WebOptions
     public string? ModelFolder { get; set; }
 
     /// <summary>
-    /// Weights the decoder's steps read at batch 1 with at most 4 rows (greedy, beam ≤ 4): Float32, Float16 or Int8
+    /// Weights the decoder's steps read at batch 1 with at most <see cref="AttentionDecoder.CompactWeightsMaxRows"/> (8) rows (greedy, beam ≤ 8): Float32, Float16 or Int8
     /// (faster, rounds weights; see the model card); null = the model's own (Float16 for the shipped F16 file).
     /// </summary>
     public DecoderWeightPrecision? DecoderPrecision { get; set; }

@@ -28,9 +28,8 @@ public sealed class AttentionDecoder : IStepDecoder
     /// Up to this many rows a step reads the compact (float16 or int8) snapshot when there is one: batch 1 (greedy, beam
     /// ≤ 8, the default beam 5 included), where the products read each weight about once and are bound by memory
     /// traffic. With more rows each weight is reused by every row, the compact kernel widens it again for each group of
-    /// 4 rows, and the float32 GEMM (whose multi-row paths are tuned and may use every core) catches up. Measured for one
-    /// decoder step of the shipped model on the 2-core VM, one thread (as each ensemble member runs): 5 rows float32
-    /// 870 µs, float16 434 µs, int8 303 µs; 8 rows 1169 / 603 / 567 µs; with two threads at 8 rows 604 / 636 / 503 µs.
+    /// 4 rows, and the float32 GEMM (whose multi-row paths are tuned and may use every core) catches up
+    /// (<c>bench decoder --precision</c> measures where).
     /// </summary>
     public const int CompactWeightsMaxRows = 8;
 
@@ -105,7 +104,7 @@ public sealed class AttentionDecoder : IStepDecoder
     /// Alpha [R, P] and the new H, C. Allocates nothing.
     /// The decoding path (this, <see cref="PrepareImages"/>, <see cref="DecoderKernels"/>, the searches) is compiled fully
     /// optimised on first call: a caption takes a few milliseconds, and tiered JIT's promotion (after ~30 calls plus a
-    /// 100 ms quiet period, longer on a busy machine) left the first seconds of decoding 1.5–2× slower.
+    /// 100 ms quiet period, longer on a busy machine) left the first seconds of decoding slower.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(DecoderWorkspace ws)

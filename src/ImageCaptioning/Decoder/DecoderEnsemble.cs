@@ -43,8 +43,8 @@ public sealed class DecoderEnsemble : IStepDecoder
 
     /// <summary>
     /// Every member projects the grids into its own workspace; alone (ws.MaxThreads &gt; 1) member 0 here and the others
-    /// on the worker thread, each single-threaded: one member's [49×1280]·[1280×512] projection runs at ~130 GFLOP/s on
-    /// one core and gained nothing from a second one, so side by side halves the time two in a row took.
+    /// on the worker thread, each single-threaded: one member's [49×1280]·[1280×512] projection gained nothing from a
+    /// second core, so side by side halves the time two in a row took.
     /// </summary>
     public unsafe void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
     {

@@ -15,7 +15,7 @@ internal static unsafe class CompactGemmHelperThread
     /// <summary>Shares per product: enough for the caller to pick up a late helper's part, few enough that claiming is free.</summary>
     public const int Shares = 8;
 
-    /// <summary>How long the idle helper polls for the next job before it blocks (one decoding step is ~0.2–0.4 ms).</summary>
+    /// <summary>How long the idle helper polls for the next job before it blocks (about the gap between two products of one decoding step).</summary>
     public const int SpinMicroseconds = 200;
 
     private static int taken;          // 1 while a caller owns the helper

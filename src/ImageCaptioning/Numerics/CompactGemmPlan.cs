@@ -23,10 +23,9 @@ public static class CompactGemmPlan
     }
 
     /// <summary>
-    /// Smallest weight matrix (stored bytes) worth splitting; sized for float16: the [2048×1280] LSTM (5 MB, ~100 µs on one core) and the
-    /// [2541×256] output layer (1.3 MB, ~30 µs) qualify; the stacked attention (0.8 MB) and deep output (0.5 MB) products
-    /// take 10–20 µs, too close to the few microseconds a hand-off costs to gain much. A first guess, to be re-measured
-    /// on an idle machine together with the default.
+    /// Smallest weight matrix (stored bytes) worth splitting; sized for float16: the [2048×1280] LSTM (5 MB) and the
+    /// [2541×256] output layer (1.3 MB) qualify; the stacked attention (0.8 MB) and deep output (0.5 MB) products are too
+    /// short for a hand-off to pay. A first guess, to be re-measured on an idle machine together with the default.
     /// </summary>
     internal const long MinSplitWeightBytes = 1L << 20;
 

@@ -12,9 +12,8 @@ namespace ImageCaptioning.Cli.Commands.Bench;
 internal static class BenchStats
 {
     /// <summary>
-    /// A warmed-up process has compiled no method for this long. The background JIT thread takes a core while it works:
-    /// on the 2-core machine the ensemble's greedy caption (both cores) ran 3–4× slower in bursts of ~250 ms whenever it
-    /// compiled methods, and it still did so 3–6 s into a decode loop (measured with <see cref="JitInfo"/>).
+    /// A warmed-up process has compiled no method for this long: the background JIT thread takes a core while it works,
+    /// which slows a decode loop that uses both cores well after its first seconds (seen with <see cref="JitInfo"/>).
     /// </summary>
     public const double JitQuietMs = 1000;
 

@@ -9,7 +9,7 @@ namespace ImageCaptioning.Cli.Commands.Bench;
 
 /// <summary>
 /// `bench train-step`: one optimiser step (forward + backward + clip + Adam) of the full-size decoder on a random
-/// batch, to compare with the PyTorch reference in shared/README (≈ 0.9 s for batch 64 × 20 steps).
+/// batch, to compare with the PyTorch reference timing in shared/README.
 /// </summary>
 internal static class BenchTrainStepCommand
 {
