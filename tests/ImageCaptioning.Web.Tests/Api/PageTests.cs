@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ImageCaptioning.Decoder;
 using ImageCaptioning.Web.Security;
 using ImageCaptioning.Web.Tests.Infrastructure;
 
@@ -78,6 +79,21 @@ public sealed partial class PageTests : IAsyncDisposable
             Assert.DoesNotContain("document.write", script);
         }
     }
+
+    [Fact]
+    public async Task The_beam_slider_starts_at_the_default_beam_and_says_so()
+    {
+        string html = await _client.GetStringAsync("/", Ct);
+        string beam = DecodingOptions.Default.BeamWidth.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(beam, BeamSliderValue().Match(html).Groups[1].Value);
+        Assert.Equal(beam, BeamSliderLabel().Match(html).Groups[1].Value);
+    }
+
+    [GeneratedRegex(@"<input id=""beam-width""[^>]*\svalue=""(\d+)""")]
+    private static partial Regex BeamSliderValue();
+
+    [GeneratedRegex(@"<span id=""beam-width-value""[^>]*>(\d+)<")]
+    private static partial Regex BeamSliderLabel();
 
     [GeneratedRegex("<script[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex ScriptTag();
