@@ -1,8 +1,4 @@
-using ImageCaptioning.Web.Hosting;
 using ImageCaptioning.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ImageCaptioning.Web.Tests.Browser;
@@ -45,13 +41,7 @@ public sealed class BrowserFixture : IAsyncDisposable
                     [CaptionAppFactory.Key("FlagRequestsPerMinute")] = "10000",
                     [CaptionAppFactory.Key("ExamplesFolder")] = null,
                 });
-                _factory.UseKestrel(0); // port 0: the OS picks a free one
-                _factory.StartServer();
-                await _factory.Host.WhenLoaded.WaitAsync(TimeSpan.FromMinutes(2));
-                Assert.True(_factory.Host.State == ModelState.Ready, $"The test model did not load: {_factory.Host.Message}");
-                string address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1") + "/");
-                Assert.True(BaseAddress.IsLoopback, $"the test server must listen on loopback, not {address}");
+                BaseAddress = await _factory.StartOnLoopbackAsync();
 
                 _playwright = await Playwright.CreateAsync();
                 _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

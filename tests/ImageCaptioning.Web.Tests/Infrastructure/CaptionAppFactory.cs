@@ -1,6 +1,8 @@
 using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -41,5 +43,18 @@ public sealed class CaptionAppFactory(IReadOnlyDictionary<string, string?> setti
         var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://127.0.0.1"), AllowAutoRedirect = false });
         await Host.WhenLoaded.WaitAsync(TimeSpan.FromMinutes(2));
         return client;
+    }
+
+    /// <summary>Starts the app on real Kestrel at a free loopback port, waits for the model to load, and returns its address.</summary>
+    public async Task<Uri> StartOnLoopbackAsync()
+    {
+        UseKestrel(0); // port 0: the OS picks a free one
+        StartServer();
+        await Host.WhenLoaded.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(Host.State == ModelState.Ready, $"The test model did not load: {Host.Message}");
+        string address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1") + "/");
+        Assert.True(baseAddress.IsLoopback, $"the test server must listen on loopback, not {address}");
+        return baseAddress;
     }
 }

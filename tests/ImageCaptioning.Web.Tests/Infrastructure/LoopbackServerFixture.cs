@@ -1,7 +1,3 @@
-using ImageCaptioning.Web.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageCaptioning.Web.Tests.Infrastructure;
 
@@ -43,13 +39,7 @@ public class LoopbackServerFixture : IAsyncDisposable
                 foreach (var (key, value) in ExtraSettings())
                     settings[key] = value;
                 _factory = new CaptionAppFactory(settings);
-                _factory.UseKestrel(0); // port 0: the OS picks a free one
-                _factory.StartServer();
-                await _factory.Host.WhenLoaded.WaitAsync(TimeSpan.FromMinutes(2));
-                Assert.True(_factory.Host.State == ModelState.Ready, $"The test model did not load: {_factory.Host.Message}");
-                string address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1") + "/");
-                Assert.True(BaseAddress.IsLoopback, $"the test server must listen on loopback, not {address}");
+                BaseAddress = await _factory.StartOnLoopbackAsync();
             }
             return BaseAddress;
         }
