@@ -1,4 +1,3 @@
-using ImageCaptioning.Decoder;
 using ImageCaptioning.Training.Autograd;
 
 namespace ImageCaptioning.Training;

@@ -1,6 +1,7 @@
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Metrics;
+using ImageCaptioning.Model;
 
 namespace ImageCaptioning.Training;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
 using ImageCaptioning.Training.Autograd;
 using ImageCaptioning.Training.Optimization;
 

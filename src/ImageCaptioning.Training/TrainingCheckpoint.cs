@@ -1,5 +1,6 @@
 using System.Text.Json;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Training.Optimization;
 
 namespace ImageCaptioning.Training;

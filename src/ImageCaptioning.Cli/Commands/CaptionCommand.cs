@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImageCaptioning.Captioning;
+using ImageCaptioning.Cli.Arguments;
 using ImageCaptioning.Cli.Commands.Caption;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Errors;
+using ImageCaptioning.Model;
 using ImageCaptioning.OutOfDistribution;
 using Spectre.Console;
 

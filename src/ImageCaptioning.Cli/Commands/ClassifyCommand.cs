@@ -1,7 +1,7 @@
 using System.CommandLine;
+using ImageCaptioning.Cli.Terminal;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Encoder;
-using ImageCaptioning.Models;
 
 namespace ImageCaptioning.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Cli.Commands;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Metrics;
 using ImageCaptioning.Subjects;
 using ImageCaptioning.Tags;

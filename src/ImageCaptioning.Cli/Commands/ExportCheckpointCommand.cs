@@ -1,5 +1,6 @@
 using System.CommandLine;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Training;
 
 namespace ImageCaptioning.Cli.Commands;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using ImageCaptioning.Cli.Commands.Extract;
+using ImageCaptioning.Cli.Terminal;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Encoder;
-using ImageCaptioning.Models;
 using Spectre.Console;
 
 namespace ImageCaptioning.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.Models;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ImageCaptioning.Captioning;
+using ImageCaptioning.Cli.Arguments;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Encoder;

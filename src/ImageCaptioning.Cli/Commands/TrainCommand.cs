@@ -1,8 +1,8 @@
 using System.CommandLine;
+using ImageCaptioning.Cli.Training;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
-using ImageCaptioning.Cli.Training;
+using ImageCaptioning.Model;
 using ImageCaptioning.Training;
 using Spectre.Console;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using ImageCaptioning.Cli.Training;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
-using ImageCaptioning.Cli.Training;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Training;
 using ImageCaptioning.Training.SelfCritical;
 using Spectre.Console;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Training;
 using ImageCaptioning.Training.SelfCritical;
 

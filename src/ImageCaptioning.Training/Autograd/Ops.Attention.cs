@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
 
 namespace ImageCaptioning.Training.Autograd;
 

@@ -1,4 +1,4 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 
 namespace ImageCaptioning.Training.SelfCritical;
 

@@ -1,5 +1,5 @@
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 
 namespace ImageCaptioning.Training.SelfCritical;
 

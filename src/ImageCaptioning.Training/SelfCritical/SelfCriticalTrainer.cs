@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
+using ImageCaptioning.Model;
 using ImageCaptioning.Training.Autograd;
 using ImageCaptioning.Training.Optimization;
 

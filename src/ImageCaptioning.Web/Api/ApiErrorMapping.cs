@@ -1,4 +1,4 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Errors;
 using ImageCaptioning.Imaging;
 

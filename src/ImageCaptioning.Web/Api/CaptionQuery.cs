@@ -1,5 +1,5 @@
 using System.Globalization;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Web.Configuration;
 
 namespace ImageCaptioning.Web.Api;

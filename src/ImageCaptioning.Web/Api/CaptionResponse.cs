@@ -1,5 +1,6 @@
 using ImageCaptioning.Captioning;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Web.Api;
 

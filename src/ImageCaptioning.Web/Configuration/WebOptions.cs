@@ -1,5 +1,5 @@
-using ImageCaptioning.Decoder;
 using ImageCaptioning.Imaging;
+using ImageCaptioning.Model;
 
 namespace ImageCaptioning.Web.Configuration;
 

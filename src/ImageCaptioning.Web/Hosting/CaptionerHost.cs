@@ -1,9 +1,8 @@
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.Decoder;
 using ImageCaptioning.Encoder;
-using ImageCaptioning.Models;
 using ImageCaptioning.Errors;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Web.Api;
 using ImageCaptioning.Web.Configuration;
 using Microsoft.Extensions.Options;

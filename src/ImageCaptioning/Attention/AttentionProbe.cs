@@ -1,5 +1,5 @@
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
 
 namespace ImageCaptioning.Attention;
 

@@ -1,4 +1,4 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.OutOfDistribution;
 
 namespace ImageCaptioning.Captioning;

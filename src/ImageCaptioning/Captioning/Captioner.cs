@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Encoder;
-using ImageCaptioning.Models;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.OutOfDistribution;
 
 namespace ImageCaptioning.Captioning;

@@ -1,6 +1,6 @@
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Imaging;
-using ImageCaptioning.Models;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Encoder;
 

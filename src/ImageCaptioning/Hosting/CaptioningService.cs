@@ -1,6 +1,6 @@
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using Microsoft.Extensions.Options;
 
 namespace ImageCaptioning.Hosting;

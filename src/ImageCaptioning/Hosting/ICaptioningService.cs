@@ -1,5 +1,5 @@
 using ImageCaptioning.Captioning;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 
 namespace ImageCaptioning.Hosting;
 

@@ -1,4 +1,4 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
 
 namespace ImageCaptioning.Hosting;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.OutOfDistribution;
 

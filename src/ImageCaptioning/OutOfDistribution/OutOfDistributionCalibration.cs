@@ -1,5 +1,5 @@
 using System.Globalization;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.OutOfDistribution;
 

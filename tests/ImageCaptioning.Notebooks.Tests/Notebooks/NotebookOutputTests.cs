@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ImageCaptioning.Decoding;
+using ImageCaptioning.Model;
 
 namespace ImageCaptioning.Notebooks.Tests.Notebooks;
 

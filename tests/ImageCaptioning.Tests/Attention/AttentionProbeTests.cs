@@ -1,6 +1,7 @@
 using ImageCaptioning.Attention;
-using ImageCaptioning.Decoder;
-using ImageCaptioning.Tests.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
+using ImageCaptioning.Tests.Model;
 
 namespace ImageCaptioning.Tests.Attention;
 

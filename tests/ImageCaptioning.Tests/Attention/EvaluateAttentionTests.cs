@@ -2,7 +2,7 @@ using System.Text.Json;
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Cli.Commands;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Metrics;
 using ImageCaptioning.Tests.Data;
 using ImageCaptioning.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using ImageCaptioning.Captioning;
-using ImageCaptioning.Decoder;
-using ImageCaptioning.Tests.Decoder;
+using ImageCaptioning.ModelFolder;
+using ImageCaptioning.Tests.Model;
 using ImageCaptioning.Tests.Infrastructure;
 
 namespace ImageCaptioning.Tests.Captioning;

@@ -1,8 +1,9 @@
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Imaging;
-using ImageCaptioning.Tests.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.Tests.Model;
 using ImageCaptioning.Tests.Infrastructure;
 
 namespace ImageCaptioning.Tests.Captioning;

@@ -1,4 +1,5 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.OutOfDistribution;
 using ImageCaptioning.Tests.Data;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Metrics;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Tests.Infrastructure;
 
 namespace ImageCaptioning.Tests.Quality;

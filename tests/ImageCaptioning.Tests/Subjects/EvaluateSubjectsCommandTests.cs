@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ImageCaptioning.Cli.Commands;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Tags;
 using ImageCaptioning.Tests.Captioning;
 using ImageCaptioning.Tests.Data;

@@ -1,4 +1,4 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
 using ImageCaptioning.Training;
 using ImageCaptioning.Training.Autograd;
 

@@ -1,4 +1,4 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
 using ImageCaptioning.Training;
 
 namespace ImageCaptioning.Tests.Training;

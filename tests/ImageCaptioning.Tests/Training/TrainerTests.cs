@@ -1,5 +1,6 @@
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
+using ImageCaptioning.Model;
 using ImageCaptioning.Training;
 
 namespace ImageCaptioning.Tests.Training;

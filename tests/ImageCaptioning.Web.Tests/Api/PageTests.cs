@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Web.Security;
 using ImageCaptioning.Web.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Web.Tests.Infrastructure;
 

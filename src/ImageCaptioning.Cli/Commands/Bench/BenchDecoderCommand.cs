@@ -3,8 +3,10 @@ using System.Diagnostics;
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Encoder;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Numerics;
 
 namespace ImageCaptioning.Cli.Commands.Bench;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
+using ImageCaptioning.Cli.Terminal;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Encoder;
-using ImageCaptioning.Models;
 using ImageCaptioning.Imaging;
 
 namespace ImageCaptioning.Cli.Commands.Bench;

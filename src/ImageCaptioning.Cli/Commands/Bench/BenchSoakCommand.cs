@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Web;
 using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Hosting;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Model;
 using ImageCaptioning.Numerics;
 using ImageCaptioning.Training;
 using ImageCaptioning.Training.Autograd;

@@ -1,4 +1,4 @@
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Training.SelfCritical;
 
 namespace ImageCaptioning.Tests.Training.SelfCritical;

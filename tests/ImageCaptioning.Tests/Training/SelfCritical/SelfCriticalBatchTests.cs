@@ -1,5 +1,5 @@
 using ImageCaptioning.Data;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
 using ImageCaptioning.Training.SelfCritical;
 
 namespace ImageCaptioning.Tests.Training.SelfCritical;

@@ -1,5 +1,6 @@
 using System.Globalization;
-using ImageCaptioning.Decoder;
+using ImageCaptioning.Decoding;
+using ImageCaptioning.Model;
 using ImageCaptioning.Training;
 using ImageCaptioning.Training.SelfCritical;
 

@@ -1,0 +1,172 @@
+using System.Runtime.CompilerServices;
+using ImageCaptioning.Model;
+namespace ImageCaptioning.Decoding;
+
+/// <summary>
+/// Batched beam search. Every image keeps up to K = <see cref="DecodingOptions.BeamWidth"/> live hypotheses; one
+/// <see cref="AttentionDecoder.Step"/> advances the live rows of all images together. Per image and step:
+/// <list type="number">
+/// <item>take the 2K best (row, word) pairs by cumulative log-probability (banned tokens are −∞);</item>
+/// <item>an <c>&lt;end&gt;</c> among the K best finishes that hypothesis: it enters the image's n-best list
+///   (N = min(NBest, K) slots, ranked by the length-normalised score);</item>
+/// <item>the best K that are not <c>&lt;end&gt;</c> stay live;</item>
+/// <item>the image stops once its n-best list is full and no live hypothesis can still beat the worst entry:
+///   log-probabilities only fall, so a live hypothesis can at best reach logp / MaxLengthᵅ (= logp when α = 0).</item>
+/// </list>
+/// At <see cref="DecodingOptions.MaxLength"/> an image with no finished hypothesis returns its live beams
+/// with Finished = false, so the result is never empty. With K = 1 and α = 0 this is exactly greedy decoding.
+/// </summary>
+internal static class BeamSearch
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static TokenHypothesis[][] Run(IStepDecoder decoder, ReadOnlySpan<float> grids, int images,
+        DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
+    {
+        int beam = options.BeamWidth, results = options.ResultsPerImage, maxLength = options.MaxLength;
+        int vocabulary = decoder.Config.VocabSize, positions = decoder.Config.Positions;
+        int stride = s.RowsPerImage; // result slots of image i: [i·stride, i·stride + results)
+        var ws = s.Workspace;
+
+        decoder.PrepareImages(grids, images, ws);
+        decoder.StartRows(ws, images, rowsPerImage: 1, tokens.Start); // all beams of an image start identical: one row
+        for (int i = 0; i < images; i++)
+        {
+            s.RowStart[i] = i;
+            s.RowCount[i] = 1;
+            s.FinalCount[i] = 0;
+            s.Live.Clear(i);
+        }
+
+        // Upper bound factor on a live hypothesis's final score: its log-prob can only fall and its length is at most maxLength.
+        double boundDivisor = options.LengthPenalty == 0f ? 1 : Math.Pow(maxLength, options.LengthPenalty);
+
+        for (int t = 0; t < maxLength && ws.Rows > 0; t++)
+        {
+            decoder.Step(ws);                                            // LogProbs [R, V], Alpha [R, P]
+            tokens.Mask(ws.LogProbs, ws.Rows, vocabulary);
+            DecodingTokens.BlockRepeatedNGrams(ws.LogProbs, ws.Rows, vocabulary, s.Live, options.NoRepeatNGramSize);
+            int nextRows = 0;
+            for (int image = 0; image < images; image++)
+            {
+                if (s.RowCount[image] == 0) continue;
+                int candidates = SelectCandidates(s, ws.LogProbs, s.RowStart[image], s.RowCount[image], vocabulary, 2 * beam);
+                int first = nextRows, live = 0;
+                for (int rank = 0; rank < candidates && live < beam; rank++)
+                {
+                    int row = s.CandidateRow[rank], token = s.CandidateToken[rank];
+                    float logp = ws.LogProbs[row * vocabulary + token];
+                    if (token == tokens.End)
+                    {
+                        if (rank < beam) AddFinished(s, options, image * stride, results, image, row, logp);
+                        continue;
+                    }
+                    s.Parents[nextRows] = row;
+                    s.NextTokens[nextRows] = token;
+                    s.Next.CopyFrom(s.Live, row, nextRows);
+                    s.Next.Append(nextRows, token, ws.Alpha.AsSpan(row * positions, positions), logp);
+                    nextRows++;
+                    live++;
+                }
+                if (live > 0 && s.FinalCount[image] >= results
+                    && s.Next.LogProbability[first] / boundDivisor <= WorstFinalScore(s, image * stride, results))
+                {
+                    nextRows = first; // nothing live can enter the n-best list any more
+                    live = 0;
+                }
+                s.RowStart[image] = first;
+                s.RowCount[image] = live;
+            }
+            s.SwapLive();
+            ws.ReorderRows(s.Parents.AsSpan(0, nextRows), s.NextTokens.AsSpan(0, nextRows));
+        }
+        return Collect(s, options, images, stride, results);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> best (row, token) pairs of rows [start, start + rows) by cumulative log-prob,
+    /// best first; ties keep the lower row and token (the order greedy's arg-max uses). Returns how many were found.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int SelectCandidates(DecodingScratch s, float[] logProbs, int start, int rows, int vocabulary, int count)
+    {
+        var values = s.CandidateValue;
+        int found = 0;
+        for (int row = start; row < start + rows; row++)
+        {
+            double cumulative = s.Live.LogProbability[row];
+            var rowLogProbs = logProbs.AsSpan(row * vocabulary, vocabulary);
+            for (int token = 0; token < vocabulary; token++)
+            {
+                float logp = rowLogProbs[token];
+                if (float.IsNegativeInfinity(logp)) continue;
+                double value = cumulative + logp;
+                if (found == count && value <= values[count - 1]) continue;
+                int at = found < count ? found++ : count - 1;
+                while (at > 0 && values[at - 1] < value)
+                {
+                    values[at] = values[at - 1];
+                    s.CandidateRow[at] = s.CandidateRow[at - 1];
+                    s.CandidateToken[at] = s.CandidateToken[at - 1];
+                    at--;
+                }
+                values[at] = value;
+                s.CandidateRow[at] = row;
+                s.CandidateToken[at] = token;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Puts live row <paramref name="row"/> + <c>&lt;end&gt;</c> into the image's n-best slots if it ranks there.</summary>
+    private static void AddFinished(DecodingScratch s, DecodingOptions options, int firstSlot, int results, int image, int row, float endLogp)
+    {
+        var final = s.Final;
+        double logProbability = s.Live.LogProbability[row] + endLogp;
+        double score = options.Score(logProbability, s.Live.Length[row] + 1);
+        int slot;
+        if (s.FinalCount[image] < results)
+            slot = firstSlot + s.FinalCount[image]++;
+        else
+        {
+            slot = firstSlot;
+            for (int k = firstSlot + 1; k < firstSlot + results; k++)
+                if (final.Score[k] < final.Score[slot]) slot = k;
+            if (score <= final.Score[slot]) return;
+        }
+        final.CopyFrom(s.Live, row, slot);
+        final.Complete(slot, finished: true, endLogp, options);
+    }
+
+    private static double WorstFinalScore(DecodingScratch s, int firstSlot, int results)
+    {
+        double worst = double.PositiveInfinity;
+        for (int k = firstSlot; k < firstSlot + results; k++)
+            worst = Math.Min(worst, s.Final.Score[k]);
+        return worst;
+    }
+
+    /// <summary>Per image: its finished hypotheses, or if none finished its live beams (cut off), best score first.</summary>
+    private static TokenHypothesis[][] Collect(DecodingScratch s, DecodingOptions options, int images, int stride, int results)
+    {
+        var output = new TokenHypothesis[images][];
+        for (int image = 0; image < images; image++)
+        {
+            List<TokenHypothesis> list = new(results);
+            if (s.FinalCount[image] > 0)
+            {
+                for (int k = 0; k < s.FinalCount[image]; k++)
+                    list.Add(s.Final.ToHypothesis(image * stride + k));
+            }
+            else
+            {
+                for (int row = s.RowStart[image]; row < s.RowStart[image] + Math.Min(s.RowCount[image], results); row++)
+                {
+                    s.Live.Complete(row, finished: false, 0f, options);
+                    list.Add(s.Live.ToHypothesis(row));
+                }
+            }
+            output[image] = [.. list.OrderByDescending(h => h.Score)];
+        }
+        return output;
+    }
+}

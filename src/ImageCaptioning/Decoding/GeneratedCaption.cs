@@ -1,0 +1,20 @@
+namespace ImageCaptioning.Decoding;
+
+/// <summary>
+/// One generated caption.
+/// </summary>
+/// <param name="Text">The words joined by single spaces.</param>
+/// <param name="Words">The generated words, without <c>&lt;start&gt;</c> and <c>&lt;end&gt;</c>.</param>
+/// <param name="TokenIds">Vocabulary ids of <paramref name="Words"/>.</param>
+/// <param name="LogProbability">Σ log p of every generated token, including <c>&lt;end&gt;</c> when <paramref name="Finished"/>.</param>
+/// <param name="Score">What hypotheses are ranked by: LogProbability / lengthᵅ (see <see cref="DecodingOptions.LengthPenalty"/>).</param>
+/// <param name="Finished">True when the decoder emitted <c>&lt;end&gt;</c>; false when cut off at the maximum length.</param>
+/// <param name="Attention">One attention map per word: P weights (7×7 = 49, row-major) summing to 1.</param>
+public sealed record GeneratedCaption(
+    string Text,
+    IReadOnlyList<string> Words,
+    IReadOnlyList<int> TokenIds,
+    double LogProbability,
+    double Score,
+    bool Finished,
+    IReadOnlyList<float[]> Attention);

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ImageCaptioning.Errors;
+
+namespace ImageCaptioning.Model;
+
+/// <summary>
+/// Sizes of the Show-Attend-Tell decoder, saved as <c>config.json</c> beside the weights.
+/// Symbols used in shape comments throughout the decoder code:
+/// P = positions (49), E = encoder channels (1280), D = projected feature size, A = attention size,
+/// H = LSTM hidden size, M = word embedding size, V = vocabulary size, R = rows decoded together (beams × images).
+/// </summary>
+public sealed record DecoderConfig
+{
+    public const string FormatName = "imagecaptioning-decoder/1";
+
+    [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
+    /// <summary>P: attention positions (7×7 grid).</summary>
+    [JsonPropertyName("positions")] public int Positions { get; init; } = 49;
+    /// <summary>E: channels of each encoder feature vector.</summary>
+    [JsonPropertyName("encoder_dim")] public int EncoderDim { get; init; } = 1280;
+    /// <summary>D: size of the learned projection of each feature vector (what attention reads).</summary>
+    [JsonPropertyName("feature_dim")] public int FeatureDim { get; init; } = 512;
+    /// <summary>A: hidden size of the attention MLP.</summary>
+    [JsonPropertyName("attention_dim")] public int AttentionDim { get; init; } = 256;
+    /// <summary>M: word embedding size (also the deep-output size).</summary>
+    [JsonPropertyName("embedding_dim")] public int EmbeddingDim { get; init; } = 256;
+    /// <summary>H: LSTM hidden and cell size.</summary>
+    [JsonPropertyName("hidden_dim")] public int HiddenDim { get; init; } = 512;
+    /// <summary>V: vocabulary size, including the four special tokens.</summary>
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; init; }
+    /// <summary>Dropout on the deep output before the vocabulary projection (training only).</summary>
+    [JsonPropertyName("dropout")] public float Dropout { get; init; } = 0.5f;
+    /// <summary>Name of the encoder whose features this decoder reads (for a clear error on a mismatch).</summary>
+    [JsonPropertyName("encoder")] public string Encoder { get; init; } = "mobilenetv2-12-int8";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public void Validate()
+    {
+        if (Format != FormatName)
+            throw new ModelFormatException($"config.json has format '{Format}', expected '{FormatName}'.");
+        foreach (var (name, value) in new[] {
+            ("positions", Positions), ("encoder_dim", EncoderDim), ("feature_dim", FeatureDim), ("attention_dim", AttentionDim),
+            ("embedding_dim", EmbeddingDim), ("hidden_dim", HiddenDim), ("vocab_size", VocabSize) })
+        {
+            if (value <= 0 || value > 1 << 20)
+                throw new ModelFormatException($"config.json: '{name}' must be a positive size, got {value}.");
+        }
+        if (Dropout is < 0f or >= 1f)
+            throw new ModelFormatException($"config.json: 'dropout' must be in [0, 1), got {Dropout}.");
+    }
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    public static DecoderConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new ModelFormatException($"Decoder config not found: '{path}'.");
+        DecoderConfig? config;
+        try { config = JsonSerializer.Deserialize<DecoderConfig>(File.ReadAllText(path)); }
+        catch (JsonException ex) { throw new ModelFormatException($"'{path}' is not valid JSON: {ex.Message}"); }
+        if (config is null) throw new ModelFormatException($"'{path}' is empty.");
+        config.Validate();
+        return config;
+    }
+}
+
+/// <summary>A model folder or weights file is missing, malformed, or does not match its config.</summary>
+public sealed class ModelFormatException(string message) : ImageCaptioningException(message);

@@ -1,0 +1,120 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace ImageCaptioning.Model;
+
+/// <summary>
+/// Several decoders of the same sizes and vocabulary decoding together: every member runs the same rows (same tokens,
+/// same beams) on its own state, and the ensemble's next-word distribution is the mean of the members' probabilities,
+///   log p(w) = log( (1/K) Σ_k p_k(w) )                                        [R, V]
+/// and its attention the mean of their attention maps (each row still sums to 1)   [R, P].
+/// Independently trained decoders make different mistakes, so the average is a better model than either; it costs
+/// K decoder steps per step, which run on both cores when the call is alone (<see cref="EnsembleStepWorker"/>).
+/// Member 0 works in the search's workspace, member k in that workspace's companion k − 1, which
+/// <see cref="DecoderWorkspace.ReorderRows"/> keeps in step.
+/// </summary>
+public sealed class DecoderEnsemble : IStepDecoder
+{
+    private readonly AttentionDecoder[] _members;
+
+    public DecoderEnsemble(IReadOnlyList<AttentionDecoder> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count < 2) throw new ArgumentException("an ensemble needs at least two decoders", nameof(members));
+        var first = members[0].Config;
+        foreach (var member in members)
+            if (member.Config with { Dropout = first.Dropout } != first)
+                throw new ModelFormatException("The decoders of an ensemble must have the same sizes and vocabulary.");
+        _members = [.. members];
+        _worker = new EnsembleStepWorker(_members);
+    }
+
+    private readonly EnsembleStepWorker _worker;
+
+    public IReadOnlyList<AttentionDecoder> Members => _members;
+    public DecoderConfig Config => _members[0].Config;
+
+    public DecoderWorkspace CreateWorkspace(int maxRows, int maxImages)
+    {
+        var ws = _members[0].CreateWorkspace(maxRows, maxImages);
+        ws.Companions = [.. _members.Skip(1).Select(m => m.CreateWorkspace(maxRows, maxImages))];
+        return ws;
+    }
+
+    /// <summary>
+    /// Every member projects the grids into its own workspace; alone (ws.MaxThreads &gt; 1) member 0 here and the others
+    /// on the worker thread, each single-threaded: one member's [49×1280]·[1280×512] projection gained nothing from a
+    /// second core, so side by side halves the time two in a row took.
+    /// </summary>
+    public unsafe void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
+    {
+        fixed (float* pinned = grids)                                       // the worker reads them until RunMembers returns
+            RunMembers(ws, MemberJob.Prepare(pinned, grids.Length, images));
+    }
+
+    public void StartRows(DecoderWorkspace ws, int images, int rowsPerImage, int startToken)
+    {
+        _members[0].StartRows(ws, images, rowsPerImage, startToken);
+        for (int k = 1; k < _members.Length; k++) _members[k].StartRows(Companion(ws, k), images, rowsPerImage, startToken);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(DecoderWorkspace ws)
+    {
+        int R = ws.Rows, V = Config.VocabSize, P = Config.Positions, K = _members.Length;
+        RunMembers(ws, MemberJob.Step);
+        var logp = ws.LogProbs.AsSpan(0, R * V);                          // [R, V] member 0, becomes the mean
+        var alpha = ws.Alpha.AsSpan(0, R * P);                            // [R, P]
+        for (int k = 1; k < K; k++)
+        {
+            var companion = Companion(ws, k);
+            // Running log-sum-exp: logp ← log(exp(logp) + exp(logp_k)) = max + log(1 + exp(min − max)), elementwise.
+            var other = companion.LogProbs.AsSpan(0, R * V);
+            var low = companion.EnsembleScratch(R * V);
+            TensorPrimitives.Min(logp, other, low);
+            TensorPrimitives.Max(logp, other, logp);
+            TensorPrimitives.Subtract(low, logp, low);
+            TensorPrimitives.Exp(low, low);
+            TensorPrimitives.Add(low, 1f, low);
+            TensorPrimitives.Log(low, low);
+            TensorPrimitives.Add(logp, low, logp);
+            TensorPrimitives.Add(alpha, companion.Alpha.AsSpan(0, R * P), alpha);
+        }
+        TensorPrimitives.Subtract(logp, MathF.Log(K), logp);             // mean of probabilities
+        TensorPrimitives.Multiply(alpha, 1f / K, alpha);                  // mean attention
+    }
+
+    /// <summary>
+    /// Every member's part of <paramref name="job"/>: alone (ws.MaxThreads &gt; 1) member 0 runs here while the others run
+    /// on the worker thread, each single-threaded; otherwise (a busy server, whose cores serve other requests) one after
+    /// another.
+    /// </summary>
+    private void RunMembers(DecoderWorkspace ws, MemberJob job)
+    {
+        int threads = ws.MaxThreads;
+        SetThreads(ws, threads);
+        if (threads > 1 && _worker.TryBegin(ws, job))
+        {
+            SetThreads(ws, 1);
+            try { job.RunOn(_members[0], ws); }
+            finally
+            {
+                _worker.End();
+                SetThreads(ws, threads);
+            }
+            return;
+        }
+        for (int k = 0; k < _members.Length; k++) job.RunOn(_members[k], k == 0 ? ws : Companion(ws, k));
+    }
+
+    /// <summary>The thread cap of the workspace and its companions (1 while the members run side by side).</summary>
+    private static void SetThreads(DecoderWorkspace ws, int threads)
+    {
+        ws.MaxThreads = threads;
+        foreach (var companion in ws.Companions) companion.MaxThreads = threads;
+    }
+
+    private static DecoderWorkspace Companion(DecoderWorkspace ws, int member) =>
+        ws.Companions.Length >= member ? ws.Companions[member - 1]
+            : throw new InvalidOperationException("This workspace was not created by the ensemble (DecoderEnsemble.CreateWorkspace).");
+}

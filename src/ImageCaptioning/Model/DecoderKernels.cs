@@ -1,0 +1,173 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using ImageCaptioning.Numerics;
+
+namespace ImageCaptioning.Model;
+
+/// <summary>
+/// The decoder's forward math, once. The inference decoder calls these directly; the training engine's
+/// ops call the same functions for their forward pass (and add the backward), so training and inference
+/// cannot drift apart. All matrices are row-major; weights use the [out, in] layout.
+/// </summary>
+public static class DecoderKernels
+{
+    /// <summary>
+    /// y[R×out] = x[R×in]·Wᵀ + b (b may be empty); with <paramref name="accumulate"/> adds into y.
+    /// <paramref name="maxThreads"/> caps the product's threads below <see cref="Gemm.MaxThreads"/> (an ensemble runs
+    /// its members side by side, one core each); the result does not depend on it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate = false, int maxThreads = int.MaxValue)
+    {
+        if (rows == 0) return;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        var options = Gemm.DefaultOptions();
+        options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
+        Gemm.Multiply(options, false, true, rows, outDim, inDim, x, inDim, weight, inDim, y, outDim, accumulate ? 1f : 0f);
+        if (!bias.IsEmpty)
+            for (int r = 0; r < rows; r++)
+                TensorPrimitives.Add(y.Slice(r * outDim, outDim), bias, y.Slice(r * outDim, outDim));
+    }
+
+    /// <summary>
+    /// Additive attention scores: e[r, i] = Σ_a w[a] · tanh(attF[img(r), i, a] + attH[r, a]).
+    /// attF: [images, P, A] (precomputed W_f v + b_f); attH: [R, A]; w: [A]; scores: [R, P].
+    /// <paramref name="imageOfRow"/> maps a row (beam) to its image; empty = row r reads image r.
+    /// <paramref name="tanhOut"/> ([R, P, A]) optionally keeps the tanh values for the backward pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AttentionScores(ReadOnlySpan<float> attF, ReadOnlySpan<float> attH, ReadOnlySpan<float> w,
+        int rows, int positions, int attDim, ReadOnlySpan<int> imageOfRow, Span<float> scores, Span<float> tanhOut = default)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            int image = imageOfRow.IsEmpty ? r : imageOfRow[r];
+            var hRow = attH.Slice(r * attDim, attDim);
+            for (int i = 0; i < positions; i++)
+            {
+                var keys = attF.Slice((image * positions + i) * attDim, attDim);
+                var t = tanhOut.IsEmpty ? default : tanhOut.Slice((r * positions + i) * attDim, attDim);
+                scores[r * positions + i] = AttentionScore(keys, hRow, w, t);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Σ_a w[a] · tanh(keys[a] + h[a]) in one pass (writing the tanh values to <paramref name="tanhOut"/> unless empty):
+    /// three TensorPrimitives calls per position (add, tanh, dot) read the 256 values three times and cost more in
+    /// call overhead than in arithmetic, for 49 positions per row per step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float AttentionScore(ReadOnlySpan<float> keys, ReadOnlySpan<float> h, ReadOnlySpan<float> w, Span<float> tanhOut)
+    {
+        int n = keys.Length, a = 0;
+        float sum = 0f;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            var acc = Vector512<float>.Zero;
+            for (; a + Vector512<float>.Count <= n; a += Vector512<float>.Count)
+            {
+                var t = Tanh(Vector512.Create(keys.Slice(a, Vector512<float>.Count)) + Vector512.Create(h.Slice(a, Vector512<float>.Count)));
+                if (!tanhOut.IsEmpty) t.CopyTo(tanhOut.Slice(a, Vector512<float>.Count));
+                acc = Vector512.MultiplyAddEstimate(t, Vector512.Create(w.Slice(a, Vector512<float>.Count)), acc);
+            }
+            sum = Vector512.Sum(acc);
+        }
+        for (; a < n; a++)
+        {
+            float t = MathF.Tanh(keys[a] + h[a]);
+            if (!tanhOut.IsEmpty) tanhOut[a] = t;
+            sum += t * w[a];
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// tanh(x) = (e^{2x} − 1) / (e^{2x} + 1) with x clamped to ±9 (where tanh is ±1 in float32); absolute error ~1e-7,
+    /// like TensorPrimitives.Tanh's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Tanh(Vector512<float> x)
+    {
+        var e = Vector512.Exp(Vector512.Clamp(x, Vector512.Create(-9f), Vector512.Create(9f)) * 2f);
+        return (e - Vector512<float>.One) / (e + Vector512<float>.One);
+    }
+
+    /// <summary>Softmax of each row of x[rows, cols], in place (max-subtracted for stability).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SoftmaxRows(Span<float> x, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+            TensorPrimitives.SoftMax(x.Slice(r * cols, cols), x.Slice(r * cols, cols));
+    }
+
+    /// <summary>Log-softmax of each row of x[rows, cols] into y (may alias x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LogSoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
+    {
+        // exp(x − max) goes to a scratch row so that y may alias x; vectorised exp and sum (a scalar MathF.Exp
+        // loop was a large share of a greedy step's non-GEMM time).
+        Span<float> exp = cols <= 4096 ? stackalloc float[cols] : new float[cols];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = x.Slice(r * cols, cols);
+            var outRow = y.Slice(r * cols, cols);
+            float max = TensorPrimitives.Max(row);
+            TensorPrimitives.Subtract(row, max, exp);
+            TensorPrimitives.Exp(exp, exp);
+            // A float sum of V terms in [0, 1] (at least one is 1) is within ~1e-6 relative of the exact one.
+            float logZ = max + MathF.Log(TensorPrimitives.Sum(exp));
+            TensorPrimitives.Subtract(row, logZ, outRow);
+        }
+    }
+
+    /// <summary>Context vectors: z[r, d] = Σ_i α[r, i] · v[img(r), i, d].  α: [R, P]; v: [images, P, D]; z: [R, D].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void WeightedSum(ReadOnlySpan<float> alpha, ReadOnlySpan<float> v, int rows, int positions, int dim,
+        ReadOnlySpan<int> imageOfRow, Span<float> z)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            int image = imageOfRow.IsEmpty ? r : imageOfRow[r];
+            var zRow = z.Slice(r * dim, dim);
+            zRow.Clear();
+            for (int i = 0; i < positions; i++)
+                TensorPrimitives.MultiplyAdd(v.Slice((image * positions + i) * dim, dim), alpha[r * positions + i], zRow, zRow);
+        }
+    }
+
+    /// <summary>
+    /// One LSTM cell step (PyTorch gate order i, f, g, o). gates: [R, 4H] pre-activations, overwritten with the
+    /// activated gates (σ(i), σ(f), tanh(g), σ(o)) which the backward pass needs; cPrev: [R, H];
+    /// c = σ(f)⊙cPrev + σ(i)⊙tanh(g), h = σ(o)⊙tanh(c).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LstmCell(Span<float> gates, ReadOnlySpan<float> cPrev, int rows, int hidden, Span<float> c, Span<float> h)
+    {
+        Span<float> tanhC = hidden <= 2048 ? stackalloc float[hidden] : new float[hidden];
+        for (int r = 0; r < rows; r++)
+        {
+            var g = gates.Slice(r * 4 * hidden, 4 * hidden);
+            var gi = g.Slice(0, hidden); var gf = g.Slice(hidden, hidden);
+            var gg = g.Slice(2 * hidden, hidden); var go = g.Slice(3 * hidden, hidden);
+            TensorPrimitives.Sigmoid(gi, gi);
+            TensorPrimitives.Sigmoid(gf, gf);
+            TensorPrimitives.Tanh(gg, gg);
+            TensorPrimitives.Sigmoid(go, go);
+            var cRow = c.Slice(r * hidden, hidden);
+            TensorPrimitives.Multiply(gf, cPrev.Slice(r * hidden, hidden), cRow);
+            TensorPrimitives.MultiplyAdd(gi, gg, cRow, cRow);
+            TensorPrimitives.Tanh(cRow, tanhC);
+            TensorPrimitives.Multiply(go, tanhC, h.Slice(r * hidden, hidden));
+        }
+    }
+
+    /// <summary>Copies embedding rows: out[r, :] = E[ids[r], :].  E: [V, M]; out: [R, M].</summary>
+    public static void EmbeddingLookup(ReadOnlySpan<float> embedding, int dim, ReadOnlySpan<int> ids, Span<float> output)
+    {
+        for (int r = 0; r < ids.Length; r++)
+            embedding.Slice(ids[r] * dim, dim).CopyTo(output.Slice(r * dim, dim));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text;
+using ImageCaptioning.Model;
+
+namespace ImageCaptioning.ModelFolder;
+
+/// <summary>
+/// Generated parts of a model folder's MODEL_CARD.md: the architecture and the exact tensor names and shapes of
+/// <c>decoder.safetensors</c>, which is what someone converting a decoder trained elsewhere (e.g. PyTorch) needs.
+/// The trainer adds the data, training and measured-quality sections around them.
+/// </summary>
+public static class DecoderModelCard
+{
+    /// <summary>A complete card for a model that has no measured quality yet (e.g. a randomly initialised one).</summary>
+    public static string Describe(DecoderModel model, string name, SafeTensorsFile.StorageType storage)
+    {
+        var card = new StringBuilder();
+        card.AppendLine($"# Decoder model `{name}`").AppendLine();
+        card.AppendLine("Show, Attend and Tell soft-attention LSTM decoder (Xu et al. 2015) over the 7×7×1280 feature grid of "
+            + $"`{model.Config.Encoder}`. No training data, training run or measured quality is recorded for this model.").AppendLine();
+        card.Append(Architecture(model.Config, storage)).AppendLine();
+        card.Append(TensorTable(model.Config));
+        return card.ToString();
+    }
+
+    /// <summary>A markdown list of the sizes.</summary>
+    public static string Architecture(DecoderConfig config, SafeTensorsFile.StorageType storage)
+    {
+        var parameters = new DecoderParameters(config).ParameterCount;
+        return $"""
+            ## Architecture
+
+            - positions P = {config.Positions}, encoder channels E = {config.EncoderDim}
+            - projected features D = {config.FeatureDim}, attention A = {config.AttentionDim}
+            - embedding M = {config.EmbeddingDim}, LSTM hidden H = {config.HiddenDim}, vocabulary V = {config.VocabSize}
+            - {parameters:N0} parameters, stored as {storage}
+
+            """;
+    }
+
+    /// <summary>
+    /// Every tensor of <c>decoder.safetensors</c> with its shape for <paramref name="config"/>, and how the PyTorch
+    /// modules map onto them.
+    /// </summary>
+    public static string TensorTable(DecoderConfig config)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("## Weights (`decoder.safetensors`)").AppendLine();
+        table.AppendLine("Weight matrices use `nn.Linear`'s [out, in] layout (y = x·Wᵀ + b). The LSTM is `nn.LSTMCell` "
+            + "(gate order i, f, g, o) on the input [embedding; gated context; h]: `lstm.weight = cat([weight_ih, weight_hh], dim=1)`, "
+            + "`lstm.bias = bias_ih + bias_hh`. Loading checks every name, shape and dtype (F32 or F16).").AppendLine();
+        table.AppendLine("| tensor | shape |").AppendLine("| --- | --- |");
+        foreach (var (name, _, shape) in new DecoderParameters(config).Tensors)
+            table.AppendLine($"| `{name}` | [{string.Join(", ", shape)}] |");
+        return table.ToString();
+    }
+}

@@ -1,0 +1,174 @@
+using ImageCaptioning.Decoding;
+using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
+
+namespace ImageCaptioning.Tests.Model;
+
+/// <summary>
+/// The compact inference snapshots against the float32 decoder: float16 (<see cref="DecoderWeightPrecision.Float16"/>)
+/// gives the same numbers to ~1e-4 when the weights are float16 values (as in an F16 file) and close ones otherwise;
+/// int8 (<see cref="DecoderWeightPrecision.Int8"/>) stays within its rounding's reach. A snapshot, not a view; float16 is
+/// chosen by <see cref="DecoderModel.Load"/> only for F16 files.
+/// </summary>
+public sealed class CompactWeightsDecoderTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"half-decoder-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>Vector-sized (every kernel's vector loop and its tails run), small enough to be quick.</summary>
+    private static DecoderConfig MediumConfig() => new()
+    {
+        Positions = 7, EncoderDim = 40, FeatureDim = 48, AttentionDim = 24, EmbeddingDim = 20, HiddenDim = 36,
+        VocabSize = 53, Dropout = 0f,
+    };
+
+    public static TheoryData<bool, int> Cases => new() { { false, 1 }, { false, 3 }, { true, 1 }, { true, 3 } };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void WithFloat16ValuedWeightsBothPrecisionsAgreeToAboutOneInTenThousand(bool medium, int rows)
+    {
+        var model = TestModels.RandomModel(7, medium ? MediumConfig() : TestModels.TinyConfig());
+        RoundToFloat16(model.Parameters);
+        Assert.True(CompactStepWeights.IsLossless(model.Parameters));
+        AssertStepsAgree(model, rows, tolerance: 1e-4f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void WithFloat32WeightsTheSnapshotStaysClose(bool medium, int rows)
+    {
+        var model = TestModels.RandomModel(8, medium ? MediumConfig() : TestModels.TinyConfig());
+        Assert.False(CompactStepWeights.IsLossless(model.Parameters));
+        AssertStepsAgree(model, rows, tolerance: 5e-3f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TheInt8SnapshotStaysWithinItsRounding(bool medium, int rows)
+    {
+        // Each weight moves by at most half a step (1/254 of its row's largest magnitude); through 6 LSTM steps the
+        // outputs move by a few thousandths on these random models.
+        var model = TestModels.RandomModel(9, medium ? MediumConfig() : TestModels.TinyConfig());
+        AssertStepsAgree(model, rows, tolerance: 2e-2f, DecoderWeightPrecision.Int8);
+    }
+
+    [Fact]
+    public void TheInt8SnapshotIsNotTheFloat32Path()
+    {
+        // A test that could pass with the int8 path silently unused: the outputs must differ a little from float32's.
+        var model = TestModels.RandomModel(10, MediumConfig());
+        var full = new AttentionDecoder(model.Parameters);
+        var int8 = new AttentionDecoder(model.Parameters, DecoderWeightPrecision.Int8);
+        Assert.Equal(DecoderWeightPrecision.Int8, int8.WeightPrecision);
+        var grids = TestModels.RandomGrids(1, model.Config, 5);
+        var (wsFull, wsInt8) = (full.CreateWorkspace(1, 1), int8.CreateWorkspace(1, 1));
+        full.PrepareImages(grids, 1, wsFull);
+        int8.PrepareImages(grids, 1, wsInt8);
+        full.StartRows(wsFull, 1, 1, 1);
+        int8.StartRows(wsInt8, 1, 1, 1);
+        full.Step(wsFull);
+        int8.Step(wsInt8);
+        int v = model.Config.VocabSize;
+        Assert.NotEqual(wsFull.LogProbs[..v], wsInt8.LogProbs[..v]);
+    }
+
+    /// <summary>Runs 6 steps of both decoders from the same grids and tokens and compares every output.</summary>
+    private static void AssertStepsAgree(DecoderModel model, int rows, float tolerance,
+        DecoderWeightPrecision precision = DecoderWeightPrecision.Float16)
+    {
+        var full = new AttentionDecoder(model.Parameters);
+        var half = new AttentionDecoder(model.Parameters, precision);
+        Assert.Equal(DecoderWeightPrecision.Float32, full.WeightPrecision);
+        Assert.Equal(precision, half.WeightPrecision);
+        var config = model.Config;
+        const int Images = 2;
+        var grids = TestModels.RandomGrids(Images, config, 5);
+        var wsFull = full.CreateWorkspace(rows * Images, Images);
+        var wsHalf = half.CreateWorkspace(rows * Images, Images);
+        full.PrepareImages(grids, Images, wsFull);
+        half.PrepareImages(grids, Images, wsHalf);
+        full.StartRows(wsFull, Images, rows, 1);
+        half.StartRows(wsHalf, Images, rows, 1);
+        for (int step = 0; step < 6; step++)
+        {
+            full.Step(wsFull);
+            half.Step(wsHalf);
+            int r = rows * Images;
+            AssertClose(wsFull.LogProbs.AsSpan(0, r * config.VocabSize), wsHalf.LogProbs.AsSpan(0, r * config.VocabSize), tolerance, $"log-probs, step {step}");
+            AssertClose(wsFull.Alpha.AsSpan(0, r * config.Positions), wsHalf.Alpha.AsSpan(0, r * config.Positions), tolerance, $"attention, step {step}");
+            AssertClose(wsFull.H.AsSpan(0, r * config.HiddenDim), wsHalf.H.AsSpan(0, r * config.HiddenDim), tolerance, $"h, step {step}");
+            AssertClose(wsFull.C.AsSpan(0, r * config.HiddenDim), wsHalf.C.AsSpan(0, r * config.HiddenDim), tolerance, $"c, step {step}");
+            for (int row = 0; row < r; row++)
+            {
+                int token = 4 + (row * 7 + step * 3) % (config.VocabSize - 4);
+                wsFull.Tokens[row] = wsHalf.Tokens[row] = token;
+            }
+        }
+    }
+
+    private static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float tolerance, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])),
+                $"{what}[{i}]: float16 {actual[i]} vs float32 {expected[i]}");
+    }
+
+    private static void RoundToFloat16(DecoderParameters parameters)
+    {
+        foreach (var (_, data, _) in parameters.Tensors)
+            for (int i = 0; i < data.Length; i++) data[i] = (float)(Half)data[i];
+    }
+
+    [Fact]
+    public void TheFloat16DecoderIsASnapshotAndTheFloat32DecoderAView()
+    {
+        var model = TestModels.RandomModel(9, MediumConfig());
+        var full = new AttentionDecoder(model.Parameters);
+        var half = new AttentionDecoder(model.Parameters, DecoderWeightPrecision.Float16);
+        var before = LogProbsAfterOneStep(half, model.Config);
+        var fullBefore = LogProbsAfterOneStep(full, model.Config);
+        for (int i = 0; i < model.Parameters.OutputWeight.Length; i++) model.Parameters.OutputWeight[i] *= 2f; // a "training update"
+        Assert.Equal(before, LogProbsAfterOneStep(half, model.Config));
+        Assert.NotEqual(fullBefore, LogProbsAfterOneStep(full, model.Config));
+    }
+
+    private static float[] LogProbsAfterOneStep(AttentionDecoder decoder, DecoderConfig config)
+    {
+        var ws = decoder.CreateWorkspace(1, 1);
+        decoder.PrepareImages(TestModels.RandomGrids(1, config, 2), 1, ws);
+        decoder.StartRows(ws, 1, 1, 1);
+        decoder.Step(ws);
+        return ws.LogProbs.AsSpan(0, config.VocabSize).ToArray();
+    }
+
+    [Fact]
+    public void LoadUsesFloat16ForAnF16FileAndFloat32Otherwise()
+    {
+        var model = TestModels.RandomModel(10, MediumConfig());
+        Assert.Equal(DecoderWeightPrecision.Float32, model.WeightPrecision); // built in memory: its arrays may change
+
+        model.Save(_folder, SafeTensorsFile.StorageType.F32);
+        Assert.Equal(DecoderWeightPrecision.Float32, DecoderModel.Load(_folder).WeightPrecision);
+
+        model.Save(_folder, SafeTensorsFile.StorageType.F16);
+        var loaded = DecoderModel.Load(_folder);
+        Assert.Equal(DecoderWeightPrecision.Float16, loaded.WeightPrecision);
+        Assert.Equal(DecoderWeightPrecision.Float16, loaded.CreateDecoder().WeightPrecision);
+        Assert.Same(loaded.CreateDecoder(), loaded.CreateDecoder()); // one snapshot per model
+
+        var forced = loaded.WithWeightPrecision(DecoderWeightPrecision.Float32);
+        Assert.Equal(DecoderWeightPrecision.Float32, forced.CreateDecoder().WeightPrecision);
+        Assert.Same(loaded.Parameters, forced.Parameters);
+
+        // The F16 file's values are float16 values: both precisions give the same captions.
+        var grids = TestModels.RandomGrids(4, model.Config, 3);
+        foreach (var options in new[] { new DecodingOptions { Method = DecodingMethod.Greedy }, new DecodingOptions { BeamWidth = 3 } })
+            Assert.Equal(forced.CreateGenerator().Generate(grids, 4, options).Select(r => r[0].Text),
+                         loaded.CreateGenerator().Generate(grids, 4, options).Select(r => r[0].Text));
+    }
+}

@@ -1,0 +1,82 @@
+using ImageCaptioning.Model;
+
+namespace ImageCaptioning.Tests.Model;
+
+/// <summary>The vectorised forward kernels against naive double-precision references, on vector-sized and odd widths.</summary>
+public sealed class DecoderKernelTests
+{
+    [Theory]
+    [InlineData(1, 3, 5)]
+    [InlineData(2, 7, 16)]
+    [InlineData(3, 4, 17)]
+    [InlineData(2, 49, 37)]
+    [InlineData(3, 49, 256)]
+    public void AttentionScoresMatchTheNaiveFormula(int rows, int positions, int attDim)
+    {
+        var random = new Random(rows * 100 + attDim);
+        int images = 2;
+        var attF = Filled(random, images * positions * attDim, 3f);
+        var attH = Filled(random, rows * attDim, 3f);
+        var w = Filled(random, attDim, 1f);
+        int[] imageOfRow = [.. Enumerable.Range(0, rows).Select(r => (r + 1) % images)];
+        var scores = new float[rows * positions];
+        var tanh = new float[rows * positions * attDim];
+        DecoderKernels.AttentionScores(attF, attH, w, rows, positions, attDim, imageOfRow, scores, tanh);
+        var plain = new float[rows * positions];
+        DecoderKernels.AttentionScores(attF, attH, w, rows, positions, attDim, imageOfRow, plain);
+        Assert.Equal(scores, plain); // keeping the tanh values changes nothing
+
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < positions; i++)
+            {
+                double expected = 0;
+                for (int a = 0; a < attDim; a++)
+                {
+                    double t = Math.Tanh(attF[(imageOfRow[r] * positions + i) * attDim + a] + attH[r * attDim + a]);
+                    Assert.True(Math.Abs(tanh[(r * positions + i) * attDim + a] - t) <= 2e-7, $"tanh [{r}, {i}, {a}]");
+                    expected += w[a] * t;
+                }
+                Assert.True(Math.Abs(scores[r * positions + i] - expected) <= 1e-5 * (1 + Math.Abs(expected)),
+                    $"score [{r}, {i}] = {scores[r * positions + i]}, expected {expected}");
+            }
+    }
+
+    [Fact]
+    public void AttentionTanhSaturatesAndKeepsTinyValues()
+    {
+        float[] inputs = [-1000f, -9.5f, -1e-6f, 0f, 1e-6f, 1e-3f, 0.5f, 8.9f, 50f, 1000f, -0.25f, 2f, -3f, 4f, -5f, 6f];
+        var tanh = new float[inputs.Length];
+        var scores = new float[1];
+        var w = new float[inputs.Length];
+        DecoderKernels.AttentionScores(inputs, new float[inputs.Length], w, 1, 1, inputs.Length, default, scores, tanh);
+        for (int i = 0; i < inputs.Length; i++)
+            Assert.True(Math.Abs(tanh[i] - Math.Tanh(inputs[i])) <= 2e-7, $"tanh({inputs[i]}) = {tanh[i]}");
+    }
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(3, 2541)]
+    [InlineData(2, 17)]
+    public void LogSoftmaxMatchesTheNaiveFormulaInPlace(int rows, int cols)
+    {
+        var random = new Random(cols);
+        var x = Filled(random, rows * cols, 20f);
+        var expected = new double[x.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            double max = x.Skip(r * cols).Take(cols).Max();
+            double logZ = max + Math.Log(x.Skip(r * cols).Take(cols).Sum(v => Math.Exp(v - max)));
+            for (int j = 0; j < cols; j++) expected[r * cols + j] = x[r * cols + j] - logZ;
+        }
+        DecoderKernels.LogSoftmaxRows(x, x, rows, cols);
+        for (int i = 0; i < x.Length; i++)
+            Assert.True(Math.Abs(x[i] - expected[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"[{i}] = {x[i]}, expected {expected[i]}");
+    }
+
+    private static float[] Filled(Random random, int count, float scale)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (random.NextSingle() * 2 - 1) * scale;
+        return values;
+    }
+}
