@@ -22,7 +22,6 @@ public sealed unsafe class FeatureCache : IDisposable
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _base;
-    private readonly Dictionary<string, int> _indexOf;
     private readonly bool[] _complete;
     private int _disposed;
 
@@ -36,16 +35,7 @@ public sealed unsafe class FeatureCache : IDisposable
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         _base = pointer + view.PointerOffset;
 
-        _indexOf = new Dictionary<string, int>(layout.Count, StringComparer.Ordinal);
-        _complete = new bool[layout.Count];
-        for (int i = 0; i < layout.Count; i++)
-        {
-            _indexOf.Add(layout.ImageNames[i], i);
-            uint marker = RecordEntry(i).Marker;
-            if (marker is not (FeatureCacheLayout.CompleteMarker or FeatureCacheLayout.EmptyMarker))
-                throw new FeatureCacheFormatException(path, $"has a damaged completion record (slot {i}); delete it and run extract again.");
-            _complete[i] = marker == FeatureCacheLayout.CompleteMarker;
-        }
+        _complete = layout.ReadCompletion(new ReadOnlySpan<byte>(_base + layout.RecordOffset, (int)layout.RecordLength), path);
         CompletedCount = _complete.Count(done => done);
     }
 
@@ -105,14 +95,14 @@ public sealed unsafe class FeatureCache : IDisposable
     /// </summary>
     public bool TryGetIndex(string imageName, out int index)
     {
-        if (_indexOf.TryGetValue(imageName, out index) && _complete[index])
+        if (_layout.TryGetSlot(imageName, out index) && _complete[index])
             return true;
         index = -1;
         return false;
     }
 
     /// <summary>Whether <paramref name="imageName"/> has a slot, complete or not.</summary>
-    public bool Contains(string imageName) => _indexOf.ContainsKey(imageName);
+    public bool Contains(string imageName) => _layout.TryGetSlot(imageName, out _);
 
     /// <summary>Whether slot <paramref name="index"/> holds complete features.</summary>
     public bool IsComplete(int index)

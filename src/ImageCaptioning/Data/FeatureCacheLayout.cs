@@ -41,6 +41,7 @@ internal sealed class FeatureCacheLayout
     private const int DataAlignment = 4096;
     private const int HeaderChecksumOffset = 104;
     private static ReadOnlySpan<byte> Magic => "ICFCACHE"u8;
+    private readonly Dictionary<string, int> _slotOf;
 
     private FeatureCacheLayout(int positions, int channels, string encoderSha256, string[] imageNames, int nameTableLength)
     {
@@ -48,6 +49,9 @@ internal sealed class FeatureCacheLayout
         Channels = channels;
         EncoderSha256 = encoderSha256;
         ImageNames = imageNames;
+        _slotOf = new Dictionary<string, int>(imageNames.Length, StringComparer.Ordinal);
+        for (int i = 0; i < imageNames.Length; i++)
+            _slotOf.Add(imageNames[i], i);
         NameTableLength = nameTableLength;
         RecordOffset = AlignUp(HeaderSize + nameTableLength, RecordEntrySize);
         DataOffset = AlignUp(RecordOffset + (long)imageNames.Length * RecordEntrySize, DataAlignment);
@@ -67,7 +71,11 @@ internal sealed class FeatureCacheLayout
     public long FileLength { get; }
 
     public long SlotOffset(int index) => DataOffset + index * SlotBytes;
+    public long RecordLength => (long)Count * RecordEntrySize;
     public long RecordEntryOffset(int index) => RecordOffset + (long)index * RecordEntrySize;
+
+    /// <summary>The slot of <paramref name="imageName"/>, complete or not; false when the cache has no such image.</summary>
+    public bool TryGetSlot(string imageName, out int slot) => _slotOf.TryGetValue(imageName, out slot);
 
     /// <summary>A layout for a new cache; throws <see cref="ArgumentException"/> for arguments no file could hold.</summary>
     public static FeatureCacheLayout Create(IReadOnlyList<string> imageNames, string encoderSha256, int positions, int channels)
@@ -163,6 +171,24 @@ internal sealed class FeatureCacheLayout
                 $"is {fileLength:N0} bytes but its header says {layout.FileLength:N0} ({count} images × {positions}×{channels} float16): "
                 + (fileLength < layout.FileLength ? "it was truncated" : "it has extra bytes") + "; delete it and run extract again.");
         return layout;
+    }
+
+    /// <summary>Which slots the completion record marks complete.</summary>
+    /// <exception cref="FeatureCacheFormatException">A marker is neither empty nor complete.</exception>
+    public bool[] ReadCompletion(ReadOnlySpan<byte> record, string path)
+    {
+        var complete = new bool[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            (uint marker, _) = ReadRecordEntry(record[(i * RecordEntrySize)..]);
+            complete[i] = marker switch
+            {
+                CompleteMarker => true,
+                EmptyMarker => false,
+                _ => throw new FeatureCacheFormatException(path, $"has a damaged completion record (slot {i}); delete it and run extract again."),
+            };
+        }
+        return complete;
     }
 
     /// <summary>Splits a completion-record entry into its marker and checksum.</summary>

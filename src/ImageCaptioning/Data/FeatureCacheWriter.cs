@@ -17,7 +17,6 @@ public sealed class FeatureCacheWriter : IDisposable
     private readonly FeatureCacheLayout _layout;
     private readonly FileStream _file;
     private readonly SafeFileHandle _handle;
-    private readonly Dictionary<string, int> _indexOf;
     private readonly bool[] _complete;
     private readonly List<(int Index, uint Checksum)> _pending = [];
     private readonly byte[] _slotBuffer;
@@ -32,9 +31,6 @@ public sealed class FeatureCacheWriter : IDisposable
         _complete = complete;
         Resumed = resumed;
         CompletedCount = complete.Count(done => done);
-        _indexOf = new Dictionary<string, int>(layout.Count, StringComparer.Ordinal);
-        for (int i = 0; i < layout.Count; i++)
-            _indexOf.Add(layout.ImageNames[i], i);
         _slotBuffer = new byte[layout.SlotBytes];
     }
 
@@ -43,15 +39,6 @@ public sealed class FeatureCacheWriter : IDisposable
 
     /// <summary>Number of slots (images) in the cache.</summary>
     public int Count => _layout.Count;
-
-    public int Positions => _layout.Positions;
-    public int Channels => _layout.Channels;
-
-    /// <summary>Every slot's image, slot order.</summary>
-    public IReadOnlyList<string> ImageNames => _layout.ImageNames;
-
-    /// <summary>SHA-256 of the encoder the features come from.</summary>
-    public string EncoderSha256 => _layout.EncoderSha256;
 
     /// <summary>True when an existing file was reopened rather than created.</summary>
     public bool Resumed { get; }
@@ -62,11 +49,8 @@ public sealed class FeatureCacheWriter : IDisposable
     /// <summary>Slots written since the last <see cref="Commit"/>.</summary>
     public int PendingCount => _pending.Count;
 
-    /// <summary>Whether <paramref name="imageName"/> has a slot in this cache.</summary>
-    public bool Contains(string imageName) => _indexOf.ContainsKey(imageName);
-
     /// <summary>Whether the features of <paramref name="imageName"/> are complete on disk.</summary>
-    public bool IsComplete(string imageName) => _indexOf.TryGetValue(imageName, out int index) && _complete[index];
+    public bool IsComplete(string imageName) => _layout.TryGetSlot(imageName, out int index) && _complete[index];
 
     /// <summary>
     /// Opens <paramref name="path"/> to continue filling it, or creates it when it does not exist (or when
@@ -109,7 +93,7 @@ public sealed class FeatureCacheWriter : IDisposable
     public void Write(string imageName, ReadOnlySpan<float> grid)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_indexOf.TryGetValue(imageName, out int index))
+        if (!_layout.TryGetSlot(imageName, out int index))
             throw new ArgumentException($"'{imageName}' has no slot in the feature cache '{FilePath}'.", nameof(imageName));
         if (grid.Length != _layout.Positions * _layout.Channels)
             throw new ArgumentException($"A grid holds {_layout.Positions}×{_layout.Channels} = {_layout.Positions * _layout.Channels} floats, not {grid.Length}.", nameof(grid));
@@ -194,19 +178,8 @@ public sealed class FeatureCacheWriter : IDisposable
 
     private static bool[] ReadCompletion(SafeFileHandle file, FeatureCacheLayout layout, string path)
     {
-        var record = new byte[layout.Count * FeatureCacheLayout.RecordEntrySize];
+        var record = new byte[layout.RecordLength];
         RandomAccess.Read(file, record, layout.RecordOffset);
-        var complete = new bool[layout.Count];
-        for (int i = 0; i < layout.Count; i++)
-        {
-            (uint marker, _) = FeatureCacheLayout.ReadRecordEntry(record.AsSpan(i * FeatureCacheLayout.RecordEntrySize));
-            complete[i] = marker switch
-            {
-                FeatureCacheLayout.CompleteMarker => true,
-                FeatureCacheLayout.EmptyMarker => false,
-                _ => throw new FeatureCacheFormatException(path, $"has a damaged completion record (slot {i}); delete it and run extract again."),
-            };
-        }
-        return complete;
+        return layout.ReadCompletion(record, path);
     }
 }
