@@ -6,27 +6,19 @@ namespace ImageCaptioning.Metrics;
 /// by position, then bigrams, ...) — the iteration order of the Python dict — so sums over them add the same
 /// numbers in the same order as the reference does.
 /// </summary>
-internal sealed class NGramCounts
+internal sealed class NGramCounts(int length, int[] grams, int[] counts, int[] orderStart)
 {
     public const int MaxOrder = 4;
 
-    public NGramCounts(int length, int[] grams, int[] counts, int[] orderStart)
-    {
-        Length = length;
-        Grams = grams;
-        Counts = counts;
-        OrderStart = orderStart;
-    }
-
     /// <summary>Number of tokens in the caption.</summary>
-    public int Length { get; }
+    public int Length { get; } = length;
 
     /// <summary>Distinct n-gram ids, orders 1..4 one after another, each in first-occurrence order.</summary>
-    public int[] Grams { get; }
+    public int[] Grams { get; } = grams;
 
     /// <summary>How often <c>Grams[i]</c> occurs in the caption.</summary>
-    public int[] Counts { get; }
+    public int[] Counts { get; } = counts;
 
     /// <summary>Grams of order n (1-based) are <c>Grams[OrderStart[n-1] .. OrderStart[n])</c>; length MaxOrder + 1.</summary>
-    public int[] OrderStart { get; }
+    public int[] OrderStart { get; } = orderStart;
 }
