@@ -4,11 +4,8 @@ using System.Text.RegularExpressions;
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// British → American spelling, as Stanford's PTB tokenizer applies it to plain words under its default options
-/// (coco-caption runs CoreNLP 3.4.1 with no <c>-options</c>, where <c>americanize</c> is on). It matters on
-/// Flickr8k: "grey" (247 times in the references) becomes "gray", "colourful" becomes "colorful".
-/// The lookup is case-sensitive, exactly like CoreNLP's: "Grey" at the start of a caption is left alone
-/// (and only then lower-cased), so we must americanize before lower-casing.
+/// British → American spelling ("grey" → "gray") as the PTB tokenizer of coco-caption's CoreNLP 3.4.1 applies it by
+/// default. Case-sensitive like CoreNLP ("Grey" stays), so it runs before lower-casing.
 /// </summary>
 internal static class Americanize
 {
@@ -86,7 +83,7 @@ internal static class Americanize
         return word;
     }
 
-    // Cheap pre-check so the regexes run on a handful of words only (captions are mostly short common words).
+    // Cheap pre-check so the regexes run on a handful of words only.
     private static bool MightMatchARule(string word) =>
         word.Contains("aem", StringComparison.Ordinal)
         || word.Contains("programme", StringComparison.Ordinal)

@@ -1,11 +1,9 @@
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// Corpus BLEU exactly as coco-caption's <c>bleu/bleu_scorer.py</c> computes it with <c>option='closest'</c>:
-/// clipped n-gram matches (each hypothesis n-gram counted at most as often as in the reference that has it most),
-/// summed over all images; the brevity penalty uses the summed length of each image's closest reference
-/// (a tie between a shorter and a longer one goes to the shorter); BLEU-n is the geometric mean of the
-/// precisions 1..n, with the reference's smoothing constants so that a zero count still gives a finite number.
+/// Corpus BLEU as coco-caption's <c>bleu/bleu_scorer.py</c> computes it with <c>option='closest'</c>: clipped n-gram
+/// matches summed over images, a brevity penalty from each image's closest reference (a tie goes to the shorter), and
+/// BLEU-n the geometric mean of precisions 1..n with the reference's smoothing constants.
 /// </summary>
 public static class Bleu
 {

@@ -14,14 +14,11 @@ public sealed record BleuScores(double Bleu1, double Bleu2, double Bleu3, double
     };
 }
 
-/// <summary>
-/// Corpus BLEU (the reported number) plus, per image, the same formula applied to that image alone.
-/// </summary>
+/// <summary>Corpus BLEU (the reported number) plus the same formula applied to each image alone.</summary>
 /// <param name="Corpus">BLEU-1..4 over all images, as coco-caption reports it.</param>
 /// <param name="PerImage">
-/// Sentence-level BLEU of each image (its own counts and brevity penalty). coco-caption's per-image BLEU list
-/// is not this: it holds n-gram precisions without the penalty, and appends each image twice (a known quirk),
-/// so it is not reproduced.
+/// Sentence-level BLEU of each image (its own counts and brevity penalty); not coco-caption's per-image list, which
+/// leaves out the penalty and lists each image twice.
 /// </param>
 /// <param name="HypothesisLength">Total hypothesis tokens.</param>
 /// <param name="ReferenceLength">Total "closest" reference length used by the brevity penalty.</param>

@@ -1,12 +1,10 @@
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// Scores generated captions the way coco-caption's <c>COCOEvalCap.evaluate()</c> does: PTB-tokenise
-/// hypotheses and references, then BLEU-1..4, ROUGE-L and CIDEr-D (no METEOR or SPICE, see
-/// <see cref="CaptionScores.OmittedMetricsNote"/>). Every image in the hypotheses is scored and must have
-/// references; references of other images are ignored (they do not enter CIDEr-D's document frequencies,
-/// as in coco-caption, where the evaluated images are exactly those with a result).
-/// Images are scored in ordinal order of their ids, so the result does not depend on dictionary order.
+/// Scores generated captions as coco-caption's <c>COCOEvalCap.evaluate()</c> does: PTB-tokenise, then BLEU-1..4, ROUGE-L
+/// and CIDEr-D (<see cref="CaptionScores.OmittedMetricsNote"/> says why not METEOR and SPICE). Every hypothesis image
+/// must have references; other images' references stay out of CIDEr-D's document frequencies, as in coco-caption.
+/// Images are scored in ordinal id order, so results do not depend on dictionary order.
 /// </summary>
 public static class CaptionEvaluator
 {

@@ -4,10 +4,8 @@ using System.Text;
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// The standard caption metrics over a set of images, on coco-caption's scale: BLEU and ROUGE-L in [0, 1],
-/// CIDEr-D in [0, 10] (papers often print them ×100; Show, Attend and Tell reports BLEU-4 ≈ 0.2 on Flickr8k).
-/// METEOR and SPICE are not computed: both need Java resources (METEOR's paraphrase tables, SPICE's Stanford
-/// parser models) that are not available here.
+/// The standard caption metrics on coco-caption's scale: BLEU and ROUGE-L in [0, 1], CIDEr-D in [0, 10] (papers often
+/// print them ×100). METEOR and SPICE are not computed: they need Java resources not available here.
 /// </summary>
 public sealed record CaptionScores(double Bleu1, double Bleu2, double Bleu3, double Bleu4, double RougeL, double CiderD, int Images)
 {

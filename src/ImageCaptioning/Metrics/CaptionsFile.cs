@@ -6,11 +6,9 @@ namespace ImageCaptioning.Metrics;
 public sealed record CaptionsFileEntry(string Image, string Caption, int Line);
 
 /// <summary>
-/// Reads a file of generated captions: JSON lines (<c>{"image":"x.jpg","caption":"..."}</c> per line, or the
-/// <c>"file"</c> field that <c>caption --jsonl</c> writes) or CSV
-/// with the header <c>image,caption</c>. The format follows the extension (.jsonl/.json/.ndjson or .csv) and
-/// otherwise the first non-empty line ('{' means JSON lines). An image may appear once; blank lines are skipped.
-/// The image is taken as a file name, so "images/x.jpg" and "x.jpg" name the same image.
+/// Reads generated captions: JSON lines (<c>{"image":"x.jpg","caption":"..."}</c>, or the <c>"file"</c> field of
+/// <c>caption --jsonl</c>) or CSV with the header <c>image,caption</c>, chosen by extension, else by the first non-empty
+/// line. Images are compared by file name ("images/x.jpg" is "x.jpg") and may appear once; blank lines are skipped.
 /// </summary>
 public static class CaptionsFile
 {

@@ -1,18 +1,11 @@
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// CIDEr-D as coco-caption's <c>cider/cider_scorer.py</c> computes it (the number papers report as "CIDEr"):
-/// <list type="number">
-/// <item>document frequency df(g) = number of evaluated images whose reference set contains n-gram g;</item>
-/// <item>each caption becomes TF-IDF vectors for n = 1..4, weight = count · (log(#images) − log(max(1, df)));</item>
-/// <item>per reference and n: clipped cosine Σ min(h_g, r_g)·r_g / (‖h‖·‖r‖), times the Gaussian length penalty
-/// exp(−δ²/(2σ²)), σ = 6;</item>
-/// <item>per image: mean over n, mean over references, times 10; the corpus score is the mean over images.</item>
-/// </list>
-/// Quirks kept from the reference: the "length" in δ counts bigrams (a caption of w ≥ 1 words has w − 1), and
-/// a zero-norm vector (e.g. a one-word caption has no bigrams) leaves that n's similarity at its unnormalised
-/// value, which is 0 (the guard of the maintained pycocoevalcap; the 2015 original divided by zero). With a
-/// single image every weight is log(1) − log(1) = 0, so its score is 0.
+/// CIDEr-D as coco-caption's <c>cider/cider_scorer.py</c> computes it: TF-IDF vectors of 1..4-grams (df = number of
+/// images whose references contain the n-gram), clipped cosine with each reference times the length penalty
+/// exp(−δ²/(2σ²)), mean over n and references, ×10; the corpus score is the mean over images.
+/// Reference quirks kept: δ counts bigrams, a zero-norm vector leaves that n's similarity at 0 (pycocoevalcap's guard),
+/// and a single image scores 0 (every weight is log 1 − log 1).
 /// </summary>
 public static class CiderD
 {

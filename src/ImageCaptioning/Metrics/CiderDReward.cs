@@ -1,14 +1,10 @@
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// CIDEr-D of single captions against a fixed reference corpus: the reward of self-critical training
-/// (Rennie et al. 2017), where each sampled caption of a training image is scored on its own, thousands of times.
-/// The document frequencies come from the whole reference corpus given here (the training split), as in the
-/// reference SCST code's cached "train" df, instead of from the handful of captions being scored. The arithmetic is
-/// <see cref="CiderD"/>'s own (its TF-IDF vectors, clipping and length penalty), so for a corpus of the evaluated
-/// images <see cref="Score"/> equals <see cref="CiderD.Score(IReadOnlyList{TokenizedImage})"/>'s per-image values.
-/// References are tokenised and counted once; scoring a caption interns nothing, so the object does not grow.
-/// Not thread-safe.
+/// CIDEr-D of single captions against a fixed reference corpus: the reward of self-critical training (Rennie et al. 2017).
+/// Document frequencies come from the whole corpus given (the training split, like the SCST code's cached "train" df);
+/// the arithmetic is <see cref="CiderD"/>'s, so on the evaluated images it gives CiderD's per-image values.
+/// Scoring interns nothing, so the object does not grow. Not thread-safe.
 /// </summary>
 public sealed class CiderDReward
 {

@@ -1,10 +1,8 @@
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// Parses one "image,caption" CSV line (RFC 4180 quoting: a field may be wrapped in double quotes, with ""
-/// for a quote inside). Only what the two caption CSV layouts need: Kaggle's Flickr8k <c>captions.txt</c> and
-/// our captions files. A caption may contain commas when quoted; an unquoted caption may too (everything after
-/// the first comma is the caption, as Kaggle's file is sometimes rewritten without quotes).
+/// Parses one "image,caption" CSV line (RFC 4180 quotes) of Kaggle's Flickr8k <c>captions.txt</c> or our captions files.
+/// Everything after the first comma is the caption, because Kaggle's file is sometimes rewritten without quotes.
 /// </summary>
 internal static class CsvCaptionLine
 {

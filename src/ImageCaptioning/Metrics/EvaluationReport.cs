@@ -4,9 +4,8 @@ using System.Text.Json.Serialization;
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// The JSON report of an evaluation: corpus metrics, what was evaluated, why METEOR and SPICE are absent, how
-/// captions were tokenised, and every image's scores (so notebooks can show the best and worst captions); with
-/// <c>evaluate --attention</c> also the attention statistics of the content words.
+/// The JSON report of an evaluation: corpus metrics, what was evaluated and how, and every image's scores (for best and
+/// worst captions); with <c>evaluate --attention</c> also the content words' attention statistics.
 /// </summary>
 public sealed record EvaluationReport(
     string CaptionsFile,

@@ -3,9 +3,8 @@ using System.Runtime.InteropServices;
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// Gives every word and every n-gram (n ≤ 4) of a corpus a dense id, so the scorers can use arrays indexed
-/// by n-gram instead of hashing n-grams again and again. An n-gram is identified by (id of its first n − 1
-/// words, id of its last word), which chains from unigrams upwards.
+/// Gives every word and n-gram (n ≤ 4) of a corpus a dense id, so scorers index arrays instead of hashing n-grams.
+/// An n-gram is (id of its first n − 1 words, id of its last word), chaining up from unigrams.
 /// </summary>
 internal sealed class NGramInterner
 {
@@ -26,10 +25,8 @@ internal sealed class NGramInterner
     public NGramCounts Count(IReadOnlyList<string> tokens) => Count(tokens, intern: true);
 
     /// <summary>
-    /// Counts the n-grams of a caption against the corpus interned so far without adding to it: an n-gram the corpus
-    /// never saw gets a fresh id from <see cref="GramCount"/> upward, local to this call (two unseen n-grams are the
-    /// same id only if they are the same words). Lets a frozen corpus score any number of new captions without growing.
-    /// Not thread-safe (it shares the per-caption scratch with <see cref="Count(IReadOnlyList{string})"/>).
+    /// Counts a caption's n-grams without growing the corpus: an unseen n-gram gets a fresh id from
+    /// <see cref="GramCount"/> upward, local to this call. Not thread-safe (shares the per-caption scratch).
     /// </summary>
     public NGramCounts CountWithoutInterning(IReadOnlyList<string> tokens) => Count(tokens, intern: false);
 

@@ -3,10 +3,8 @@ using System.Collections.Frozen;
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// Words that keep their final period in Stanford's PTB tokenizer ("Mr." stays one token, "dog." becomes
-/// "dog" + "."). The lists follow CoreNLP's PTBLexer (months, days, states, company and title abbreviations).
-/// Most entries match in any case; a few are common English words when lower-case ("ill", "mass", "wash"...),
-/// and CoreNLP only treats their capitalised form as an abbreviation.
+/// Words that keep their final period in the PTB tokenizer ("Mr." stays one token, "dog." splits), after CoreNLP's
+/// PTBLexer lists. A few are common words in lower case ("ill", "mass"), so only their capitalised form counts.
 /// </summary>
 internal static class PtbAbbreviations
 {

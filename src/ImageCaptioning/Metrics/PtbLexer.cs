@@ -3,18 +3,12 @@ using System.Text;
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// Splits text into Penn Treebank tokens following the rules of Stanford CoreNLP's PTBLexer (the Java tokenizer
-/// coco-caption runs), for the kinds of text captions contain. Output keeps the case of the input and PTB's
-/// token forms ("(" → "-LRB-", "don't" → "do" "n't", "..." → "..."); <see cref="PtbTokenizer"/> lower-cases and
-/// drops punctuation afterwards.
+/// Splits text into Penn Treebank tokens by the rules of CoreNLP's PTBLexer (the tokenizer coco-caption runs), keeping
+/// case and PTB's forms ("(" → "-LRB-", "don't" → "do" "n't"); <see cref="PtbTokenizer"/> lower-cases and drops punctuation.
 /// </summary>
 /// <remarks>
-/// Like JFlex, each step takes the LONGEST match among the rules below, the earlier rule winning a tie, and a
-/// rule's trailing context ("man" only when followed by "'s") counts towards its length. Tokens never span
-/// whitespace, so the text is cut at whitespace first; the PTB rules that look across a space only choose
-/// between forms that coco-caption removes anyway (`` vs '', an extra "." after a sentence-final "U.S.").
-/// Not modelled (rare in captions, see <see cref="PtbTokenizer"/>): full URLs with a scheme, e-mail addresses,
-/// phone numbers, SGML entities such as &amp;amp;, and the direction of quotes (both directions are removed).
+/// As in JFlex, each step takes the longest match (trailing context included), the earlier rule winning a tie. Text is cut
+/// at whitespace first: the PTB rules that look across a space only choose between forms coco-caption removes anyway.
 /// </remarks>
 internal static partial class PtbLexer
 {
@@ -45,8 +39,7 @@ internal static partial class PtbLexer
 
     private static void TokenizeChunk(ReadOnlySpan<char> s, List<string> tokens)
     {
-        // Fast path for the common case, a plain lower-case word: every other rule needs a character it lacks
-        // (apostrophe, period, hyphen, digit, capital...), so the Word rule takes it whole — except "cannot".
+        // Fast path: a plain lower-case word lacks every character the other rules need, so Word takes it whole ("cannot" aside).
         if (!s.ContainsAnyExceptInRange('a', 'z') && !s.SequenceEqual("cannot"))
         {
             tokens.Add(Americanize.Apply(s.ToString()));

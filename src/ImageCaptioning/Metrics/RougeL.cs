@@ -1,10 +1,8 @@
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// ROUGE-L as coco-caption's <c>rouge/rouge.py</c> computes it: per image, the longest common subsequence with
-/// each reference gives a precision (LCS / hypothesis length) and a recall (LCS / reference length); the
-/// maximum precision and the maximum recall (possibly from different references) combine into
-/// F = (1 + β²)·P·R / (R + β²·P) with β = 1.2; the corpus score is the mean over images.
+/// ROUGE-L as coco-caption's <c>rouge/rouge.py</c> computes it: per image, the best LCS precision and the best LCS recall
+/// over the references give F = (1 + β²)·P·R / (R + β²·P), β = 1.2; the corpus score is the mean over images.
 /// </summary>
 public static class RougeL
 {

@@ -1,9 +1,6 @@
 namespace ImageCaptioning.Metrics;
 
-/// <summary>
-/// Reference captions tokenised once (PTB, lower-case, no punctuation), for callers that score many sets of
-/// hypotheses against the same references — e.g. the trainer's dev-set BLEU-4 after every epoch.
-/// </summary>
+/// <summary>Reference captions PTB-tokenised once, for scoring many sets of hypotheses (e.g. dev BLEU-4 every epoch).</summary>
 public sealed class TokenizedReferences
 {
     private readonly Dictionary<string, IReadOnlyList<IReadOnlyList<string>>> _tokens;
