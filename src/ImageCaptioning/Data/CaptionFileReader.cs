@@ -3,10 +3,7 @@ namespace ImageCaptioning.Data;
 /// <summary>One caption line as read from a caption file, before any check that its image exists.</summary>
 internal readonly record struct CaptionEntry(string ImageName, string Caption);
 
-/// <summary>
-/// Parses the two layouts Flickr8k's captions come in. Both give the same (image, caption) pairs in
-/// the same order for the same data; neither trims or rewrites the caption text.
-/// </summary>
+/// <summary>Parses the two layouts Flickr8k's captions come in: same pairs, same order, caption text untouched.</summary>
 internal static class CaptionFileReader
 {
     /// <summary>The original release's file name.</summary>
@@ -41,11 +38,8 @@ internal static class CaptionFileReader
     }
 
     /// <summary>
-    /// Kaggle <c>captions.txt</c>: a CSV file with the header <c>image,caption</c>. The image is the text
-    /// before the first comma and the caption is everything after it. A caption that contains a comma
-    /// or a quote is written as a CSV quoted field (<c>"a dog , a ball"</c>, inner quotes doubled),
-    /// which is unquoted here; an unquoted caption is taken as is, commas included.
-    /// A field spanning several lines is not supported (Flickr8k has none) and is reported as malformed.
+    /// Kaggle <c>captions.txt</c>: CSV with the header <c>image,caption</c>; the caption is everything after the first
+    /// comma, unquoted when quoted. A field spanning lines (Flickr8k has none) is reported as malformed.
     /// </summary>
     public static List<CaptionEntry> ReadKaggleFile(string path)
     {

@@ -1,18 +1,10 @@
 namespace ImageCaptioning.Data;
 
 /// <summary>
-/// Turns a caption into words, the same way for training, vocabulary building and evaluation
-/// (it follows Karpathy's widely used Flickr8k preprocessing, so vocabulary sizes are comparable).
-/// <para>The rules, applied in this order:</para>
-/// <list type="number">
-/// <item>lower-case every character (culture-invariant, so the result never depends on the machine);</item>
-/// <item>drop every character that is not a letter, a digit or whitespace — punctuation is deleted, not
-/// turned into a space, so <c>"dog's"</c> → <c>dogs</c>, <c>"t-shirt"</c> → <c>tshirt</c>, <c>"3.5"</c> → <c>35</c>,
-/// and a lone <c>"."</c> or <c>","</c> disappears;</item>
-/// <item>split on runs of whitespace; empty pieces are discarded.</item>
-/// </list>
-/// Example: <c>"A dog's T-shirt , RED!"</c> → <c>[a, dogs, tshirt, red]</c>. An empty or all-punctuation caption gives no words.
-/// The special tokens (<c>&lt;pad&gt;</c> etc.) can never come out of the tokenizer because it drops '&lt;' and '&gt;'.
+/// Turns a caption into words the same way for training, vocabulary and evaluation, after Karpathy's Flickr8k
+/// preprocessing (so vocabulary sizes are comparable): lower-case (invariant culture), delete every character that is not
+/// a letter, digit or whitespace (deleted, not turned into a space), split on whitespace.
+/// Example: <c>"A dog's T-shirt , RED!"</c> → <c>[a, dogs, tshirt, red]</c>. Special tokens cannot come out: '&lt;' is deleted.
 /// </summary>
 public static class CaptionTokenizer
 {

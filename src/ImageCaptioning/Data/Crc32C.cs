@@ -4,9 +4,8 @@ using System.Runtime.InteropServices;
 namespace ImageCaptioning.Data;
 
 /// <summary>
-/// CRC-32C (Castagnoli) of byte spans: the feature cache's integrity check. It uses the CPU's CRC32
-/// instruction through <see cref="BitOperations.Crc32C(uint, ulong)"/> (SSE4.2 / ARMv8) eight bytes at a
-/// time, so checking a 125 KB grid on every read costs microseconds.
+/// CRC-32C (Castagnoli), the feature cache's integrity check: eight bytes per CPU CRC32 instruction
+/// (<see cref="BitOperations.Crc32C(uint, ulong)"/>, SSE4.2 / ARMv8), cheap enough to check every grid read.
 /// </summary>
 internal static class Crc32C
 {

@@ -2,10 +2,7 @@ using ImageCaptioning.Errors;
 
 namespace ImageCaptioning.Data;
 
-/// <summary>
-/// A Flickr8k file is missing or malformed. When a line is to blame the message names the file and the
-/// 1-based line number, so the user can open the file at that line.
-/// </summary>
+/// <summary>A Flickr8k file is missing or malformed; the message names the file and, when a line is to blame, its 1-based number.</summary>
 public sealed class DatasetFormatException : ImageCaptioningException
 {
     public DatasetFormatException(string filePath, string message) : base(message) => FilePath = filePath;

@@ -5,16 +5,10 @@ using System.Runtime.InteropServices;
 namespace ImageCaptioning.Data;
 
 /// <summary>
-/// Read-only view of a feature cache written by <see cref="FeatureCacheWriter"/>: the 7×7×1280 encoder grids of
-/// many images as float16, one fixed-size slot per image (file layout documented in <see cref="FeatureCacheLayout"/>:
-/// 128-byte header with magic, version, shape and encoder SHA-256; name table; completion record with a CRC-32C
-/// per slot; then N × Positions × Channels float16 values, slot i at a fixed offset).
-/// <para>
-/// The file is memory-mapped read-only: opening reads only the header, names and completion record, and
-/// <see cref="CopyGrid"/> converts one slot from the mapping (the OS pages it in), so a 1 GB cache costs no
-/// managed memory. Every read checks the slot's checksum, so damaged data is reported, never returned.
-/// Safe to read from several threads at once. The set of complete slots is read once, at <see cref="Open"/>.
-/// </para>
+/// Read-only, memory-mapped view of a feature cache (layout in <see cref="FeatureCacheLayout"/>): float16 7×7×1280
+/// grids, one slot per image. <see cref="Open"/> reads only header, names and completion record, so a large cache costs
+/// no managed memory; <see cref="CopyGrid"/> checks the slot's CRC, so damaged data is reported, never returned.
+/// Thread-safe; the set of complete slots is fixed at <see cref="Open"/>.
 /// </summary>
 public sealed unsafe class FeatureCache : IDisposable
 {

@@ -6,11 +6,9 @@ using Microsoft.Win32.SafeHandles;
 namespace ImageCaptioning.Data;
 
 /// <summary>
-/// Creates a feature cache (layout in <see cref="FeatureCacheLayout"/>) or resumes one that a killed run left
-/// behind. <see cref="Write"/> stores one image's grid as float16 in its slot; <see cref="Commit"/> is the
-/// checkpoint: it forces the written slots to disk and only then marks them complete in the completion record,
-/// so a crash at any moment loses at most the slots written since the last commit, never leaves a slot marked
-/// complete with stale data. Disposing commits. Not thread-safe: one writer per file.
+/// Creates a feature cache or resumes one a killed run left behind. <see cref="Write"/> stores a grid as float16;
+/// <see cref="Commit"/> (the checkpoint, also run on dispose) flushes the data before marking those slots complete, so a
+/// crash loses at most the uncommitted slots and never marks stale data complete. One writer per file.
 /// </summary>
 public sealed class FeatureCacheWriter : IDisposable
 {
@@ -148,7 +146,7 @@ public sealed class FeatureCacheWriter : IDisposable
         string temporary = path + ".creating";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
         {
-            // SetLength first: the data region stays a hole (no 1 GB of zeros written) and the record is zero = empty.
+            // SetLength first: the data region stays a hole (no zeros written) and the record reads as zero = empty.
             file.SetLength(layout.FileLength);
             RandomAccess.Write(file.SafeFileHandle, layout.SerializeHeader(), 0);
             file.Flush(flushToDisk: true);

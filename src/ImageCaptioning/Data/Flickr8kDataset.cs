@@ -1,16 +1,10 @@
 namespace ImageCaptioning.Data;
 
 /// <summary>
-/// The Flickr8k dataset on disk: captions per image and the standard train/dev/test split.
-/// <para>Expected layout of <see cref="Directory"/>:</para>
-/// <list type="bullet">
-/// <item><c>images/</c> (or Kaggle's <c>Images/</c>): the photos;</item>
-/// <item><c>Flickr8k.token.txt</c> (original release, preferred) or <c>captions.txt</c> (Kaggle CSV layout);</item>
-/// <item><c>Flickr_8k.trainImages.txt</c>, <c>Flickr_8k.devImages.txt</c>, <c>Flickr_8k.testImages.txt</c>:
-/// one image file name per line (needed only by <see cref="Split"/>).</item>
-/// </list>
-/// Caption entries whose image is not in the images folder are skipped and counted in
-/// <see cref="SkippedEntries"/> (the original release names a non-existent <c>2258277193_586949ec62.jpg.1</c> 5 times).
+/// The Flickr8k dataset on disk: captions per image and the standard train/dev/test split. <see cref="Directory"/>
+/// holds <c>images/</c> (or Kaggle's <c>Images/</c>), <c>Flickr8k.token.txt</c> (preferred) or Kaggle's
+/// <c>captions.txt</c>, and <c>Flickr_8k.{train,dev,test}Images.txt</c> (needed only by <see cref="Split"/>).
+/// Caption entries whose image is missing are skipped and counted in <see cref="SkippedEntries"/>.
 /// </summary>
 public sealed class Flickr8kDataset
 {
@@ -62,9 +56,8 @@ public sealed class Flickr8kDataset
     };
 
     /// <summary>
-    /// Reads the captions (preferring <c>Flickr8k.token.txt</c>, else <c>captions.txt</c>) and whichever split
-    /// files are present. <paramref name="log"/> receives one line per notable event (which caption file was
-    /// read, skipped entries with their count).
+    /// Reads the captions (<c>Flickr8k.token.txt</c>, else <c>captions.txt</c>) and whichever split files exist;
+    /// <paramref name="log"/> gets one line per notable event (caption file read, entries skipped).
     /// </summary>
     /// <exception cref="DatasetFormatException">The folder, its images or its caption file are missing, or a caption line is malformed (file and line named).</exception>
     public static Flickr8kDataset Load(string directory, Action<string>? log = null)
