@@ -3,9 +3,8 @@ using ImageCaptioning.Captioning;
 namespace ImageCaptioning.Attention;
 
 /// <summary>
-/// Runs <see cref="AttentionProbe"/> over captions of image files: encodes each image with the captioner's encoder
-/// and re-runs its decoders teacher-forced on the given caption (which must come from the same model and encoder,
-/// so the α read here is the α the search used when it wrote the caption).
+/// Runs <see cref="AttentionProbe"/> over image files and their captions, which must come from the same model and
+/// encoder, so the α read here is the α the search used when it wrote the caption.
 /// </summary>
 public static class AttentionAudit
 {

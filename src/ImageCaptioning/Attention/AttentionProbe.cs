@@ -26,12 +26,10 @@ public sealed record ContentWordProbe(
 }
 
 /// <summary>
-/// Re-runs a model's decoders teacher-forced on a given caption (feeding its words one by one, as the search did
-/// when it produced them) to read the attention α each decoder used for each content word, and checks that α is
-/// faithful: for each content word and decoder, zeroing the encoder feature vectors of the
-/// <see cref="MaskedCells"/> cells with the highest α should lower the word's probability more than zeroing as many
-/// cells drawn at random (<see cref="RandomDraws"/> draws, averaged). A masked image is re-run from the start, so
-/// the mask also reaches the initial state and the earlier words' context, the same way for both kinds of mask.
+/// Re-runs a model's decoders teacher-forced on a given caption to read the α each decoder used for each content word,
+/// and checks that α is faithful: zeroing the <see cref="MaskedCells"/> highest-α cells should lower the word's
+/// probability more than zeroing as many random cells (<see cref="RandomDraws"/> draws, averaged). A masked image is
+/// re-run from the start, so the mask also reaches the initial state and earlier words, alike for both kinds of mask.
 /// </summary>
 public sealed class AttentionProbe
 {

@@ -8,7 +8,7 @@ namespace ImageCaptioning.Attention;
 /// </summary>
 /// <param name="Captions">Captions probed (those with at least one content word).</param>
 /// <param name="ContentWords">Content-word occurrences probed.</param>
-/// <param name="Decoders">Decoders per word (2 for the shipped ensemble).</param>
+/// <param name="Decoders">Decoders per word (the members of an ensemble, else 1).</param>
 /// <param name="Positions">Cells of the attention grid (49).</param>
 /// <param name="MeanNormalizedEntropy">Mean over (word, decoder) of entropy(α) / ln P (1 = uniform).</param>
 /// <param name="MedianPeakTimesUniform">Median over (word, decoder) of max α × P (1 = uniform).</param>

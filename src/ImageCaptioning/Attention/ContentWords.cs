@@ -1,12 +1,9 @@
 namespace ImageCaptioning.Attention;
 
 /// <summary>
-/// Which caption words count as content words (nouns, verbs, adjectives) for the attention statistics, without a
-/// part-of-speech tagger: a word is a content word unless it is one of English's closed-class words listed here
-/// (articles and determiners, pronouns, prepositions, conjunctions, auxiliary and copular verbs, cardinal numbers,
-/// negation and a few particles and adverbs), or a special token. Closed classes are small and fixed, so the list is
-/// complete for Flickr8k's vocabulary; what it cannot do is read context: "back" and "front" stay content words even
-/// in "in front of", "has" is always an auxiliary, and open-class adverbs such as "together" are not excluded.
+/// Content words (nouns, verbs, adjectives) for the attention statistics, without a part-of-speech tagger: every word
+/// except the closed-class words listed here and special tokens. Closed classes are small and fixed, so the list covers
+/// Flickr8k; it cannot read context ("front" in "in front of" stays a content word, "has" is always an auxiliary).
 /// </summary>
 public static class ContentWords
 {
