@@ -6,13 +6,10 @@ using ImageCaptioning.ModelFolder;
 namespace ImageCaptioning.OutOfDistribution;
 
 /// <summary>
-/// Out-of-distribution signal for a photo: how far its pooled encoder feature (the mean of the 7×7×1280 grid, [1280])
-/// lies from the Flickr8k training photos'. Features are L2-normalised; the score is the mean cosine distance
-/// (1 − cos) to the <see cref="Neighbours"/> nearest of a fixed random sample of training photos (the reference set);
-/// a photo is flagged when its score exceeds a threshold calibrated on the dev split (a high quantile of the dev
-/// photos' scores, so that few Flickr-like photos are flagged). Everything lives in one file of the model folder,
-/// <see cref="FileName"/>, written by the CLI's <c>ood-calibrate</c> and covered by <c>checksums.sha256</c>.
-/// Thread-safe (immutable).
+/// Out-of-distribution signal: the mean cosine distance of a photo's pooled encoder feature [1280] (L2-normalised) to its
+/// <see cref="Neighbours"/> nearest in a fixed random sample of Flickr8k training photos; flagged above a threshold
+/// calibrated on the dev split. Stored as <see cref="FileName"/> in the model folder (written by <c>ood-calibrate</c>,
+/// covered by <c>checksums.sha256</c>). Immutable, so thread-safe.
 /// </summary>
 public sealed class FeatureNeighbourDetector
 {
@@ -39,11 +36,16 @@ public sealed class FeatureNeighbourDetector
 
     /// <summary>C: size of a pooled feature (1280).</summary>
     public int Channels { get; }
+
     /// <summary>N: training photos in the reference set.</summary>
     public int Count { get; }
+
     /// <summary>k: nearest references averaged into the score.</summary>
     public int Neighbours { get; }
+
+    /// <summary>Scores above it are flagged.</summary>
     public double Threshold { get; }
+
     /// <summary>How the threshold was chosen (split, quantile, rates measured), for the model card and the CLI.</summary>
     public string Calibration { get; }
 

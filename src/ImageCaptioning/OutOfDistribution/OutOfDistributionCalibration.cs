@@ -4,17 +4,16 @@ using ImageCaptioning.ModelFolder;
 namespace ImageCaptioning.OutOfDistribution;
 
 /// <summary>
-/// Builds a <see cref="FeatureNeighbourDetector"/>: a seeded random sample of training photos' pooled features is the
-/// reference set, and the threshold is the <c>quantile</c> of the dev photos' scores against it, so that about
-/// 1 − quantile of photos like Flickr8k's are flagged. The scores are computed on the float16 copy that is saved.
+/// Builds a <see cref="FeatureNeighbourDetector"/>: a seeded random sample of training photos is the reference set, and
+/// the threshold is the <c>quantile</c> of the dev photos' scores, computed on the float16 copy that is saved.
 /// </summary>
 public static class OutOfDistributionCalibration
 {
     public const int DefaultReferences = 1000;
     public const int DefaultNeighbours = 5;
     /// <summary>
-    /// The dev quantile used as threshold: 0.97 expects 3 % of test photos flagged, leaving room below the 5 % limit for
-    /// the difference between two samples of 1000 photos (the standard error of a 3 % rate over 1000 is 0.5 %).
+    /// Dev quantile used as threshold: about 3 % of Flickr-like photos flagged, leaving room under a 5 % limit for the
+    /// sampling difference between dev and test.
     /// </summary>
     public const double DefaultQuantile = 0.97;
 
