@@ -3,10 +3,9 @@ using System.Reflection;
 namespace ImageCaptioning.Notebooks.Charts;
 
 /// <summary>
-/// Teaches the running .NET Interactive kernel to display a <see cref="Chart"/> as one output with two MIME types:
-/// text/html (interactive, plotly.js) and image/svg+xml (static), and an <see cref="HtmlFragment"/> as its HTML. The kernel's Formatter is reached by name among the
-/// loaded assemblies: this library needs no kernel package, and the notebook's own code never compiles against the
-/// kernel's formatting assembly (which makes the kernel print CS1701 binding warnings into later cells).
+/// Teaches the running .NET Interactive kernel to show a <see cref="Chart"/> as one output with text/html (plotly.js)
+/// and image/svg+xml, and an <see cref="HtmlFragment"/> as HTML. The Formatter is found by name among the loaded
+/// assemblies, so no code here or in the notebooks compiles against the kernel (that prints CS1701 warnings into cells).
 /// </summary>
 public static class KernelFormatting
 {

@@ -4,9 +4,8 @@ using System.Text;
 namespace ImageCaptioning.Notebooks.Charts;
 
 /// <summary>
-/// The HTML of a chart output: a div that shows the static SVG until plotly.js replaces it with the interactive plot.
-/// plotly.js itself (the vendored cartesian bundle) is written into the first chart of each kernel session — one
-/// notebook run — and later charts wait for <c>window.Plotly</c>; nothing is ever loaded from the network.
+/// The HTML of a chart output: the static SVG until plotly.js replaces it. plotly.js (the vendored bundle) is written into
+/// the first chart of each kernel session; later charts wait for <c>window.Plotly</c>; nothing is loaded from the network.
 /// </summary>
 public static class PlotlyPage
 {
