@@ -5,9 +5,8 @@ using ImageCaptioning.Errors;
 namespace ImageCaptioning.Cli;
 
 /// <summary>
-/// Runs the parsed command and turns expected failures into one readable line on stderr and a
-/// non-zero exit code (1 = the input or files were bad, 2 = usage). Stack traces are for bugs only,
-/// and even then only with IMAGECAPTIONING_DEBUG=1.
+/// Runs the parsed command and turns expected failures into one line on stderr and an exit code (1 = bad input or
+/// files, 2 = usage); every command's exceptions end here. Stack traces only for bugs, with IMAGECAPTIONING_DEBUG=1.
 /// </summary>
 internal static class CliRunner
 {
@@ -38,9 +37,8 @@ internal static class CliRunner
     }
 
     /// <summary>
-    /// The parser's errors, plus every option-like word it took as an argument value (System.CommandLine hands
-    /// `--bogus` to a command's file list): a word starting with '-' that is neither a number nor an existing path,
-    /// before any `--` (after it, everything is a value on purpose).
+    /// The parser's errors, plus every option-like word it took as a value (System.CommandLine hands `--bogus` to a file
+    /// list): a word starting with '-' that is neither a number nor an existing path, before any `--`.
     /// </summary>
     internal static IReadOnlyList<string> UsageErrors(ParseResult parse)
     {

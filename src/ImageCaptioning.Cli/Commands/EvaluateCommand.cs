@@ -10,10 +10,9 @@ using Spectre.Console;
 namespace ImageCaptioning.Cli.Commands;
 
 /// <summary>
-/// `evaluate --captions file --split test`: scores generated captions against the Flickr8k references of a split
-/// (BLEU-1..4, ROUGE-L, CIDEr-D as coco-caption computes them), prints a table and optionally writes a JSON report.
-/// With --attention it also re-runs the model's decoders teacher-forced on each caption and reports the attention
-/// statistics of the content words (<see cref="AttentionAudit"/>); the captions must then come from that model.
+/// `evaluate --captions file --split test`: scores captions against a Flickr8k split's references (BLEU-1..4, ROUGE-L,
+/// CIDEr-D as coco-caption computes them), prints a table, optionally writes a JSON report. --attention also re-runs the
+/// model on each caption and reports the content words' attention statistics (the captions must come from that model).
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -41,22 +40,10 @@ internal static class EvaluateCommand
         {
             captions, split, flickr8k, report, attention, model,
         };
-        command.SetAction(async (parse, ct) =>
-        {
-            try
-            {
-                return await RunAsync(
-                    new Options(parse.GetValue(captions)!, parse.GetValue(split)!, parse.GetValue(flickr8k), parse.GetValue(report),
-                        parse.GetValue(attention), parse.GetValue(model)),
-                    AnsiConsole.Console, ct);
-            }
-            catch (Exception ex)
-            {
-                // System.CommandLine's default handler would print a stack trace for a bad captions file;
-                // report it as one line with the CLI's exit codes instead.
-                return CliRunner.Report(ex);
-            }
-        });
+        command.SetAction((parse, ct) => RunAsync(
+            new Options(parse.GetValue(captions)!, parse.GetValue(split)!, parse.GetValue(flickr8k), parse.GetValue(report),
+                parse.GetValue(attention), parse.GetValue(model)),
+            AnsiConsole.Console, ct));
         return command;
     }
 

@@ -10,9 +10,8 @@ using Spectre.Console;
 namespace ImageCaptioning.Cli.Commands;
 
 /// <summary>
-/// `extract`: runs the image encoder over a Flickr8k split (or a folder of images) and stores the 7×7×1280 grids in a
-/// float16 feature cache (<see cref="FeatureCacheWriter"/>). Resumable: images already in the cache are skipped, so
-/// re-running the same command after an interruption finishes the job and re-running it afterwards does nothing.
+/// `extract`: encodes a Flickr8k split (or a folder of images) into a float16 feature cache of 7×7×1280 grids.
+/// Resumable: images already cached are skipped, so re-running after an interruption finishes the job.
 /// Progress and per-image failures go to stderr, the summary to stdout.
 /// </summary>
 internal static class ExtractCommand

@@ -11,10 +11,9 @@ using Spectre.Console;
 namespace ImageCaptioning.Cli.Commands;
 
 /// <summary>
-/// `ood-calibrate`: builds a model folder's out-of-distribution check (<see cref="FeatureNeighbourDetector"/>) from
-/// Flickr8k — reference set from the train split, threshold from the dev split — reports the share of dev and test
-/// photos (and of any --images) it flags, and writes <see cref="FeatureNeighbourDetector.FileName"/> into the
-/// folder with its line in checksums.sha256.
+/// `ood-calibrate`: builds a model folder's out-of-distribution check (<see cref="FeatureNeighbourDetector"/>) from the
+/// train (references) and dev (threshold) splits, reports the share of dev, test and any --images photos it flags, and
+/// writes the file and its checksum line into the folder.
 /// </summary>
 internal static class OodCalibrateCommand
 {
@@ -34,52 +33,45 @@ internal static class OodCalibrateCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            try
+            var paths = CaptioningPaths.FromEnvironment();
+            string folder = Path.GetFullPath(parse.GetValue(model) ?? Captioner.DefaultModelFolder(paths));
+            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No model folder at '{folder}'.");
+            var dataset = Flickr8kDataset.Load(paths.RequireFlickr8kDirectory());
+            using var encoder = await ImageEncoder.CreateAsync(paths, ct: ct);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            float[] Pool(string name, IReadOnlyList<string> files)
             {
-                var paths = CaptioningPaths.FromEnvironment();
-                string folder = Path.GetFullPath(parse.GetValue(model) ?? Captioner.DefaultModelFolder(paths));
-                if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No model folder at '{folder}'.");
-                var dataset = Flickr8kDataset.Load(paths.RequireFlickr8kDirectory());
-                using var encoder = await ImageEncoder.CreateAsync(paths, ct: ct);
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-                float[] Pool(string name, IReadOnlyList<string> files)
-                {
-                    console.MarkupLine($"encoding {files.Count} {Markup.Escape(name)} images");
-                    return PooledFeatures(encoder, files, ct);
-                }
-                var train = Pool("train", [.. dataset.Split(DatasetSplit.Train).Select(dataset.ImagePath)]);
-                var dev = Pool("dev", [.. dataset.Split(DatasetSplit.Dev).Select(dataset.ImagePath)]);
-                var test = Pool("test", [.. dataset.Split(DatasetSplit.Test).Select(dataset.ImagePath)]);
-                var (detector, devScores) = OutOfDistributionCalibration.Fit(train, dev, EncoderGeometry.Channels,
-                    parse.GetValue(references), parse.GetValue(neighbours), parse.GetValue(quantile));
-                var testScores = OutOfDistributionCalibration.Scores(detector, test);
-                var output = parse.InvocationConfiguration.Output;
-                string Rate(double[] scores) => string.Create(CultureInfo.InvariantCulture,
-                    $"{scores.Count(s => s > detector.Threshold)} of {scores.Length} ({scores.Count(s => s > detector.Threshold) / (double)scores.Length:P1})");
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threshold {detector.Threshold:F4} ({detector.Calibration})"));
-                output.WriteLine($"flagged: dev {Rate(devScores)}, test {Rate(testScores)}");
-                if (parse.GetValue(images) is { Length: > 0 } extra)
-                {
-                    var (files, problems) = ImagePathExpander.Expand(extra);
-                    foreach (var problem in problems) Console.Error.WriteLine($"error: {problem.Input}: {problem.Reason}");
-                    var scores = OutOfDistributionCalibration.Scores(detector, Pool("extra", files));
-                    output.WriteLine($"flagged: --images {Rate(scores)}");
-                    for (int i = 0; i < files.Count; i++)
-                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scores[i]:F4} {(scores[i] > detector.Threshold ? "flagged" : "-")} {files[i]}"));
-                }
-                string testNote = string.Create(CultureInfo.InvariantCulture,
-                    $"; flags {devScores.Count(s => s > detector.Threshold) / (double)devScores.Length:P1} of dev and {testScores.Count(s => s > detector.Threshold) / (double)testScores.Length:P1} of test");
-                if (!parse.GetValue(dryRun))
-                {
-                    OutOfDistributionCalibration.SaveInto(detector.WithThreshold(detector.Threshold, detector.Calibration + testNote), folder);
-                    output.WriteLine($"wrote {Path.Combine(folder, FeatureNeighbourDetector.FileName)} and its checksum");
-                }
-                return 0;
+                console.MarkupLine($"encoding {files.Count} {Markup.Escape(name)} images");
+                return PooledFeatures(encoder, files, ct);
             }
-            catch (Exception ex)
+            var train = Pool("train", [.. dataset.Split(DatasetSplit.Train).Select(dataset.ImagePath)]);
+            var dev = Pool("dev", [.. dataset.Split(DatasetSplit.Dev).Select(dataset.ImagePath)]);
+            var test = Pool("test", [.. dataset.Split(DatasetSplit.Test).Select(dataset.ImagePath)]);
+            var (detector, devScores) = OutOfDistributionCalibration.Fit(train, dev, EncoderGeometry.Channels,
+                parse.GetValue(references), parse.GetValue(neighbours), parse.GetValue(quantile));
+            var testScores = OutOfDistributionCalibration.Scores(detector, test);
+            var output = parse.InvocationConfiguration.Output;
+            string Rate(double[] scores) => string.Create(CultureInfo.InvariantCulture,
+                $"{scores.Count(s => s > detector.Threshold)} of {scores.Length} ({scores.Count(s => s > detector.Threshold) / (double)scores.Length:P1})");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threshold {detector.Threshold:F4} ({detector.Calibration})"));
+            output.WriteLine($"flagged: dev {Rate(devScores)}, test {Rate(testScores)}");
+            if (parse.GetValue(images) is { Length: > 0 } extra)
             {
-                return CliRunner.Report(ex);
+                var (files, problems) = ImagePathExpander.Expand(extra);
+                foreach (var problem in problems) Console.Error.WriteLine($"error: {problem.Input}: {problem.Reason}");
+                var scores = OutOfDistributionCalibration.Scores(detector, Pool("extra", files));
+                output.WriteLine($"flagged: --images {Rate(scores)}");
+                for (int i = 0; i < files.Count; i++)
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scores[i]:F4} {(scores[i] > detector.Threshold ? "flagged" : "-")} {files[i]}"));
             }
+            string testNote = string.Create(CultureInfo.InvariantCulture,
+                $"; flags {devScores.Count(s => s > detector.Threshold) / (double)devScores.Length:P1} of dev and {testScores.Count(s => s > detector.Threshold) / (double)testScores.Length:P1} of test");
+            if (!parse.GetValue(dryRun))
+            {
+                OutOfDistributionCalibration.SaveInto(detector.WithThreshold(detector.Threshold, detector.Calibration + testNote), folder);
+                output.WriteLine($"wrote {Path.Combine(folder, FeatureNeighbourDetector.FileName)} and its checksum");
+            }
+            return 0;
         });
         return command;
     }

@@ -7,13 +7,9 @@ namespace ImageCaptioning.Cli.Commands.Extract;
 internal readonly record struct ExtractionItem(string ImageName, string ImagePath);
 
 /// <summary>
-/// What `extract` works on: the cache's slots (every image the file will ever hold, fixed at creation) and
-/// the subset to encode now.
-/// <list type="bullet">
-/// <item>Flickr8k: the slots are all images with captions (ordinal order), so one cache per encoder serves
-/// every split; <c>--split</c> picks which slots to fill now, and other splits can be added later.</item>
-/// <item>A folder: the slots are its image files (ordinal order), all wanted.</item>
-/// </list>
+/// What `extract` works on: the cache's slots (every image it will ever hold, fixed at creation) and the ones to encode
+/// now. For Flickr8k the slots are all captioned images (ordinal order), so one cache per encoder serves every split and
+/// <c>--split</c> picks which to fill; for a folder they are its image files, all wanted.
 /// </summary>
 internal sealed record ExtractionPlan(string Description, IReadOnlyList<string> SlotNames, IReadOnlyList<ExtractionItem> Wanted, string? FolderName)
 {
@@ -54,10 +50,9 @@ internal sealed record ExtractionPlan(string Description, IReadOnlyList<string> 
     }
 
     /// <summary>
-    /// <c>&lt;data cache&gt;/features-&lt;sha8&gt;.f16bin</c> for Flickr8k; folder caches go to a <c>folders/</c>
-    /// sub-folder so they are never mistaken for the training cache.
+    /// <c>&lt;data cache&gt;/features-&lt;sha8&gt;.f16bin</c> for Flickr8k; mirrored-image (augmentation) and folder caches
+    /// go to <c>mirrored/</c> and <c>folders/</c>, so they are never mistaken for the training cache.
     /// </summary>
-    /// Mirrored-image caches (training augmentation) go to <c>mirrored/</c> for the same reason.
     public string DefaultOutput(string dataCacheDirectory, string encoderSha256, bool mirrored = false)
     {
         string sha8 = encoderSha256[..8];

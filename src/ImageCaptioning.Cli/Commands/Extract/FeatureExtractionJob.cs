@@ -5,8 +5,7 @@ namespace ImageCaptioning.Cli.Commands.Extract;
 
 /// <summary>
 /// Encodes images batch by batch into a <see cref="FeatureCacheWriter"/>, committing after every batch so an
-/// interruption loses at most one batch. A batch that fails is retried image by image, so one bad image costs
-/// only itself: it is reported through <c>failed</c> and the run carries on.
+/// interruption loses at most one batch. A failed batch is retried image by image, so a bad image costs only itself.
 /// </summary>
 /// <param name="encodeBatch">Image paths → position-major grids, one per path, in order (throws for a bad image).</param>
 internal sealed class FeatureExtractionJob(Func<IReadOnlyList<string>, IReadOnlyList<float[]>> encodeBatch, FeatureCacheWriter writer)
