@@ -1,10 +1,9 @@
 namespace ImageCaptioning.Data;
 
 /// <summary>
-/// Word ↔ id mapping of the decoder. Ids 0..3 are the special tokens <c>&lt;pad&gt; &lt;start&gt; &lt;end&gt; &lt;unk&gt;</c>;
-/// the words follow by descending training count, ties in ordinal (byte) order, so the same captions always
-/// give the same ids. Words rarer than the minimum count map to <see cref="UnknownId"/>.
-/// Saved as JSON by <see cref="Save"/> (format described in <see cref="VocabularyFile"/>).
+/// The decoder's word ↔ id mapping: ids 0..3 are <c>&lt;pad&gt; &lt;start&gt; &lt;end&gt; &lt;unk&gt;</c>, then words by
+/// descending training count (ties in ordinal order, so the same captions always give the same ids); words below the
+/// minimum count map to <see cref="UnknownId"/>. Saved as JSON (<see cref="VocabularyFile"/>).
 /// </summary>
 public sealed class Vocabulary
 {
