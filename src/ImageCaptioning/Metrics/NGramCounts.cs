@@ -1,10 +1,8 @@
 namespace ImageCaptioning.Metrics;
 
 /// <summary>
-/// The 1..4-gram counts of one tokenised caption, as coco-caption's <c>precook</c> builds them. N-grams are
-/// dense ids from the corpus' <see cref="NGramInterner"/> and are kept in first-occurrence order (all unigrams
-/// by position, then bigrams, ...) — the iteration order of the Python dict — so sums over them add the same
-/// numbers in the same order as the reference does.
+/// One caption's 1..4-gram counts as coco-caption's <c>precook</c> builds them: dense ids from the corpus'
+/// <see cref="NGramInterner"/> in first-occurrence order (the Python dict's), so sums add in the reference's order.
 /// </summary>
 internal sealed class NGramCounts(int length, int[] grams, int[] counts, int[] orderStart)
 {
