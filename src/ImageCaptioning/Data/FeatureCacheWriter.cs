@@ -95,8 +95,7 @@ public sealed class FeatureCacheWriter : IDisposable
             throw new ArgumentException($"'{imageName}' has no slot in the feature cache '{FilePath}'.", nameof(imageName));
         if (grid.Length != _layout.Positions * _layout.Channels)
             throw new ArgumentException($"A grid holds {_layout.Positions}×{_layout.Channels} = {_layout.Positions * _layout.Channels} floats, not {grid.Length}.", nameof(grid));
-        // Rewriting a complete slot would leave it marked complete with a checksum of the old data until the
-        // next commit; a rebuild goes through overwrite instead.
+        // A rewritten complete slot would stay marked complete with the old checksum until the next commit; rebuilds overwrite.
         if (_complete[index] || _pending.Exists(p => p.Index == index))
             throw new InvalidOperationException($"The features of '{imageName}' are already written to '{FilePath}'.");
 
