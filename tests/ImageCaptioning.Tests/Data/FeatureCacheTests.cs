@@ -177,6 +177,17 @@ public sealed class FeatureCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_completion_marker_is_reported_by_reader_and_writer()
+    {
+        WriteAll();
+        FlipByte(FeatureCacheLayout.Create(Names, EncoderA, Positions, Channels).RecordEntryOffset(2));
+        Assert.Contains("damaged completion record (slot 2)",
+            Assert.Throws<FeatureCacheFormatException>(() => FeatureCache.Open(CachePath)).Message);
+        Assert.Contains("damaged completion record (slot 2)",
+            Assert.Throws<FeatureCacheFormatException>(() => CreateWriter()).Message);
+    }
+
+    [Fact]
     public void Tampered_data_is_detected_when_the_grid_is_read()
     {
         WriteAll();
