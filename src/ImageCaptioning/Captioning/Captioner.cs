@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Encoder;
+using ImageCaptioning.Imaging;
 using ImageCaptioning.Model;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.OutOfDistribution;
@@ -95,61 +96,78 @@ public sealed class Captioner : IDisposable
         return new Captioner(encoder, model);
     }
 
+    /// <summary>
+    /// Captions an image that has been read and checked once (<see cref="ValidatedImage"/>): its bytes go to the encoder's
+    /// pixel decoding as they are, and the caption comes back. Every other overload makes this value and calls this path.
+    /// </summary>
+    /// <exception cref="Imaging.InvalidImageException">Its data cannot be decoded.</exception>
+    public CaptionResult Caption(ValidatedImage image, DecodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return CaptionOne(() => image, options);
+    }
+
     /// <summary>Captions an image file.</summary>
     /// <exception cref="Imaging.InvalidImageException">Not a supported image, damaged, or too large.</exception>
-    /// <exception cref="InvalidDecodingOptionsException">An option is out of range.</exception>
     public CaptionResult Caption(string imagePath, DecodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(imagePath);
-        return CaptionOne(() => _encoder.Encode(imagePath), options);
+        return CaptionOne(() => ValidatedImage.FromFile(imagePath, _encoder.Limits), options);
     }
 
     /// <summary>Captions an image read from a stream (e.g. an upload).</summary>
     public CaptionResult Caption(Stream image, DecodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return CaptionOne(() => _encoder.Encode(image), options);
+        return CaptionOne(() => ValidatedImage.FromStream(image, _encoder.Limits), options);
     }
 
     /// <summary>
-    /// Captions an image file off the calling thread. <paramref name="ct"/> is honoured before the image is read, between
+    /// Captions a checked image off the calling thread. <paramref name="ct"/> is honoured before the encoder runs, between
     /// the encoder and the decoder, and before the result is returned: a cancelled call throws
     /// <see cref="OperationCanceledException"/> and never returns a caption.
     /// </summary>
+    public Task<CaptionResult> CaptionAsync(ValidatedImage image, DecodingOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return CaptionOneAsync(() => image, options, ct);
+    }
+
+    /// <summary>Captions an image file off the calling thread; <paramref name="ct"/> is also honoured before the file is read.</summary>
     public Task<CaptionResult> CaptionAsync(string imagePath, DecodingOptions? options = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(imagePath);
-        return CaptionOneAsync(() => _encoder.Encode(imagePath), options, ct);
+        return CaptionOneAsync(() => ValidatedImage.FromFile(imagePath, _encoder.Limits), options, ct);
     }
 
-    /// <summary>Captions an image read from a stream, off the calling thread, honouring <paramref name="ct"/> as the path overload does.</summary>
+    /// <summary>Captions an image read from a stream, off the calling thread; <paramref name="ct"/> is also honoured before the stream is read.</summary>
     public Task<CaptionResult> CaptionAsync(Stream image, DecodingOptions? options = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return CaptionOneAsync(() => _encoder.Encode(image), options, ct);
+        return CaptionOneAsync(() => ValidatedImage.FromStream(image, _encoder.Limits), options, ct);
     }
 
     /// <summary>Captions an image the encoder has already seen.</summary>
     public CaptionResult Caption(EncoderOutput encoded, DecodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        return CaptionOne(() => encoded, options);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Decode(encoded, options ?? DecodingOptions.Default, Stopwatch.GetTimestamp(), encoderMs: 0);
     }
 
     /// <summary>
-    /// Captions several files with one encoder call and one decoding pass (all beams of all images in each step's
+    /// Captions several checked images with one encoder call and one decoding pass (all beams of all images in each step's
     /// matrix products). Results are in input order; timings are the batch's totals divided by its size.
     /// </summary>
-    /// <exception cref="Imaging.InvalidImageException">One of the images is bad (the message names it); nothing is returned.</exception>
-    public IReadOnlyList<CaptionResult> CaptionBatch(IReadOnlyList<string> imagePaths, DecodingOptions? options = null)
+    /// <exception cref="Imaging.InvalidImageException">The data of one of the images cannot be decoded (the message names it); nothing is returned.</exception>
+    public IReadOnlyList<CaptionResult> CaptionBatch(IReadOnlyList<ValidatedImage> images, DecodingOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(imagePaths);
+        ArgumentNullException.ThrowIfNull(images);
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= DecodingOptions.Default;
-        options.Validate();
-        if (imagePaths.Count == 0) return [];
+        if (images.Count == 0) return [];
         long start = Stopwatch.GetTimestamp();
-        var encoded = _encoder.EncodeBatch(imagePaths);
+        var encoded = _encoder.EncodeBatch(images);
         double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         int gridFloats = EncoderGeometry.GridFloats;
@@ -169,25 +187,38 @@ public sealed class Captioner : IDisposable
         return results;
     }
 
-    private async Task<CaptionResult> CaptionOneAsync(Func<EncoderOutput> encode, DecodingOptions? options, CancellationToken ct)
+    /// <summary>Reads, checks and captions several files as <see cref="CaptionBatch(IReadOnlyList{ValidatedImage}, DecodingOptions?)"/> does.</summary>
+    /// <exception cref="Imaging.InvalidImageException">One of the images is bad (the message names it); nothing is returned.</exception>
+    public IReadOnlyList<CaptionResult> CaptionBatch(IReadOnlyList<string> imagePaths, DecodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return CaptionBatch(_encoder.ReadImages(imagePaths), options);
+    }
+
+    private async Task<CaptionResult> CaptionOneAsync(Func<ValidatedImage> read, DecodingOptions? options, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        (options ?? DecodingOptions.Default).Validate();
         ct.ThrowIfCancellationRequested();
-        var result = await Task.Run(() => CaptionOne(encode, options, ct), ct);
+        var result = await Task.Run(() => CaptionOne(read, options, ct), ct);
         ct.ThrowIfCancellationRequested();
         return result;
     }
 
-    private CaptionResult CaptionOne(Func<EncoderOutput> encode, DecodingOptions? options, CancellationToken ct = default)
+    /// <summary>The one path of a single image: read (when not yet read) → encoder → decoder → result.</summary>
+    private CaptionResult CaptionOne(Func<ValidatedImage> read, DecodingOptions? options, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        options ??= DecodingOptions.Default;
-        options.Validate(); // before the encoder runs: a bad option should not cost an image decode
+        options ??= DecodingOptions.Default; // valid by construction, so a bad option never costs an image read
         long start = Stopwatch.GetTimestamp();
-        var encoded = encode();
+        var encoded = _encoder.Encode(read());
         double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         ct.ThrowIfCancellationRequested(); // the decoder's work is not started for a caller that has gone
+        return Decode(encoded, options, start, encoderMs);
+    }
+
+    private CaptionResult Decode(EncoderOutput encoded, DecodingOptions options, long start, double encoderMs)
+    {
         long decodeStart = Stopwatch.GetTimestamp();
         var captions = _generator.Generate(encoded.Grid, options);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;

@@ -45,11 +45,9 @@ public sealed class CaptionGenerator
     /// Captions for <paramref name="images"/> images: per image its n-best list, best <see cref="GeneratedCaption.Score"/> first.
     /// grids: [images, P, E] position-major.
     /// </summary>
-    /// <exception cref="InvalidDecodingOptionsException">An option is out of range.</exception>
     public IReadOnlyList<IReadOnlyList<GeneratedCaption>> Generate(ReadOnlySpan<float> grids, int images, DecodingOptions? options = null)
     {
-        options ??= DecodingOptions.Default;
-        options.Validate();
+        options ??= DecodingOptions.Default; // valid by construction: DecodingOptions checks each value when it is set
         int gridFloats = Decoder.Config.Positions * Decoder.Config.EncoderDim;
         ArgumentOutOfRangeException.ThrowIfNegative(images);
         if (grids.Length != images * gridFloats)

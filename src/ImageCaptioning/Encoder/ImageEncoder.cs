@@ -8,7 +8,7 @@ namespace ImageCaptioning.Encoder;
 /// MobileNetV2 (ONNX Model Zoo, int8) as an image encoder: image → 7×7×1280 feature grid, pooled
 /// vector and ImageNet logits. Two paths run the same derived model on the same pixels:
 /// <list type="bullet">
-/// <item><see cref="Encode(string)"/> / <see cref="EncodeBatch"/>: raw ONNX Runtime, SkiaSharp decoding (fast, batched);</item>
+/// <item><see cref="Encode(ValidatedImage)"/> / <see cref="EncodeBatch(IReadOnlyList{ValidatedImage})"/>: raw ONNX Runtime, SkiaSharp decoding (fast, batched);</item>
 /// <item><see cref="EncodeWithMlNet"/>: the ML.NET ImageAnalytics + OnnxTransformer pipeline (built once, on first use).</item>
 /// </list>
 /// Every method is safe to call from several threads at once.
@@ -57,24 +57,45 @@ public sealed class ImageEncoder : IDisposable
         return new ImageEncoder(derivedPath, sourceSha256, classNames, options);
     }
 
+    /// <summary>The limits every input is checked against when it becomes a <see cref="ValidatedImage"/>.</summary>
+    public ImageLimits Limits => _options.Limits;
+
+    /// <summary>Encodes an image already read and checked through ONNX Runtime.</summary>
+    /// <exception cref="InvalidImageException">Its data cannot be decoded.</exception>
+    public EncoderOutput Encode(ValidatedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return EncodeValidated([image])[0];
+    }
+
     /// <summary>Encodes an image file through ONNX Runtime.</summary>
     /// <exception cref="InvalidImageException">Not a supported image, damaged, or too large.</exception>
-    public EncoderOutput Encode(string imagePath) => EncodeValidated([ValidatedImage.FromFile(imagePath, _options.Limits)])[0];
+    public EncoderOutput Encode(string imagePath) => Encode(ValidatedImage.FromFile(imagePath, Limits));
 
     /// <summary>Encodes an image read from <paramref name="image"/> (e.g. an upload) through ONNX Runtime.</summary>
     /// <exception cref="InvalidImageException">Not a supported image, damaged, or too large.</exception>
-    public EncoderOutput Encode(Stream image) => EncodeValidated([ValidatedImage.FromStream(image, _options.Limits)])[0];
+    public EncoderOutput Encode(Stream image) => Encode(ValidatedImage.FromStream(image, Limits));
 
-    /// <summary>Encodes several files in one ONNX Runtime call (decoding runs in parallel). Results are in input order.</summary>
+    /// <summary>Encodes several checked images in one ONNX Runtime call (pixel decoding runs in parallel). Results are in input order.</summary>
+    /// <exception cref="InvalidImageException">The data of one of the images cannot be decoded; the message names it.</exception>
+    public IReadOnlyList<EncoderOutput> EncodeBatch(IReadOnlyList<ValidatedImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return images.Count == 0 ? [] : EncodeValidated(images);
+    }
+
+    /// <summary>Encodes several files in one ONNX Runtime call (reading and decoding run in parallel). Results are in input order.</summary>
     /// <exception cref="InvalidImageException">Any of the images is bad; the message names it.</exception>
-    public IReadOnlyList<EncoderOutput> EncodeBatch(IReadOnlyList<string> imagePaths)
+    public IReadOnlyList<EncoderOutput> EncodeBatch(IReadOnlyList<string> imagePaths) => EncodeBatch(ReadImages(imagePaths));
+
+    /// <summary>Reads and checks <paramref name="imagePaths"/> in parallel, in input order.</summary>
+    /// <exception cref="InvalidImageException">Any of the images is bad; the message names it.</exception>
+    public ValidatedImage[] ReadImages(IReadOnlyList<string> imagePaths)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
-        if (imagePaths.Count == 0)
-            return [];
         var images = new ValidatedImage[imagePaths.Count];
-        ForEachIndex(images.Length, i => images[i] = ValidatedImage.FromFile(imagePaths[i], _options.Limits));
-        return EncodeValidated(images);
+        ForEachIndex(images.Length, i => images[i] = ValidatedImage.FromFile(imagePaths[i], Limits));
+        return images;
     }
 
     /// <summary>
@@ -85,7 +106,7 @@ public sealed class ImageEncoder : IDisposable
     {
         if (_options.MirrorHorizontally)
             throw new InvalidOperationException("MirrorHorizontally applies to the raw ONNX Runtime path only (Encode / EncodeBatch).");
-        ValidatedImage image = ValidatedImage.FromFile(imagePath, _options.Limits);
+        ValidatedImage image = ValidatedImage.FromFile(imagePath, Limits);
         // ML.NET's loader accepts truncated files (it paints the missing rows grey); decoding once
         // here gives the same Corrupt error as the raw path instead.
         ImagePixelDecoder.DecodeChw(image, EncoderGeometry.InputSize, _options.Resampling, new float[EncoderGeometry.InputFloats]);

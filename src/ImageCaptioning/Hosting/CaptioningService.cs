@@ -1,6 +1,7 @@
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoding;
+using ImageCaptioning.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImageCaptioning.Hosting;
@@ -12,6 +13,9 @@ namespace ImageCaptioning.Hosting;
 internal sealed class CaptioningService(IOptions<ImageCaptioningOptions> options) : ICaptioningService, IDisposable
 {
     private readonly Lazy<Task<Captioner>> _captioner = new(() => LoadAsync(options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public async Task<CaptionResult> CaptionAsync(ValidatedImage image, DecodingOptions? options = null, CancellationToken ct = default) =>
+        await (await GetCaptionerAsync(ct)).CaptionAsync(image, options, ct);
 
     public async Task<CaptionResult> CaptionAsync(string imagePath, DecodingOptions? options = null, CancellationToken ct = default) =>
         await (await GetCaptionerAsync(ct)).CaptionAsync(imagePath, options, ct);

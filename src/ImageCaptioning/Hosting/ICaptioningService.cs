@@ -1,5 +1,6 @@
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Decoding;
+using ImageCaptioning.Imaging;
 
 namespace ImageCaptioning.Hosting;
 
@@ -9,6 +10,9 @@ namespace ImageCaptioning.Hosting;
 /// </summary>
 public interface ICaptioningService
 {
+    /// <summary>Captions an image already read and checked once (the path every other overload takes).</summary>
+    Task<CaptionResult> CaptionAsync(ValidatedImage image, DecodingOptions? options = null, CancellationToken ct = default);
+
     /// <summary>Captions an image file; <paramref name="ct"/> cancels the wait for the model and the captioning itself.</summary>
     Task<CaptionResult> CaptionAsync(string imagePath, DecodingOptions? options = null, CancellationToken ct = default);
 

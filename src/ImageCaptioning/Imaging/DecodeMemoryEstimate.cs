@@ -12,12 +12,12 @@ public static class DecodeMemoryEstimate
     /// <summary>SkiaSharp decodes into 8-bit BGRA/RGBA (4 bytes per pixel), grey images into Gray8 (1 byte).</summary>
     private const int Rgba8888BytesPerPixel = 4;
 
-    /// <summary>Peak bytes for decoding <paramref name="image"/>: its encoded copy, the decoded bitmap, a conversion copy and format buffers.</summary>
+    /// <summary>Peak bytes for decoding <paramref name="image"/>: its encoded bytes, the decoded bitmap, a conversion copy and format buffers.</summary>
     public static long Bytes(ValidatedImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         long pixels = image.Header.Pixels;
-        var layout = Layout(image.Bytes, image.Header.Format);
+        var layout = Layout(image.Bytes.Span, image.Header.Format);
         long decoded = pixels * layout.DecodedBytesPerPixel;
         // Anything other than BGRA/RGBA 8888 is copied to BGRA 8888 while the decoded bitmap is still held.
         long converted = layout.DecodedBytesPerPixel == Rgba8888BytesPerPixel ? 0 : pixels * Rgba8888BytesPerPixel;

@@ -28,7 +28,10 @@ public sealed record ImageLimits(int MaxSide = 16384, long MaxPixels = 40_000_00
         if (length == 0)
             throw new InvalidImageException(InvalidImageReason.Empty, $"{source} is empty (zero bytes).");
         if (length > MaxBytes)
-            throw new InvalidImageException(InvalidImageReason.TooLarge,
-                $"{source} is {length:N0} bytes; at most {MaxBytes:N0} are allowed.");
+            throw TooLarge(length, source);
     }
+
+    /// <summary>The error for an encoded input of <paramref name="length"/> bytes, over <see cref="MaxBytes"/>.</summary>
+    public InvalidImageException TooLarge(long length, string source) =>
+        new(InvalidImageReason.TooLarge, $"{source} is {length:N0} bytes; at most {MaxBytes:N0} are allowed.");
 }

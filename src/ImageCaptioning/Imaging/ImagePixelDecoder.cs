@@ -46,9 +46,18 @@ public static class ImagePixelDecoder
         }
     }
 
-    private static SKBitmap Decode(ValidatedImage image)
+    private static unsafe SKBitmap Decode(ValidatedImage image)
     {
-        using var data = SKData.CreateCopy(image.Bytes);
+        // The codec reads the encoded bytes where they are (pinned until it is disposed), not from a copy.
+        fixed (byte* encoded = image.Bytes.Span)
+        {
+            using var data = SKData.Create((IntPtr)encoded, image.Bytes.Length);
+            return Decode(image, data);
+        }
+    }
+
+    private static SKBitmap Decode(ValidatedImage image, SKData data)
+    {
         using var codec = SKCodec.Create(data)
             ?? throw Corrupt(image, $"SkiaSharp cannot read its {image.Header.Format} data");
         SKImageInfo info = codec.Info;
