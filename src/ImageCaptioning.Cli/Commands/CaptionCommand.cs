@@ -8,6 +8,7 @@ using ImageCaptioning.Cli.Commands.Caption;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Errors;
+using ImageCaptioning.Imaging;
 using ImageCaptioning.Model;
 using ImageCaptioning.OutOfDistribution;
 using Spectre.Console;
@@ -109,12 +110,20 @@ internal static class CaptionCommand
         });
         batch.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch must be at least 1.");
+            if (DecodingOptionsValidation.TryGetValue(result, out int size) && size < 1) result.AddError("--batch must be at least 1.");
         });
+        beam.CheckedBy(value => DecodingOptions.Default with { BeamWidth = value });
+        maxLength.CheckedBy(value => DecodingOptions.Default with { MaxLength = value });
+        nbest.CheckedBy(value => DecodingOptions.Default with { NBest = value });
+        lengthPenalty.CheckedBy(value => DecodingOptions.Default with { LengthPenalty = value });
+        rerankWeight.CheckedBy(value => DecodingOptions.Default with { ConsensusLogProbabilityWeight = value });
+        temperature.CheckedBy(value => DecodingOptions.Default with { Temperature = value });
+        topK.CheckedBy(value => DecodingOptions.Default with { TopK = value });
+        noRepeat.CheckedBy(value => DecodingOptions.Default with { NoRepeatNGramSize = value });
         command.SetAction(async (parse, ct) =>
         {
             int beamWidth = parse.GetValue(beam);
-            var decoding = new DecodingOptions
+            var decoding = new DecodingOptions // every value was checked at parse time (CheckedBy above)
             {
                 BeamWidth = beamWidth,
                 MaxLength = parse.GetValue(maxLength),
@@ -143,15 +152,6 @@ internal static class CaptionCommand
     /// <summary>Runs a request, writing results to <paramref name="output"/> and one line per failure to <paramref name="error"/>.</summary>
     internal static async Task<int> RunAsync(Request request, CaptioningPaths paths, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        try
-        {
-            request.Decoding.Validate();
-        }
-        catch (InvalidDecodingOptionsException ex)
-        {
-            error.WriteLine($"error: {ex.Message}");
-            return CliRunner.ExitUsage;
-        }
         var (files, problems) = ImagePathExpander.Expand(request.Inputs);
         foreach (var problem in problems)
             error.WriteLine($"error: {problem.Input}: {problem.Reason}");
@@ -239,34 +239,55 @@ internal static class CaptionCommand
         }
     }
 
-    /// <summary>Captions <paramref name="files"/> batch by batch; returns how many failed.</summary>
+    /// <summary>
+    /// Captions <paramref name="files"/> batch by batch; returns how many failed. Each file is read and checked once into a
+    /// <see cref="ValidatedImage"/>; a file that fails that is reported alone and the rest of its batch goes on.
+    /// </summary>
     private static Task<int> CaptionAllAsync(Captioner captioner, IReadOnlyList<string> files, Request request, ResultWriter writer,
         Action<string> reportError, Action<int> advance, CancellationToken ct) => Task.Run(() =>
     {
         int failures = 0;
+        void Fail(string file, Exception ex)
+        {
+            reportError($"error: {file}: {ex.Message}");
+            failures++;
+        }
         for (int first = 0; first < files.Count; first += request.Batch)
         {
             ct.ThrowIfCancellationRequested();
             var batch = files.Skip(first).Take(request.Batch).ToArray();
+            var images = new ValidatedImage?[batch.Length];
+            var unreadable = new Exception?[batch.Length];
+            for (int i = 0; i < batch.Length; i++)
+            {
+                try { images[i] = ValidatedImage.FromFile(batch[i], captioner.Encoder.Limits); }
+                catch (Exception ex) when (IsInputError(ex)) { unreadable[i] = ex; }
+            }
+            var valid = images.OfType<ValidatedImage>().ToArray();
             IReadOnlyList<CaptionResult>? results = null;
             try
             {
-                results = captioner.CaptionBatch(batch, request.Decoding);
+                results = captioner.CaptionBatch(valid, request.Decoding);
             }
             catch (Exception ex) when (IsInputError(ex))
             {
-                // Some file of the batch is bad: redo it one image at a time so only the bad ones fail.
+                // An image's data cannot be decoded: caption the same images one at a time so only that one fails.
             }
-            for (int i = 0; i < batch.Length; i++)
+            for (int i = 0, v = 0; i < batch.Length; i++)
             {
+                if (images[i] is not { } image)
+                {
+                    Fail(batch[i], unreadable[i]!); // reported in input order, with the others
+                    continue;
+                }
+                var batchResult = results?[v++];
                 try
                 {
-                    writer.Write(batch[i], results?[i] ?? captioner.Caption(batch[i], request.Decoding));
+                    writer.Write(batch[i], batchResult ?? captioner.Caption(image, request.Decoding));
                 }
                 catch (Exception ex) when (IsInputError(ex))
                 {
-                    reportError($"error: {batch[i]}: {ex.Message}");
-                    failures++;
+                    Fail(batch[i], ex);
                 }
             }
             advance(batch.Length);

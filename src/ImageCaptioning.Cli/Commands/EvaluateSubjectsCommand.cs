@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ImageCaptioning.Captioning;
+using ImageCaptioning.Cli.Arguments;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
@@ -37,10 +38,11 @@ internal static class EvaluateSubjectsCommand
         dogCheck.AcceptOnlyFromAmong([.. Flickr8kReferences.SplitNames]);
         var command = new Command("evaluate-subjects",
             "Caption the subject dev set: subject-mention rate, dogs in dog-free photos, top-tag accuracy.") { labels, model, tags, beam, rerank, report, dogCheck };
+        beam.CheckedBy(value => DecodingOptions.Default with { BeamWidth = value });
         command.SetAction(async (parse, ct) =>
         {
             var paths = CaptioningPaths.FromEnvironment();
-            int beamWidth = parse.GetValue(beam);
+            int beamWidth = parse.GetValue(beam); // checked at parse time (CheckedBy above)
             var decoding = DecodingOptions.Default with
             {
                 BeamWidth = beamWidth,
@@ -65,7 +67,6 @@ internal static class EvaluateSubjectsCommand
 
     internal static async Task<int> RunAsync(Options options, CaptioningPaths paths, TextWriter output, CancellationToken ct)
     {
-        options.Decoding.Validate();
         var labels = SubjectLabelsFile.Read(options.LabelsPath);
         var tagger = new ImageNetTagger(ImageNetTagTable.Load(options.TagFolder));
         using var captioner = await Captioner.CreateAsync(paths, options.ModelFolder, ct: ct);

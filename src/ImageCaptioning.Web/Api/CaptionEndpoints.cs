@@ -36,10 +36,7 @@ public static class CaptionEndpoints
                 var captioner = host.Require();
                 CaptionResult result;
                 using (await decodeMemory.ReserveAsync(image, ct))
-                {
-                    using var stream = new MemoryStream(image.Bytes, writable: false);
-                    result = captioner.Caption(stream, decoding);
-                }
+                    result = captioner.Caption(image, decoding);
                 var elapsed = Stopwatch.GetElapsedTime(start);
                 latency.Record(elapsed);
                 return Results.Ok(CaptionResponse.From(result, captioner.Model, decoding, elapsed.TotalMilliseconds));

@@ -21,15 +21,14 @@ public static class CaptionQuery
         int beamWidth = ReadInt(BeamWidth, query, fields, defaults.BeamWidth, 1, limits.MaxBeamWidth);
         int maxLength = ReadInt(MaxLength, query, fields, defaults.MaxLength, 1, limits.MaxCaptionLength);
         int nBest = ReadInt(NBest, query, fields, Math.Min(defaults.NBest, beamWidth), 1, limits.MaxBeamWidth);
-        var options = defaults with
+        // The server's own limits are checked above; DecodingOptions checks the library's as it is made (a 400 as well).
+        return defaults with
         {
             BeamWidth = beamWidth,
             MaxLength = maxLength,
             NBest = nBest,
             Method = beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam,
         };
-        options.Validate();
-        return options;
     }
 
     private static int ReadInt(string name, IQueryCollection query, IReadOnlyDictionary<string, string> fields, int fallback, int min, int max)

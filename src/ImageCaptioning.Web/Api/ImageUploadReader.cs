@@ -79,16 +79,16 @@ public static class ImageUploadReader
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
             // No content type: take the body as the image (what `curl --data-binary` without -H would need otherwise).
-            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, ct), EmptyFields);
+            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, request.ContentLength, ct), EmptyFields);
         }
         if (mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return await ReadMultipartAsync(body, mediaType, maxImageBytes, ct);
+            return await ReadMultipartAsync(body, mediaType, maxImageBytes, request.ContentLength, ct);
         if (mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase)
             || mediaType.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))
         {
             if (request.ContentLength > maxImageBytes) // a raw body is the image itself: its announced length is its exact size
                 throw TooLarge(request.ContentLength.Value, maxImageBytes);
-            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, ct), EmptyFields);
+            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, request.ContentLength, ct), EmptyFields);
         }
 
         throw new WebRequestException(StatusCodes.Status415UnsupportedMediaType, ApiErrorCodes.UnsupportedMediaType,
@@ -98,7 +98,9 @@ public static class ImageUploadReader
 
     private static readonly IReadOnlyDictionary<string, string> EmptyFields = new Dictionary<string, string>();
 
-    private static async Task<UploadedImage> ReadMultipartAsync(Stream body, MediaTypeHeaderValue mediaType, long maxImageBytes, CancellationToken ct)
+    /// <param name="bodyLength">The request's Content-Length, if sent: the file part is a little smaller, so one array of this size holds it.</param>
+    private static async Task<UploadedImage> ReadMultipartAsync(Stream body, MediaTypeHeaderValue mediaType, long maxImageBytes, long? bodyLength,
+        CancellationToken ct)
     {
         string boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "";
         if (boundary.Length == 0)
@@ -106,7 +108,7 @@ public static class ImageUploadReader
                 "The multipart/form-data content type has no boundary.");
         var reader = new MultipartReader(boundary, body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        byte[]? image = null;
+        ReadOnlyMemory<byte>? image = null;
         for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
@@ -117,7 +119,7 @@ public static class ImageUploadReader
                 if (image is not null)
                     throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
                         "The form holds more than one file; send one image per request.");
-                image = await ReadLimitedAsync(section.Body, maxImageBytes, ct);
+                image = await ReadLimitedAsync(section.Body, maxImageBytes, bodyLength, ct);
             }
             else if (fields.Count < MaxFields)
             {
@@ -129,23 +131,12 @@ public static class ImageUploadReader
         if (image is null)
             throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
                 "The form holds no file: add the image as a file field named 'image'.");
-        return new UploadedImage(image, fields);
+        return new UploadedImage(image.Value, fields);
     }
 
-    /// <summary>Copies at most <paramref name="maxBytes"/> bytes; one more byte means the input is too large.</summary>
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes)
-                throw TooLarge(maxBytes, maxBytes, exact: false);
-        }
-        return buffer.ToArray();
-    }
+    /// <summary>Reads at most <paramref name="maxBytes"/> bytes straight into one array (the upload's only copy); one more byte means too large.</summary>
+    private static ValueTask<ReadOnlyMemory<byte>> ReadLimitedAsync(Stream body, long maxBytes, long? expectedLength, CancellationToken ct) =>
+        LimitedStreamReader.ReadAsync(body, maxBytes, expectedLength, _ => TooLarge(maxBytes, maxBytes, exact: false), ct);
 
     private static async Task<byte[]> ReadLimitedFieldAsync(Stream body, string name, CancellationToken ct)
     {

@@ -66,7 +66,7 @@ public sealed class ExampleCatalog
                 logger.LogWarning("Example '{File}' is left out: {Reason}", file, ex.Message);
                 continue;
             }
-            if (!seenContent.Add(Convert.ToHexString(SHA256.HashData(image.Bytes))))
+            if (!seenContent.Add(Convert.ToHexString(SHA256.HashData(image.Bytes.Span))))
                 continue; // the same photo is already in the gallery
             string name = Path.GetFileName(file);
             string title = Path.GetFileNameWithoutExtension(name);
