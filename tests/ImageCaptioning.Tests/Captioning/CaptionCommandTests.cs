@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ImageCaptioning.Cli;
 using ImageCaptioning.Cli.Commands;
 using ImageCaptioning.Cli.Commands.Caption;
 using ImageCaptioning.Tests.Infrastructure;
@@ -14,7 +15,10 @@ public sealed class CaptionCommandTests(CaptionerFixture fixture) : IClassFixtur
         var root = new RootCommand { CaptionCommand.Create() };
         var output = new StringWriter();
         var error = new StringWriter();
-        int exitCode = await root.Parse(["caption", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+        var parse = root.Parse(["caption", .. args]);
+        if (CliRunner.UsageErrors(parse) is { Count: > 0 } usage) // as CliRunner does: usage errors stop the run with exit 2
+            return (CliRunner.ExitUsage, "", string.Join('\n', usage.Select(message => $"error: {message}")));
+        int exitCode = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
 
@@ -155,7 +159,26 @@ public sealed class CaptionCommandTests(CaptionerFixture fixture) : IClassFixtur
     {
         var (exitCode, _, error) = await RunAsync(BadImage(), "--beam", "0");
         Assert.Equal(2, exitCode);
-        Assert.Contains("beam width", error);
+        Assert.Equal("error: The beam width must be between 1 and 64, got 0.", error); // DecodingOptions' own message
+    }
+
+    [Fact]
+    public async Task AnImageThatOnlyFailsToDecodeFailsAloneAndItsBatchIsCaptioned()
+    {
+        TestData.ModelsDirectory();
+        string[] good = [.. CaptionerFixture.SomeImages.Take(2).Select(CaptionerFixture.Flickr8kImage)];
+        byte[] jpeg = File.ReadAllBytes(good[0]);
+        string cut = Path.Combine(fixture.ScratchFolder, "cut-in-half.jpg");
+        File.WriteAllBytes(cut, jpeg[..(jpeg.Length / 2)]); // its header is fine: it passes the checks and fails in the encoder's decoding
+
+        var (exitCode, output, error) = await RunAsync(good[0], cut, good[1], "--model", fixture.ModelFolder, "--beam", "2");
+
+        Assert.Equal(1, exitCode);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([good[0], good[1]], lines.Select(line => line.Split('\t')[0]));
+        string errorLine = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {cut}: ", errorLine);
+        Assert.Contains("truncated", errorLine);
     }
 
     [Fact]

@@ -38,19 +38,24 @@ public sealed class CaptionerTests(CaptionerFixture fixture) : IClassFixture<Cap
     }
 
     [Fact]
-    public void StreamPathAndBatchAgree()
+    public void StreamPathValidatedImageAndBatchAgree()
     {
         string[] images = [.. CaptionerFixture.SomeImages.Select(CaptionerFixture.Flickr8kImage)];
         var batch = Captioner.CaptionBatch(images);
+        var validated = images.Select(path => ValidatedImage.FromFile(path, Captioner.Encoder.Limits)).ToArray();
+        var validatedBatch = Captioner.CaptionBatch(validated);
         Assert.Equal(images.Length, batch.Count);
         for (int i = 0; i < images.Length; i++)
         {
             var fromPath = Captioner.Caption(images[i]);
             using var stream = File.OpenRead(images[i]);
             var fromStream = Captioner.Caption(stream);
+            var fromValue = Captioner.Caption(validated[i]);
             Assert.Equal(fromPath.Best.Text, fromStream.Best.Text);
+            Assert.Equal(fromPath.Best.LogProbability, fromValue.Best.LogProbability); // one path: bit-identical
             Assert.Equal(fromPath.Best.Text, batch[i].Best.Text);
             Assert.Equal(fromPath.Best.LogProbability, batch[i].Best.LogProbability, 1e-3);
+            Assert.Equal(batch[i].Best.LogProbability, validatedBatch[i].Best.LogProbability);
         }
     }
 

@@ -37,6 +37,10 @@ public class CliRunnerTests
     [InlineData("caption", "--bogus", "photo.jpg")]
     [InlineData("caption", "photo.jpg", "-x")]
     [InlineData("caption", "photo.jpg", "--shard", "4/4")]
+    [InlineData("caption", "photo.jpg", "--beam", "0")]
+    [InlineData("caption", "photo.jpg", "--beam", "many")]
+    [InlineData("caption", "photo.jpg", "--batch", "many")]
+    [InlineData("evaluate-subjects", "--beam", "65")]
     [InlineData("caption")]
     [InlineData("models", "--bogus")]
     public async Task UsageErrorsExitWithTwoAndSayWhatIsWrong(params string[] args)
@@ -46,7 +50,7 @@ public class CliRunnerTests
         Assert.StartsWith("error: ", error);
         Assert.Contains("--help' for usage.", error);
         Assert.DoesNotContain("   at ", error);
-        if (args[0] == "caption" && args.FirstOrDefault(a => a.StartsWith('-') && a != "--shard") is { } unknown)
+        if (args[0] == "caption" && args.FirstOrDefault(a => a.StartsWith('-') && a is not ("--shard" or "--beam" or "--batch")) is { } unknown)
             Assert.Contains($"unknown option '{unknown}'", error);
     }
 
@@ -55,7 +59,7 @@ public class CliRunnerTests
     {
         var root = new RootCommand();
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-        Assert.Empty(CliRunner.UsageErrors(root.Parse(["caption", "a.jpg", "--length-penalty", "-0.5"])));
+        Assert.Empty(CliRunner.UsageErrors(root.Parse(["caption", "a.jpg", "--seed", "-5"])));
         Assert.Empty(CliRunner.UsageErrors(root.Parse(["caption", "a.jpg", "--", "-odd-name.jpg"])));
     }
 }

@@ -222,7 +222,7 @@ public sealed class BeamSearchTests
     [InlineData(-1)]
     [InlineData(1)]
     public void ANoRepeatSizeOfOneOrLessIsRejected(int size) =>
-        Assert.Throws<InvalidDecodingOptionsException>(() => new DecodingOptions { NoRepeatNGramSize = size }.Validate());
+        Assert.Throws<InvalidDecodingOptionsException>(() => new DecodingOptions { NoRepeatNGramSize = size });
 
     [Fact]
     public void StopsAtTheMaximumLengthWhenEndNeverWins()

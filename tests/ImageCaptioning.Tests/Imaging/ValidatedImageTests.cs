@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using ImageCaptioning.Imaging;
 
 namespace ImageCaptioning.Tests.Imaging;
@@ -73,8 +74,27 @@ public class ValidatedImageTests
     {
         byte[] gif = TestImages.Gif(20, 10);
         var image = ValidatedImage.FromStream(new MemoryStream(gif), ImageLimits.Default);
-        Assert.Equal(gif, image.Bytes);
+        Assert.Equal(gif, image.Bytes.ToArray());
         Assert.Equal(new ImageHeader(ImageFileFormat.Gif, 20, 10), image.Header);
+    }
+
+    [Fact]
+    public void BytesInMemoryAreKeptNotCopied()
+    {
+        byte[] upload = TestImages.Gif(20, 10);
+        var image = ValidatedImage.FromBytes(upload.AsMemory(), ImageLimits.Default);
+        Assert.True(MemoryMarshal.TryGetArray(image.Bytes, out var kept));
+        Assert.Same(upload, kept.Array);
+        Assert.Equal((0, upload.Length), (kept.Offset, kept.Count));
+    }
+
+    [Fact]
+    public void AnUnseekableStreamIsReadWhole()
+    {
+        byte[] gif = TestImages.Gif(300, 200);
+        var image = ValidatedImage.FromStream(new TrickleStream(gif), ImageLimits.Default);
+        Assert.Equal(gif, image.Bytes.ToArray());
+        Assert.Equal(new ImageHeader(ImageFileFormat.Gif, 300, 200), image.Header);
     }
 
     private static int FindStartOfFrame(byte[] jpeg)
@@ -99,6 +119,28 @@ public class ValidatedImageTests
             Array.Fill(buffer, (byte)0xAB, offset, count);
             Served += count;
             return count;
+        }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>An unseekable stream that hands out a few bytes per read, as a slow network body does.</summary>
+    private sealed class TrickleStream(byte[] data) : Stream
+    {
+        private int _position;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = Math.Min(Math.Min(count, 7), data.Length - _position);
+            Array.Copy(data, _position, buffer, offset, n);
+            _position += n;
+            return n;
         }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
