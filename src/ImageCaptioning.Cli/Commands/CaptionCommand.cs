@@ -16,14 +16,8 @@ using Spectre.Console;
 namespace ImageCaptioning.Cli.Commands;
 
 /// <summary>
-/// `caption &lt;paths...&gt;`: captions image files, folders (recursively) and globs. Output goes to stdout as
-/// `file&lt;TAB&gt;caption` lines, a JSON array (--json) or JSON lines (--jsonl), or alt text ready to paste (--format alt-html
-/// or markdown; --alt-sidecar also writes `photo.jpg.alt.txt` beside each image), one image at a time so memory stays
-/// flat however many images there are. A photo that looks unlike the training photos (the model folder's
-/// out-of-distribution check) gets a third column `unlike-training-photos score=… threshold=…` in text and an
-/// "outOfDistribution" object in JSON (present for every image when the model has a reference set).
-/// A bad file gives one `error: &lt;file&gt;: &lt;reason&gt;` line on stderr and
-/// the others carry on; the exit code is 1 if any input failed. A progress bar goes to stderr when it is a terminal.
+/// `caption &lt;paths...&gt;`: captions files, folders and globs, writing each result as it comes (memory stays flat);
+/// a bad file is one `error: &lt;file&gt;: &lt;reason&gt;` line on stderr, the others carry on, and the exit code is then 1.
 /// </summary>
 internal static class CaptionCommand
 {

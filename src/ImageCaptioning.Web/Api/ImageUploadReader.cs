@@ -6,11 +6,8 @@ using Microsoft.Net.Http.Headers;
 namespace ImageCaptioning.Web.Api;
 
 /// <summary>
-/// Reads an uploaded image from a request: a multipart form (the first file part; text parts become
-/// fields) or a raw body with an image/* or application/octet-stream content type. Never reads more
-/// than the configured limit, refuses an announced Content-Length over it before reading anything, and gives the
-/// whole body a deadline. It runs before the request takes a caption slot, so a slow or broken upload costs a
-/// connection, never model time; a truncated, malformed or too-slow body is a client error (400/408), never a 500.
+/// Reads the image of a request (multipart file part, or a raw image/* or octet-stream body) into memory once, within the
+/// byte limit and a deadline, before a caption slot is taken: a slow or broken upload costs a connection, never model time.
 /// </summary>
 public static class ImageUploadReader
 {
