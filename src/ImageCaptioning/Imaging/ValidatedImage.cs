@@ -53,16 +53,6 @@ public sealed class ValidatedImage
         return FromBytes(bytes, limits, source);
     }
 
-    /// <summary>Reads and checks a stream without blocking a thread, reading at most <see cref="ImageLimits.MaxBytes"/> + 1 bytes.</summary>
-    public static async Task<ValidatedImage> FromStreamAsync(Stream stream, ImageLimits limits, string source = "the uploaded image",
-        CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(limits);
-        long? remaining = ExpectedLength(stream, limits, source);
-        var bytes = await LimitedStreamReader.ReadAsync(stream, limits.MaxBytes, remaining, read => limits.TooLarge(read, source), ct);
-        return FromBytes(bytes, limits, source);
-    }
-
     /// <summary>A seekable stream's remaining length, checked before anything is read; null when the stream cannot tell.</summary>
     private static long? ExpectedLength(Stream stream, ImageLimits limits, string source)
     {
