@@ -76,16 +76,16 @@ public static class ImageUploadReader
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
             // No content type: take the body as the image (what `curl --data-binary` without -H would need otherwise).
-            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, request.ContentLength, ct), EmptyFields);
+            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, Announced(request), ct), EmptyFields);
         }
         if (mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return await ReadMultipartAsync(body, mediaType, maxImageBytes, request.ContentLength, ct);
+            return await ReadMultipartAsync(body, mediaType, maxImageBytes, Announced(request), ct);
         if (mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase)
             || mediaType.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))
         {
             if (request.ContentLength > maxImageBytes) // a raw body is the image itself: its announced length is its exact size
                 throw TooLarge(request.ContentLength.Value, maxImageBytes);
-            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, request.ContentLength, ct), EmptyFields);
+            return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, Announced(request), ct), EmptyFields);
         }
 
         throw new WebRequestException(StatusCodes.Status415UnsupportedMediaType, ApiErrorCodes.UnsupportedMediaType,
@@ -93,9 +93,16 @@ public static class ImageUploadReader
             "named 'image', or the raw image with content type image/* or application/octet-stream.");
     }
 
+    /// <summary>Largest announced length believed before the bytes arrive, so a slow client cannot make the server hold memory it never sends.</summary>
+    private const long BelievedContentLength = 1024 * 1024;
+
+    /// <summary>The Content-Length to size the upload's array by (larger uploads grow it as their bytes arrive).</summary>
+    private static long? Announced(HttpRequest request) =>
+        request.ContentLength is { } length ? Math.Min(length, BelievedContentLength) : null;
+
     private static readonly IReadOnlyDictionary<string, string> EmptyFields = new Dictionary<string, string>();
 
-    /// <param name="bodyLength">The request's Content-Length, if sent: the file part is a little smaller, so one array of this size holds it.</param>
+    /// <param name="bodyLength">The announced body length: the file part is a little smaller, so one array of this size holds it.</param>
     private static async Task<UploadedImage> ReadMultipartAsync(Stream body, MediaTypeHeaderValue mediaType, long maxImageBytes, long? bodyLength,
         CancellationToken ct)
     {

@@ -2,7 +2,7 @@ namespace ImageCaptioning.Imaging;
 
 /// <summary>
 /// Reads a stream into memory, at most a limit: the stream's own reads write straight into one array (grown only when
-/// the expected length was unknown or wrong), so an upload's bytes are copied once, and never more than limit + 1 are read.
+/// the expected length is unknown or too small), so an upload's bytes are copied once, and never more than limit + 1 are read.
 /// </summary>
 public static class LimitedStreamReader
 {
