@@ -4,9 +4,8 @@ using Spectre.Console;
 namespace ImageCaptioning.Cli.Training;
 
 /// <summary>
-/// Prints a training run's progress: a status line every few seconds (loss, tokens/s, ETA) and every message
-/// (resume, epoch summaries) on its own line. Plain lines rather than a live bar, so a log file of a
-/// background run stays readable.
+/// Prints a training run's progress: a status line every few seconds and every message on its own line.
+/// Plain lines rather than a live bar, so the log file of a background run stays readable.
 /// </summary>
 internal sealed class TrainingConsole : IProgress<TrainingProgress>
 {
