@@ -86,9 +86,12 @@ internal sealed class TrainingRunArguments
         new(Limit(dataset.Split(DatasetSplit.Dev), parse.GetValue(DevImages)), dataset.Captions, grids, vocabulary, parse.GetValue(DevBeam));
 
     /// <summary>Prints how the run ended.</summary>
-    public static void PrintResult(TrainingRun.Result result) =>
-        AnsiConsole.MarkupLineInterpolated(
-            $"[green]{result.StopReason}[/]: step {result.State.Step}, best dev BLEU-4 {result.State.BestDevBleu4:F4} at epoch {result.State.BestEpoch} (step {result.State.BestStep}), last epoch {result.SecondsPerEpoch / 60:F1} min");
+    public static void PrintResult(TrainingRun.Result result)
+    {
+        var state = result.State;
+        string best = state.BestStep < 0 ? "no dev score yet" : $"best dev BLEU-4 {state.BestDevBleu4:F4} at epoch {state.BestEpoch} (step {state.BestStep})";
+        AnsiConsole.MarkupLineInterpolated($"[green]{result.StopReason}[/]: step {state.Step}, {best}, last epoch {result.SecondsPerEpoch / 60:F1} min");
+    }
 
     public static IReadOnlyList<string> Limit(IReadOnlyList<string> images, int? limit) =>
         limit is { } n ? images.Take(n).ToList() : images;
