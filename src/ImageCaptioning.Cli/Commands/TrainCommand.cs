@@ -34,12 +34,12 @@ internal static class TrainCommand
         foreach (var option in shared.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            var setup = shared.Prepare(parse);
             var options = shared.Apply(parse, new TrainingOptions
             {
                 BatchSize = parse.GetValue(batch), LabelSmoothing = parse.GetValue(smoothing), FeatureDropout = parse.GetValue(featureDropout),
                 EmbeddingDropout = parse.GetValue(embeddingDropout), MirroredFeatures = parse.GetValue(mirroredFeatures) is { } m ? Path.GetFileName(m) : null,
             });
+            var setup = shared.Prepare(parse);
             Directory.CreateDirectory(setup.RunDirectory);
 
             var vocabulary = LoadOrBuildVocabulary(parse.GetValue(vocabPath) ?? Path.Combine(setup.RunDirectory, "vocab.json"), setup.Dataset);

@@ -33,15 +33,15 @@ internal static class TrainScstCommand
         foreach (var option in shared.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            var setup = shared.Prepare(parse);
-            string fromDir = parse.GetValue(from) ?? Path.Combine(setup.Paths.ShippedModelsDirectory, "flickr8k-mobilenetv2");
-            if (Path.GetFullPath(fromDir) == Path.GetFullPath(setup.OutputDirectory))
-                throw new Errors.ImageCaptioningException("--out must differ from --from: the starting model is kept until a better one is chosen.");
             var options = shared.Apply(parse, new SelfCriticalOptions
             {
                 ImagesPerBatch = parse.GetValue(images), SamplesPerImage = parse.GetValue(samples), MaxLength = parse.GetValue(maxLength),
                 Temperature = parse.GetValue(temperature), Dropout = parse.GetValue(dropout),
             });
+            var setup = shared.Prepare(parse);
+            string fromDir = parse.GetValue(from) ?? Path.Combine(setup.Paths.ShippedModelsDirectory, "flickr8k-mobilenetv2");
+            if (Path.GetFullPath(fromDir) == Path.GetFullPath(setup.OutputDirectory))
+                throw new Errors.ImageCaptioningException("--out must differ from --from: the starting model is kept until a better one is chosen.");
             Directory.CreateDirectory(setup.RunDirectory);
 
             var start = DecoderModel.Load(fromDir);
