@@ -27,11 +27,8 @@ internal static class TrainCommand
         var featureDropout = new Option<float>("--feature-dropout") { Description = "Dropout on the projected image features.", DefaultValueFactory = _ => defaults.FeatureDropout };
         var embeddingDropout = new Option<float>("--embedding-dropout") { Description = "Dropout on the word embeddings.", DefaultValueFactory = _ => defaults.EmbeddingDropout };
         var hidden = new Option<int>("--hidden") { Description = "LSTM size (a model setting).", DefaultValueFactory = _ => network.HiddenDim };
-        var command = new Command("train", "Train the attention decoder on cached Flickr8k features (resumable).")
-        {
-            mirroredFeatures, vocabPath, batch, smoothing, dropout, featureDropout, embeddingDropout, hidden,
-        };
-        foreach (var option in shared.All) command.Options.Add(option);
+        var command = new Command("train", "Train the attention decoder on cached Flickr8k features (resumable).");
+        foreach (Option option in (Option[])[.. shared.All, mirroredFeatures, vocabPath, batch, smoothing, dropout, featureDropout, embeddingDropout, hidden]) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = shared.Apply(parse, new TrainingOptions

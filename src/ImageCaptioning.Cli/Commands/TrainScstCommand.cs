@@ -26,11 +26,8 @@ internal static class TrainScstCommand
         var maxLength = new Option<int>("--max-length") { Description = "Most tokens per sampled caption.", DefaultValueFactory = _ => defaults.MaxLength };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => defaults.Temperature };
         var dropout = new Option<float>("--dropout") { Description = "Dropout on the deep output in the loss pass.", DefaultValueFactory = _ => defaults.Dropout };
-        var command = new Command("train-scst", "Fine-tune a trained decoder with self-critical sequence training (CIDEr-D reward; resumable).")
-        {
-            from, images, samples, maxLength, temperature, dropout,
-        };
-        foreach (var option in shared.All) command.Options.Add(option);
+        var command = new Command("train-scst", "Fine-tune a trained decoder with self-critical sequence training (CIDEr-D reward; resumable).");
+        foreach (Option option in (Option[])[.. shared.All, from, images, samples, maxLength, temperature, dropout]) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = shared.Apply(parse, new SelfCriticalOptions
