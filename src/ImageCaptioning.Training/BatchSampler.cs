@@ -1,9 +1,8 @@
 namespace ImageCaptioning.Training;
 
 /// <summary>
-/// Deterministic batches: epoch e shuffles the captions with seed (seed, e), cuts them into batches and sorts each
-/// batch longest-first (so the batch shrinks step by step instead of computing on padding). Batch k of epoch e is
-/// therefore reproducible after a restart, which is what lets training resume mid-epoch.
+/// Deterministic batches — epoch e's shuffle is seeded by (seed, e), so a restarted run resumes mid-epoch on the same batch;
+/// each batch is sorted longest-first so it shrinks step by step instead of computing on padding.
 /// </summary>
 public sealed class BatchSampler
 {

@@ -5,9 +5,12 @@ using ImageCaptioning.Model;
 
 namespace ImageCaptioning.Training;
 
+/// <summary>A dev-split score: BLEU-4 (the early-stopping signal) and every metric for the logs.</summary>
+public sealed record DevScores(double Bleu4, IReadOnlyDictionary<string, double> Metrics);
+
 /// <summary>
 /// Captions a held-out split from its cached grids with the current weights and scores it with the
-/// coco-caption metrics — the trainer's early-stopping signal (BLEU-4) and the run log's dev metrics.
+/// coco-caption metrics — the training run's early-stopping signal (BLEU-4) and the run log's dev metrics.
 /// </summary>
 public sealed class DevSetEvaluator
 {
@@ -16,6 +19,9 @@ public sealed class DevSetEvaluator
     private readonly IGridSource _grids;
     private readonly Vocabulary _vocabulary;
     private readonly DecodingOptions _decoding;
+
+    /// <summary>Beam width of the dev captions unless a run asks for another.</summary>
+    public const int DefaultBeamWidth = 3;
 
     public DevSetEvaluator(IReadOnlyList<string> images, IReadOnlyDictionary<string, IReadOnlyList<string>> captions,
         IGridSource grids, Vocabulary vocabulary, int beamWidth, int maxLength = 20)
@@ -52,12 +58,12 @@ public sealed class DevSetEvaluator
     /// <summary>The captions of the last <see cref="Evaluate"/> call (image → caption), for logs.</summary>
     public IReadOnlyDictionary<string, string> LastCaptions { get; private set; } = new Dictionary<string, string>();
 
-    public Trainer.DevScores Evaluate(AttentionDecoder decoder)
+    public DevScores Evaluate(AttentionDecoder decoder)
     {
         var captions = Caption(decoder);
         LastCaptions = captions;
         var scores = CaptionEvaluator.Evaluate(captions, _references);
-        return new Trainer.DevScores(scores.Bleu4, new Dictionary<string, double>
+        return new DevScores(scores.Bleu4, new Dictionary<string, double>
         {
             ["bleu1"] = scores.Bleu1, ["bleu2"] = scores.Bleu2, ["bleu3"] = scores.Bleu3, ["bleu4"] = scores.Bleu4,
             ["rouge_l"] = scores.RougeL, ["cider_d"] = scores.CiderD,

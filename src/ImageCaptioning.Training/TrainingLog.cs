@@ -4,30 +4,22 @@ using System.Text.Json;
 namespace ImageCaptioning.Training;
 
 /// <summary>
-/// The run's record for the notebooks: <c>steps.csv</c> (one row per optimiser step) and <c>epochs.jsonl</c>
-/// (one JSON object per epoch with the dev metrics). Appends, so a resumed run continues the same files.
+/// The run's record for the notebooks: a steps CSV (one row per optimiser step) and an evaluations JSON-lines file
+/// (one object per epoch end or dev evaluation). Appends, so a resumed run continues the same files.
 /// </summary>
 public sealed class TrainingLog : IDisposable
 {
-    public const string StepsFile = "steps.csv";
-    public const string EpochsFile = "epochs.jsonl";
     private readonly StreamWriter _steps;
-    private readonly string _epochsPath;
+    private readonly string _evaluationsPath;
 
-    public TrainingLog(string runDirectory)
-        : this(runDirectory, StepsFile, "step,epoch,loss,cross_entropy,coverage,learning_rate,grad_norm,tokens,seconds", EpochsFile)
-    {
-    }
-
-    /// <summary>A log with other file names and step columns (self-critical training logs rewards, not cross-entropy).</summary>
-    public TrainingLog(string runDirectory, string stepsFile, string stepsHeader, string epochsFile)
+    public TrainingLog(string runDirectory, RunLogFormat format)
     {
         Directory.CreateDirectory(runDirectory);
-        string stepsPath = Path.Combine(runDirectory, stepsFile);
+        string stepsPath = Path.Combine(runDirectory, format.StepsFile);
         bool fresh = !File.Exists(stepsPath);
         _steps = new StreamWriter(new FileStream(stepsPath, FileMode.Append, FileAccess.Write, FileShare.Read));
-        if (fresh) _steps.WriteLine(stepsHeader);
-        _epochsPath = Path.Combine(runDirectory, epochsFile);
+        if (fresh) _steps.WriteLine(format.StepsHeader);
+        _evaluationsPath = Path.Combine(runDirectory, format.EvaluationsFile);
     }
 
     /// <summary>One step row: the step and epoch, then <paramref name="values"/> in the header's column order.</summary>
@@ -37,20 +29,10 @@ public sealed class TrainingLog : IDisposable
         if (step % 50 == 0) _steps.Flush();
     }
 
-    public void Step(long step, int epoch, double loss, double crossEntropy, double coverage, double learningRate,
-        double gradNorm, int tokens, double seconds)
-    {
-        _steps.WriteLine(string.Join(',',
-            step.ToString(CultureInfo.InvariantCulture), epoch.ToString(CultureInfo.InvariantCulture),
-            F(loss), F(crossEntropy), F(coverage), F(learningRate), F(gradNorm),
-            tokens.ToString(CultureInfo.InvariantCulture), F(seconds)));
-        if (step % 50 == 0) _steps.Flush();
-    }
-
-    public void Epoch(object record)
+    public void Evaluation(IReadOnlyDictionary<string, object?> record)
     {
         _steps.Flush();
-        File.AppendAllText(_epochsPath, JsonSerializer.Serialize(record) + Environment.NewLine);
+        File.AppendAllText(_evaluationsPath, JsonSerializer.Serialize(record) + Environment.NewLine);
     }
 
     public void Dispose() => _steps.Dispose();

@@ -13,7 +13,7 @@ internal static class TrainedModelWriter
     public const string TrainingRecordFile = "training.json";
 
     public static void Save(string folder, DecoderParameters parameters, Vocabulary vocabulary, TrainingOptions options,
-        Trainer.DevScores scores, int epoch, string runDirectory)
+        DevScores scores, int epoch, string runDirectory)
     {
         new DecoderModel(parameters, vocabulary).Save(folder, SafeTensorsFile.StorageType.F16);
         File.WriteAllText(Path.Combine(folder, TrainingRecordFile), JsonSerializer.Serialize(new
@@ -31,7 +31,7 @@ internal static class TrainedModelWriter
     /// (<paramref name="baseRecordJson"/>, the cross-entropy stage) and adds the fine-tuning stage.
     /// </summary>
     public static void SaveSelfCritical(string folder, DecoderParameters parameters, Vocabulary vocabulary, SelfCriticalOptions options,
-        Trainer.DevScores scores, long step, string runDirectory, string? baseRecordJson)
+        DevScores scores, long step, string runDirectory, string? baseRecordJson)
     {
         new DecoderModel(parameters, vocabulary).Save(folder, SafeTensorsFile.StorageType.F16);
         JsonElement? cross = baseRecordJson is null ? null : JsonSerializer.Deserialize<JsonElement>(baseRecordJson);

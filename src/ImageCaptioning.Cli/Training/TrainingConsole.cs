@@ -4,11 +4,10 @@ using Spectre.Console;
 namespace ImageCaptioning.Cli.Training;
 
 /// <summary>
-/// Prints the trainer's progress: a status line every few seconds (loss, tokens/s, ETA) and every message
-/// (resume, epoch summaries) on its own line. Plain lines rather than a live bar, so a log file of a
-/// background run stays readable.
+/// Prints a training run's progress: a status line every few seconds and every message on its own line.
+/// Plain lines rather than a live bar, so the log file of a background run stays readable.
 /// </summary>
-internal sealed class TrainingConsole : IProgress<Trainer.ProgressReport>
+internal sealed class TrainingConsole : IProgress<TrainingProgress>
 {
     private DateTime _lastLine = DateTime.MinValue;
     private readonly DateTime _start = DateTime.UtcNow;
@@ -18,7 +17,7 @@ internal sealed class TrainingConsole : IProgress<Trainer.ProgressReport>
     /// <param name="lossName">What the reported figure is ("CE" for cross-entropy, "reward" for self-critical training).</param>
     public TrainingConsole(string lossName = "CE") => _lossName = lossName;
 
-    public void Report(Trainer.ProgressReport r)
+    public void Report(TrainingProgress r)
     {
         if (r.Message is not null)
         {

@@ -3,9 +3,8 @@ using System.Buffers;
 namespace ImageCaptioning.Training.Autograd;
 
 /// <summary>
-/// Records the backward function of every op as the forward pass runs, then replays them in reverse
-/// (reverse-mode automatic differentiation). Intermediate tensors come from a pool and go back to it on
-/// <see cref="Reset"/>, so a training step allocates almost nothing once warm.
+/// Reverse-mode autodiff: records every op's backward function during the forward pass and replays them in reverse.
+/// Intermediate tensors come from a pool returned on <see cref="Reset"/>, so a warm training step allocates almost nothing.
 /// </summary>
 public sealed class Tape
 {

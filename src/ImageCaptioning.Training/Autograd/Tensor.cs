@@ -1,10 +1,8 @@
 namespace ImageCaptioning.Training.Autograd;
 
 /// <summary>
-/// A 2-D float matrix [Rows, Cols] (row-major) in the autograd graph. Everything the decoder needs is 2-D:
-/// a [B, P, D] feature block is stored as [B·P, D]. A tensor may be a <em>row view</em> of another
-/// (its first rows, sharing data and gradient) — that is how the batch shrinks as short captions end,
-/// without copying.
+/// A 2-D float matrix [Rows, Cols] (row-major) in the autograd graph ([B, P, D] is stored as [B·P, D]); a <em>row view</em>
+/// (another tensor's first rows, sharing data and gradient) lets the batch shrink as short captions end, without copying.
 /// </summary>
 public sealed class Tensor
 {

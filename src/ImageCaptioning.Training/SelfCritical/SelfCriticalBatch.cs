@@ -4,12 +4,8 @@ using ImageCaptioning.Decoding;
 namespace ImageCaptioning.Training.SelfCritical;
 
 /// <summary>
-/// Turns the captions sampled for a batch of images into a weighted teacher-forcing batch: every sample becomes
-/// a caption row <c>&lt;start&gt; w1 … wn [&lt;end&gt;]</c> (the &lt;end&gt; only if the sampler emitted it), weighted by its
-/// advantage A = r − b, where the baseline b is the mean reward of the image's other samples (the leave-one-out
-/// baseline of Kool et al. 2019 / Luo 2020: unbiased, and no extra greedy decode). The teacher-forced cross-entropy of
-/// the row is −log p(sample), so Σ A·CE is the REINFORCE loss −Σ A·log p whose gradient raises the probability of
-/// samples that beat their siblings and lowers the others'.
+/// Sampled captions as a teacher-forcing batch, each row weighted by its advantage r − (mean reward of the image's other
+/// samples): Σ A·CE is then the REINFORCE loss −Σ A·log p (leave-one-out baseline: unbiased, no extra greedy decode).
 /// </summary>
 public static class SelfCriticalBatch
 {

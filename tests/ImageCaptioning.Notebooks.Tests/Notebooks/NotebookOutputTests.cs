@@ -106,7 +106,7 @@ public sealed partial class NotebookOutputTests
         Assert.True(after < 0.7 * before, $"cross-entropy went from {before} to {after}");
         Assert.Contains("doubly stochastic term", texts, StringComparison.Ordinal);
         // The self-critical section runs and reports its reward (printed, not asserted to rise: 80 noisy steps teach the
-        // mechanics; whether the policy improves is what SelfCriticalTrainerTests checks).
+        // mechanics; whether the policy improves is what SelfCriticalObjectiveTests checks).
         Assert.Matches(RewardLine(), texts);
     }
 

@@ -34,6 +34,21 @@ public class CliRunnerTests
     }
 
     [Theory]
+    [InlineData("train", "--epochs", "0")]
+    [InlineData("train", "--batch", "0")]
+    [InlineData("train-scst", "--samples", "1")]
+    [InlineData("train-scst", "--eval-every", "-1")]
+    public async Task ATrainingSettingTheRunCannotUseGivesOneLineBeforeAnythingIsLoaded(params string[] args)
+    {
+        var (exit, error) = await RunAsync([.. args, "--flickr8k", "/definitely/not/flickr8k"]);   // the setting is refused before the data is read
+        Assert.Equal(CliRunner.ExitBadInput, exit);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.DoesNotContain("flickr8k", lines[0]);
+    }
+
+    [Theory]
     [InlineData("caption", "--bogus", "photo.jpg")]
     [InlineData("caption", "photo.jpg", "-x")]
     [InlineData("caption", "photo.jpg", "--shard", "4/4")]

@@ -6,7 +6,8 @@ using ImageCaptioning.Training.SelfCritical;
 
 namespace ImageCaptioning.Tests.Training.SelfCritical;
 
-public sealed class SelfCriticalTrainerTests : IDisposable
+/// <summary>Self-critical training through <see cref="TrainingRun"/>: the policy follows the reward, resume is exact, only better models are saved.</summary>
+public sealed class SelfCriticalObjectiveTests : IDisposable
 {
     private readonly string _runs = Directory.CreateTempSubdirectory("scst-tests-").FullName;
 
@@ -25,18 +26,21 @@ public sealed class SelfCriticalTrainerTests : IDisposable
         MaxSteps = maxSteps, CheckpointEverySteps = 1000, Seed = 3,
     };
 
+    private static TrainingRun Run(TrainableDecoder model, ImageCaptioning.Data.Vocabulary vocabulary, TrainingSet set, SelfCriticalOptions options, string runDirectory,
+        Func<AttentionDecoder, DevScores>? evaluateDev = null, Action<DevScores, TrainingState>? onNewBest = null) =>
+        new(new SelfCriticalObjective(model, vocabulary, set.Images, set.Grids, new DogReward(), options), runDirectory, evaluateDev, onNewBest);
+
     private static List<double> MeanRewards(string run) =>
-        File.ReadLines(Path.Combine(run, SelfCriticalTrainer.StepsFile)).Skip(1)
+        File.ReadLines(Path.Combine(run, SelfCriticalObjective.StepsFile)).Skip(1)
             .Select(line => double.Parse(line.Split(',')[3], CultureInfo.InvariantCulture)).ToList();
 
     [Fact]
     public void ThePolicyMovesTowardsWhatTheRewardPays()
     {
-        var (set, vocabulary, config) = TrainerTests.SyntheticTask();
+        var (set, vocabulary, config) = SyntheticCaptions.Task();
         var model = new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 1));
         string run = Path.Combine(_runs, "dog");
-        new SelfCriticalTrainer(model, vocabulary, set.Images, set.Grids, new DogReward(), Options(maxSteps: 120), run)
-            .Run(cancellation: TestContext.Current.CancellationToken);
+        Run(model, vocabulary, set, Options(maxSteps: 120), run).Run(cancellation: TestContext.Current.CancellationToken);
 
         var rewards = MeanRewards(run);
         Assert.Equal(120, rewards.Count);
@@ -47,17 +51,14 @@ public sealed class SelfCriticalTrainerTests : IDisposable
     [Fact]
     public void AnInterruptedRunResumesToExactlyTheSameWeights()
     {
-        var (set, vocabulary, config) = TrainerTests.SyntheticTask();
+        var (set, vocabulary, config) = SyntheticCaptions.Task();
         var straight = new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 1));
-        new SelfCriticalTrainer(straight, vocabulary, set.Images, set.Grids, new DogReward(), Options(12), Path.Combine(_runs, "straight"))
-            .Run(cancellation: TestContext.Current.CancellationToken);
+        Run(straight, vocabulary, set, Options(12), Path.Combine(_runs, "straight")).Run(cancellation: TestContext.Current.CancellationToken);
 
         string run = Path.Combine(_runs, "resumed");
-        new SelfCriticalTrainer(new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 1)), vocabulary, set.Images, set.Grids,
-            new DogReward(), Options(5), run).Run(cancellation: TestContext.Current.CancellationToken);   // stops mid-epoch (2 steps per epoch)
+        Run(new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 1)), vocabulary, set, Options(5), run).Run(cancellation: TestContext.Current.CancellationToken);   // stops mid-epoch (2 steps per epoch)
         var resumed = new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 77));
-        var result = new SelfCriticalTrainer(resumed, vocabulary, set.Images, set.Grids, new DogReward(), Options(12), run)
-            .Run(cancellation: TestContext.Current.CancellationToken);
+        var result = Run(resumed, vocabulary, set, Options(12), run).Run(cancellation: TestContext.Current.CancellationToken);
 
         Assert.True(result.Resumed);
         foreach (var (name, data, _) in straight.Parameters.Tensors)
@@ -67,14 +68,14 @@ public sealed class SelfCriticalTrainerTests : IDisposable
     [Fact]
     public void OnlyModelsBetterThanTheStartingOneAreSavedAndPatienceStopsTheRun()
     {
-        var (set, vocabulary, config) = TrainerTests.SyntheticTask();
+        var (set, vocabulary, config) = SyntheticCaptions.Task();
         var model = new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 1));
         double[] devBleu = [0.20, 0.15, 0.25, 0.22, 0.24, 0.21, 0.5];   // start, then one evaluation per epoch
         int calls = 0;
         var saved = new List<long>();
         var options = Options(10_000) with { Epochs = 10, Patience = 3 };
-        var result = new SelfCriticalTrainer(model, vocabulary, set.Images, set.Grids, new DogReward(), options, Path.Combine(_runs, "early"),
-            _ => new Trainer.DevScores(devBleu[calls++], new Dictionary<string, double>()), (_, step) => saved.Add(step))
+        var result = Run(model, vocabulary, set, options, Path.Combine(_runs, "early"),
+            _ => new DevScores(devBleu[calls++], new Dictionary<string, double>()), (_, state) => saved.Add(state.Step))
             .Run(cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal([4L], saved);               // epoch 2 (steps 3–4) is the only one to beat the start's 0.20

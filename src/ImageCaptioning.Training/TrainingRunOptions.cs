@@ -1,0 +1,93 @@
+namespace ImageCaptioning.Training;
+
+// Every training setting and its one default, side by side: the loop's, then cross-entropy's, then self-critical training's.
+
+/// <summary>The training loop's settings, shared by every objective; each objective's type sets their defaults.</summary>
+public abstract record TrainingRunOptions
+{
+    public int Epochs { get; init; }
+    public float LearningRate { get; init; }
+    public int WarmupSteps { get; init; }
+    /// <summary>The cosine schedule ends at this fraction of the base rate.</summary>
+    public float MinLearningRateFactor { get; init; } = 0.1f;
+    public float ClipNorm { get; init; } = 5f;
+    /// <summary>Decoupled (AdamW) weight decay on the weight matrices.</summary>
+    public float WeightDecay { get; init; }
+    /// <summary>λ of the doubly-stochastic attention regulariser.</summary>
+    public float CoverageLambda { get; init; }
+    public int Seed { get; init; } = 42;
+    public int CheckpointEverySteps { get; init; }
+    /// <summary>Score the dev split every this many steps (0 = at the end of each epoch only).</summary>
+    public int EvaluateEverySteps { get; init; }
+    /// <summary>Stop after this many dev evaluations without a better dev BLEU-4.</summary>
+    public int Patience { get; init; }
+    /// <summary>Stop (after checkpointing) once this much wall-clock time has passed; null = no limit.</summary>
+    public double? MaxMinutes { get; init; }
+    /// <summary>Stop (after checkpointing) after this many optimiser steps in total; null = no limit.</summary>
+    public long? MaxSteps { get; init; }
+    /// <summary>Use only the first N training images (quick runs, tests); null = all.</summary>
+    public int? TrainImageLimit { get; init; }
+
+    /// <exception cref="ArgumentException">A setting the loop cannot run with.</exception>
+    public virtual void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (CheckpointEverySteps < 1) throw new ArgumentException($"checkpoint interval must be at least 1 step, got {CheckpointEverySteps}");
+        if (EvaluateEverySteps < 0) throw new ArgumentException($"the dev evaluation interval cannot be negative, got {EvaluateEverySteps}");
+        if (TrainImageLimit is < 1) throw new ArgumentException($"the training image limit must be at least 1, got {TrainImageLimit}");
+    }
+}
+
+/// <summary>Hyper-parameters of a cross-entropy (teacher-forced) run (saved in the run folder and the model's training record).</summary>
+public sealed record TrainingOptions : TrainingRunOptions
+{
+    public TrainingOptions()
+    {
+        Epochs = 12; LearningRate = 4e-4f; WarmupSteps = 300; CoverageLambda = 1f; CheckpointEverySteps = 200; Patience = 3;
+    }
+
+    /// <summary>Captions per optimiser step.</summary>
+    public int BatchSize { get; init; } = 64;
+    public float LabelSmoothing { get; init; } = 0.1f;
+    /// <summary>Dropout on the projected image features (0 = off; the deep output's rate is in the model config).</summary>
+    public float FeatureDropout { get; init; }
+    /// <summary>Dropout on the word embeddings (0 = off).</summary>
+    public float EmbeddingDropout { get; init; }
+    /// <summary>File name of the mirrored-image feature cache used for augmentation (recorded for the model card; null = none).</summary>
+    public string? MirroredFeatures { get; init; }
+    /// <summary>Training captions longer than this many words are left out (a handful of run-on captions).</summary>
+    public int MaxCaptionWords { get; init; } = 30;
+
+    public override void Validate()
+    {
+        base.Validate();
+        if (BatchSize < 1) throw new ArgumentException($"the batch needs at least 1 caption, got {BatchSize}");
+    }
+}
+
+/// <summary>Hyper-parameters of self-critical fine-tuning (saved in the run folder and the model's training record).</summary>
+public sealed record SelfCriticalOptions : TrainingRunOptions
+{
+    public SelfCriticalOptions()
+    {
+        Epochs = 8; LearningRate = 2e-5f; WarmupSteps = 20; CoverageLambda = 0f; CheckpointEverySteps = 50; Patience = 4;
+    }
+
+    /// <summary>Training images per optimiser step.</summary>
+    public int ImagesPerBatch { get; init; } = 32;
+    /// <summary>Captions sampled per image; each one's baseline is the mean reward of the others (needs ≥ 2).</summary>
+    public int SamplesPerImage { get; init; } = 5;
+    /// <summary>Most tokens sampled per caption (&lt;end&gt; included); 16 covers 99% of Flickr8k references.</summary>
+    public int MaxLength { get; init; } = 16;
+    /// <summary>Sampling temperature (1 = the model's own distribution, the on-policy choice).</summary>
+    public float Temperature { get; init; } = 1f;
+    /// <summary>Dropout on the deep output while computing the weighted log-probabilities (0 = on-policy).</summary>
+    public float Dropout { get; init; }
+
+    public override void Validate()
+    {
+        base.Validate();
+        if (SamplesPerImage < 2) throw new ArgumentException("self-critical training needs at least 2 samples per image (the baseline is the others' mean)");
+        if (ImagesPerBatch < 1 || MaxLength < 2) throw new ArgumentException("images per batch and max length must be positive");
+    }
+}
