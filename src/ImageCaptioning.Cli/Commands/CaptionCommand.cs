@@ -82,6 +82,7 @@ internal static class CaptionCommand
         {
             Description = "Caption only shard i of n (0-based, e.g. 2/8; a file's shard is fixed by its path): n runs with the same inputs split them.",
         };
+        var guidance = GuidanceCli.CreateOption();
         var outputFile = new Option<string?>("--output", "-o")
         {
             Description = "Write to this file instead of stdout. With --jsonl it is resumable: a rerun skips the images already in it and appends.",
@@ -89,7 +90,7 @@ internal static class CaptionCommand
         var command = new Command("caption", "Caption images with the trained decoder.")
         {
             inputs, beam, maxLength, nbest, lengthPenalty, rerank, rerankWeight, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch, precision,
-            format, altSidecar, shard, outputFile,
+            format, altSidecar, shard, outputFile, guidance,
         };
         shard.Validators.Add(result =>
         {
@@ -130,6 +131,7 @@ internal static class CaptionCommand
                 TopK = parse.GetValue(topK),
                 NoRepeatNGramSize = parse.GetValue(noRepeat),
                 Seed = parse.GetValue(seed),
+                Guidance = parse.GetValue(guidance),
             };
             var outputFormat = parse.GetValue(format) is { } name ? FormatNames[name]
                 : parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;
@@ -342,7 +344,9 @@ internal static class CaptionCommand
             [.. result.Alternatives.Select(ToJson)],
             result.TopClasses,
             result.Timings,
-            result.OutOfDistribution);
+            result.OutOfDistribution,
+            GuidanceCli.Tags(result),
+            GuidanceCli.Guidance(result));
 
         private CaptionJson ToJson(GeneratedCaption caption) => new(
             caption.Text, caption.Words, caption.Score, caption.LogProbability, caption.Finished,
@@ -352,7 +356,7 @@ internal static class CaptionCommand
     private sealed record ImageJson(
         string File, string Caption, double Score, double LogProbability, bool Finished,
         IReadOnlyList<CaptionJson> Alternatives, IReadOnlyList<ClassProbability> TopClasses, CaptionTimings Timings,
-        OutOfDistributionCheck? OutOfDistribution);
+        OutOfDistributionCheck? OutOfDistribution, IReadOnlyList<TagJson> Tags, GuidanceJson? Guidance);
 
     /// <param name="Attention">Per word, the 49 attention weights of the 7×7 grid, row-major (only with --attention).</param>
     private sealed record CaptionJson(

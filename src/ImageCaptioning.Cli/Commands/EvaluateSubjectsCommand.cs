@@ -34,10 +34,11 @@ internal static class EvaluateSubjectsCommand
         var beam = new Option<int>("--beam") { Description = "Beam width (1 = greedy).", DefaultValueFactory = _ => DecodingOptions.Default.BeamWidth };
         var rerank = new Option<bool>("--rerank") { Description = "Consensus re-ranking of the n-best list.", DefaultValueFactory = _ => DecodingOptions.Default.ConsensusRerank };
         var report = new Option<string?>("--report") { Description = "Write a JSON report (figures and every photo's caption and tags) to this file." };
+        var guidance = Caption.GuidanceCli.CreateOption();
         var dogCheck = new Option<string?>("--dog-check") { Description = "Also measure the dog group on a Flickr8k split (train, dev or test): a photo has a dog when a reference caption says so." };
         dogCheck.AcceptOnlyFromAmong([.. Flickr8kReferences.SplitNames]);
         var command = new Command("evaluate-subjects",
-            "Caption the subject dev set: subject-mention rate, dogs in dog-free photos, top-tag accuracy.") { labels, model, tags, beam, rerank, report, dogCheck };
+            "Caption the subject dev set: subject-mention rate, dogs in dog-free photos, top-tag accuracy.") { labels, model, tags, beam, rerank, report, dogCheck, guidance };
         beam.CheckedBy(value => DecodingOptions.Default with { BeamWidth = value });
         command.SetAction(async (parse, ct) =>
         {
@@ -48,6 +49,7 @@ internal static class EvaluateSubjectsCommand
                 BeamWidth = beamWidth,
                 Method = beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam,
                 ConsensusRerank = parse.GetValue(rerank),
+                Guidance = parse.GetValue(guidance),
             };
             var options = new Options(
                 parse.GetValue(labels) ?? Path.Combine(paths.RepositoryRoot ?? Directory.GetCurrentDirectory(), SubjectLabelsFile.DefaultRelativePath),
@@ -102,7 +104,7 @@ internal static class EvaluateSubjectsCommand
                 $"| {Path.GetFileName(o.Label.ImagePath)} | {string.Join('/', o.Label.Subjects)} | {(o.CaptionNamesSubject ? "✓" : "")} | {dog} | {o.DogProbability:0.000} | {top} | {o.Caption} |"));
         }
         output.WriteLine();
-        output.WriteLine(string.Create(inv, $"decoding: beam {options.Decoding.BeamWidth}, re-ranking {(options.Decoding.ConsensusRerank ? "on" : "off")}; labels: {options.LabelsPath}"));
+        output.WriteLine(string.Create(inv, $"decoding: beam {options.Decoding.BeamWidth}, re-ranking {(options.Decoding.ConsensusRerank ? "on" : "off")}, guidance {options.Decoding.Guidance.ToString().ToLowerInvariant()}; labels: {options.LabelsPath}"));
         output.WriteLine(string.Create(inv, $"subject named in the caption: {e.SubjectNamed}/{e.Photos} = {e.SubjectMentionRate:P1}"));
         output.WriteLine(string.Create(inv, $"dog in a dog-free photo's caption: {e.DogInDogFree}/{e.DogFreePhotos} = {e.DogInDogFreeRate:P1}"));
         output.WriteLine();
@@ -165,7 +167,7 @@ internal static class EvaluateSubjectsCommand
     private static object ToReport(SubjectEvaluation e, Options options) => new
     {
         labels = options.LabelsPath,
-        decoding = new { beam = options.Decoding.BeamWidth, rerank = options.Decoding.ConsensusRerank },
+        decoding = new { beam = options.Decoding.BeamWidth, rerank = options.Decoding.ConsensusRerank, guidance = options.Decoding.Guidance },
         photos = e.Photos,
         subjectNamed = e.SubjectNamed,
         subjectMentionRate = e.SubjectMentionRate,

@@ -1,5 +1,6 @@
 using ImageCaptioning.Decoding;
 using ImageCaptioning.OutOfDistribution;
+using ImageCaptioning.Tags;
 
 namespace ImageCaptioning.Captioning;
 
@@ -14,7 +15,14 @@ public sealed record CaptionResult(
     IReadOnlyList<GeneratedCaption> Alternatives,
     CaptionTimings Timings,
     IReadOnlyList<ClassProbability> TopClasses,
-    OutOfDistributionCheck? OutOfDistribution = null);
+    OutOfDistributionCheck? OutOfDistribution = null)
+{
+    /// <summary>Caption words the encoder's ImageNet head gives evidence for (P ≥ 0.05, most probable first, at most <see cref="Captioner.TagCount"/>).</summary>
+    public IReadOnlyList<EncoderTag> Tags { get; init; } = [];
+
+    /// <summary>What guided decoding asked of the caption (null when <see cref="DecodingOptions.Guidance"/> is off).</summary>
+    public TagGuidance? Guidance { get; init; }
+}
 
 /// <summary>Milliseconds spent per stage for one image.</summary>
 /// <param name="EncoderMs">The encoder (image decoding + CNN + grid layout).</param>

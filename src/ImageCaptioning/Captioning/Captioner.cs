@@ -6,6 +6,7 @@ using ImageCaptioning.Imaging;
 using ImageCaptioning.Model;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.OutOfDistribution;
+using ImageCaptioning.Tags;
 
 namespace ImageCaptioning.Captioning;
 
@@ -20,6 +21,11 @@ public sealed class Captioner : IDisposable
 
     /// <summary>ImageNet classes reported with each caption.</summary>
     public const int TopClassCount = 5;
+
+    /// <summary>Encoder tags (caption words the ImageNet head gives evidence for) reported with each caption, at most.</summary>
+    public const int TagCount = 5;
+
+    private static readonly Lazy<ImageNetTagger> s_tagger = new(() => new ImageNetTagger(ImageNetTagTable.Embedded));
 
     private readonly ImageEncoder _encoder;
     private readonly CaptionGenerator _generator;
@@ -41,6 +47,9 @@ public sealed class Captioner : IDisposable
 
     /// <summary>The image encoder (e.g. for its file hash or class names).</summary>
     public ImageEncoder Encoder => _encoder;
+
+    /// <summary>The ImageNet class → caption word tagger (the table built into the library) that guided decoding reads.</summary>
+    public static ImageNetTagger Tagger => s_tagger.Value;
 
     /// <summary>The library-level generator (decodes features without the encoder).</summary>
     public CaptionGenerator Generator => _generator;
@@ -175,7 +184,9 @@ public sealed class Captioner : IDisposable
         for (int i = 0; i < encoded.Count; i++)
             encoded[i].Grid.CopyTo(grids, i * gridFloats);
         long decodeStart = Stopwatch.GetTimestamp();
-        var captions = _generator.Generate(grids, encoded.Count, options);
+        var evidence = encoded.Select(e => Evidence(e, options)).ToArray();
+        var captions = _generator.Generate(grids, encoded.Count, options,
+            options.Guidance == DecodingGuidance.Tags ? [.. evidence.Select(e => e.Guidance?.Constraints)] : null);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         double totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
@@ -183,7 +194,11 @@ public sealed class Captioner : IDisposable
         var timings = new CaptionTimings(encoderMs / n, decoderMs / n, totalMs / n);
         var results = new CaptionResult[n];
         for (int i = 0; i < n; i++)
-            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), CheckDistribution(encoded[i]));
+            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), CheckDistribution(encoded[i]))
+            {
+                Tags = evidence[i].Tags,
+                Guidance = evidence[i].Guidance,
+            };
         return results;
     }
 
@@ -220,10 +235,26 @@ public sealed class Captioner : IDisposable
     private CaptionResult Decode(EncoderOutput encoded, DecodingOptions options, long start, double encoderMs)
     {
         long decodeStart = Stopwatch.GetTimestamp();
-        var captions = _generator.Generate(encoded.Grid, options);
+        var (tags, guidance) = Evidence(encoded, options);
+        var captions = _generator.Generate(encoded.Grid, 1, options, guidance is null ? null : [guidance.Constraints])[0];
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), CheckDistribution(encoded));
+        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), CheckDistribution(encoded))
+        {
+            Tags = tags,
+            Guidance = guidance,
+        };
+    }
+
+    /// <summary>The encoder's tags, and with <see cref="DecodingGuidance.Tags"/> what they ask of the caption.</summary>
+    private (IReadOnlyList<EncoderTag> Tags, TagGuidance? Guidance) Evidence(EncoderOutput encoded, DecodingOptions options)
+    {
+        float[] probabilities = ImageNetTagger.Probabilities(encoded.Logits);
+        var tags = Tagger.Tag(probabilities).Take(TagCount).ToArray();
+        var guidance = options.Guidance == DecodingGuidance.Tags
+            ? TagConstraints.For(Tagger, probabilities, Model.Vocabulary)
+            : null;
+        return (tags, guidance);
     }
 
     private OutOfDistributionCheck? CheckDistribution(EncoderOutput encoded) => OutOfDistribution?.Check(encoded.Pooled);

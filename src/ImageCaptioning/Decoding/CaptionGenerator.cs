@@ -45,7 +45,17 @@ public sealed class CaptionGenerator
     /// Captions for <paramref name="images"/> images: per image its n-best list, best <see cref="GeneratedCaption.Score"/> first.
     /// grids: [images, P, E] position-major.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<GeneratedCaption>> Generate(ReadOnlySpan<float> grids, int images, DecodingOptions? options = null)
+    public IReadOnlyList<IReadOnlyList<GeneratedCaption>> Generate(ReadOnlySpan<float> grids, int images, DecodingOptions? options = null) =>
+        Generate(grids, images, options, constraints: null);
+
+    /// <summary>
+    /// Captions for <paramref name="images"/> images with guided decoding: image i's captions obey <paramref name="constraints"/>[i]
+    /// (<see cref="ConstrainedBeamSearch"/>; a required word that never fits falls back to the plain beam, with
+    /// <see cref="GeneratedCaption.ConstraintMet"/> = false). Constraints need beam search (greedy = beam 1); sampling ignores them.
+    /// Null or empty constraints give exactly <see cref="Generate(ReadOnlySpan{float}, int, DecodingOptions?)"/>'s captions.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<GeneratedCaption>> Generate(ReadOnlySpan<float> grids, int images, DecodingOptions? options,
+        IReadOnlyList<CaptionConstraints?>? constraints)
     {
         options ??= DecodingOptions.Default; // valid by construction: DecodingOptions checks each value when it is set
         int gridFloats = Decoder.Config.Positions * Decoder.Config.EncoderDim;
@@ -53,9 +63,18 @@ public sealed class CaptionGenerator
         if (grids.Length != images * gridFloats)
             throw new ArgumentException($"Expected {images} grids of {Decoder.Config.Positions}×{Decoder.Config.EncoderDim} floats ({images * gridFloats}), got {grids.Length}.", nameof(grids));
 
+        if (constraints is not null && constraints.Count != images)
+            throw new ArgumentException($"Expected constraints for {images} images, got {constraints.Count}.", nameof(constraints));
+        if (options.Method == DecodingMethod.Greedy && constraints is not null && constraints.Any(c => c is { IsEmpty: false }))
+            options = options with { Method = DecodingMethod.Beam, BeamWidth = 1 }; // greedy is beam 1 (same captions), which takes constraints
+        TokenConstraints[]? tokenConstraints = options.Method != DecodingMethod.Beam || constraints is null ? null
+            : [.. constraints.Select(c => TokenConstraints.From(c ?? CaptionConstraints.None, Vocabulary))];
+        if (tokenConstraints is not null && tokenConstraints.All(c => c.IsEmpty)) tokenConstraints = null;
+
         var results = new IReadOnlyList<GeneratedCaption>[images];
         if (images == 0) return results;
-        var scratch = Rent(Math.Min(images, ImagesPerChunk), options.RowsPerImage, options.MaxLength);
+        int rowsPerImage = tokenConstraints is null ? options.RowsPerImage : 2 * options.BeamWidth; // a beam per acceptor state
+        var scratch = Rent(Math.Min(images, ImagesPerChunk), rowsPerImage, options.MaxLength);
         bool alone = Interlocked.Increment(ref _inFlight) == 1;
         try
         {
@@ -66,12 +85,20 @@ public sealed class CaptionGenerator
             {
                 int count = Math.Min(ImagesPerChunk, images - first);
                 var chunk = grids.Slice(first * gridFloats, count * gridFloats);
-                TokenHypothesis[][] hypotheses = options.Method == DecodingMethod.Beam
-                    ? BeamSearch.Run(Decoder, chunk, count, options, _tokens, scratch)
-                    : SequentialSearch.Run(Decoder, chunk, count, options, _tokens, scratch);
+                var chunkConstraints = tokenConstraints?.AsSpan(first, count).ToArray();
+                var met = new bool[count];
+                TokenHypothesis[][] hypotheses =
+                    chunkConstraints is not null && chunkConstraints.Any(c => !c.IsEmpty)
+                        ? ConstrainedBeamSearch.Run(Decoder, chunk, count, options, _tokens, scratch, chunkConstraints, met)
+                    : options.Method == DecodingMethod.Beam
+                        ? BeamSearch.Run(Decoder, chunk, count, options, _tokens, scratch)
+                        : SequentialSearch.Run(Decoder, chunk, count, options, _tokens, scratch);
                 for (int i = 0; i < count; i++)
                 {
-                    IReadOnlyList<GeneratedCaption> list = Array.ConvertAll(hypotheses[i], ToCaption);
+                    int[] required = chunkConstraints?[i].RequiredAnyOf ?? [];
+                    bool imageMet = met[i];
+                    IReadOnlyList<GeneratedCaption> list = Array.ConvertAll(hypotheses[i],
+                        h => required.Length == 0 ? ToCaption(h) : MarkConstraint(ToCaption(h), required, imageMet));
                     results[first + i] = options.ConsensusRerank && options.Method == DecodingMethod.Beam
                         ? ConsensusReranker.Rerank(list, options.ConsensusLogProbabilityWeight)
                         : list;
@@ -90,6 +117,15 @@ public sealed class CaptionGenerator
     {
         var words = Array.ConvertAll(h.Tokens, Vocabulary.WordOf);
         return new GeneratedCaption(string.Join(' ', words), words, h.Tokens, h.LogProbability, h.Score, h.Finished, h.Attention);
+    }
+
+    /// <summary>Records whether the required word was written and which word satisfied it (its first occurrence).</summary>
+    private static GeneratedCaption MarkConstraint(GeneratedCaption caption, int[] required, bool met)
+    {
+        int index = -1;
+        for (int t = 0; t < caption.TokenIds.Count && index < 0; t++)
+            if (Array.BinarySearch(required, caption.TokenIds[t]) >= 0) index = t;
+        return caption with { ConstraintMet = met && index >= 0, ConstrainedWordIndices = index >= 0 && met ? [index] : [] };
     }
 
     /// <summary>A pooled scratch that fits, or a new one at least as large as what it replaces.</summary>

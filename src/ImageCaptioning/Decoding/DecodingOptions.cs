@@ -14,6 +14,19 @@ public enum DecodingMethod
     Sample,
 }
 
+/// <summary>Whether what the encoder recognises steers the caption's words (guided decoding).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DecodingGuidance>))]
+public enum DecodingGuidance
+{
+    /// <summary>The decoder alone chooses the words.</summary>
+    Off,
+    /// <summary>
+    /// A confident ImageNet tag must appear in the caption and "dog" is forbidden when the dog classes say no
+    /// (<see cref="Tags.TagConstraints"/>, constrained beam search). Applies to beam search and greedy (beam 1); sampling ignores it.
+    /// </summary>
+    Tags,
+}
+
 /// <summary>
 /// Knobs of caption generation. Lengths count generated tokens including <c>&lt;end&gt;</c>: a caption that
 /// finished has at most <see cref="MaxLength"/> − 1 words, one cut off at <see cref="MaxLength"/> has exactly
@@ -119,6 +132,13 @@ public sealed record DecodingOptions
 
     /// <summary>Sampling only: the random seed (same seed, same inputs → same captions); null = a fresh seed per call.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>Guided decoding from the encoder's tags (used by <see cref="Captioning.Captioner"/>, which has the encoder's prediction).</summary>
+    public DecodingGuidance Guidance
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value : throw Invalid($"Unknown guidance {(int)value}; use Off or Tags.");
+    } = DecodingGuidance.Off;
 
     /// <summary>Rows (hypotheses) decoded per image at once.</summary>
     internal int RowsPerImage => Method switch

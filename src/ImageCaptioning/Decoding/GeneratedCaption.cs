@@ -17,4 +17,14 @@ public sealed record GeneratedCaption(
     double LogProbability,
     double Score,
     bool Finished,
-    IReadOnlyList<float[]> Attention);
+    IReadOnlyList<float[]> Attention)
+{
+    /// <summary>
+    /// Guided decoding: whether the caption contains a required word (<see cref="CaptionConstraints.RequiredAnyOf"/>);
+    /// null when no word was required, false when none fitted and the search fell back to the plain beam.
+    /// </summary>
+    public bool? ConstraintMet { get; init; }
+
+    /// <summary>Guided decoding: indices into <see cref="Words"/> of the words written because they were required (empty when none).</summary>
+    public IReadOnlyList<int> ConstrainedWordIndices { get; init; } = [];
+}

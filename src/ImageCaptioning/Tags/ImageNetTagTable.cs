@@ -52,14 +52,43 @@ public sealed class ImageNetTagTable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         string classesPath = Path.Combine(folder, ClassesFileName), groupsPath = Path.Combine(folder, GroupsFileName);
-        var classes = ReadRows(classesPath, ClassesHeader, 5).Select(r => ParseClass(classesPath, r)).ToList();
+        foreach (string path in new[] { classesPath, groupsPath })
+            if (!File.Exists(path))
+                throw new TagTableFormatException(path, "the file does not exist.");
+        return Parse(File.ReadLines(classesPath), classesPath, File.ReadLines(groupsPath), groupsPath);
+    }
+
+    private static ImageNetTagTable Parse(IEnumerable<string> classLines, string classesPath, IEnumerable<string> groupLines, string groupsPath)
+    {
+        var classes = ReadRows(classLines, classesPath, ClassesHeader, 5).Select(r => ParseClass(classesPath, r)).ToList();
         if (classes.Count != EncoderGeometry.Classes)
             throw new TagTableFormatException(classesPath, $"holds {classes.Count} classes, not {EncoderGeometry.Classes}.");
         for (int i = 0; i < classes.Count; i++)
             if (classes[i].Index != i)
                 throw new TagTableFormatException(classesPath, $"row {i + 1} is class {classes[i].Index}; rows must be in class order 0..{EncoderGeometry.Classes - 1}.");
-        var groups = ReadRows(groupsPath, GroupsHeader, 3).Select(r => ParseGroup(groupsPath, r)).ToList();
+        var groups = ReadRows(groupLines, groupsPath, GroupsHeader, 3).Select(r => ParseGroup(groupsPath, r)).ToList();
         return new ImageNetTagTable(classes, groups);
+    }
+
+    private static readonly Lazy<ImageNetTagTable> s_embedded = new(LoadEmbedded);
+
+    /// <summary>
+    /// The committed table as built into this assembly (<c>models/imagenet-tags/</c> at build time), so captioning needs no
+    /// extra model file: guided decoding reads this one.
+    /// </summary>
+    public static ImageNetTagTable Embedded => s_embedded.Value;
+
+    private static ImageNetTagTable LoadEmbedded()
+    {
+        var assembly = typeof(ImageNetTagTable).Assembly;
+        IEnumerable<string> Lines(string file)
+        {
+            using var stream = assembly.GetManifestResourceStream($"ImageCaptioning.Models.{FolderName}.{file}")
+                ?? throw new TagTableFormatException(file, "is not embedded in the ImageCaptioning assembly.");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        }
+        return Parse(Lines(ClassesFileName), "(embedded) " + ClassesFileName, Lines(GroupsFileName), "(embedded) " + GroupsFileName);
     }
 
     /// <summary>Writes both files into <paramref name="folder"/>, each after <paramref name="headerComment"/> (lines prefixed with <c>#</c>).</summary>
@@ -82,13 +111,11 @@ public sealed class ImageNetTagTable
         File.WriteAllText(Path.Combine(folder, GroupsFileName), groups.ToString());
     }
 
-    private static IEnumerable<(int Line, string[] Fields)> ReadRows(string path, string header, int fields)
+    private static IEnumerable<(int Line, string[] Fields)> ReadRows(IEnumerable<string> lines, string path, string header, int fields)
     {
-        if (!File.Exists(path))
-            throw new TagTableFormatException(path, "the file does not exist.");
         bool headerSeen = false;
         int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (string line in lines)
         {
             lineNumber++;
             if (line.Length == 0 || line.StartsWith('#')) continue;

@@ -39,6 +39,14 @@ public sealed class ImageNetTagger
     /// <summary>The table this tagger reads.</summary>
     public ImageNetTagTable Table => _table;
 
+    /// <summary>How many classes stand for <paramref name="word"/> (0 for a word the table does not produce): fewer = more specific.</summary>
+    public int ClassCount(string word)
+    {
+        foreach (var (w, classes) in _words)
+            if (w == word) return classes.Length;
+        return 0;
+    }
+
     /// <summary>Every word the table can produce.</summary>
     public IEnumerable<string> Words => _words.Select(w => w.Word);
 
