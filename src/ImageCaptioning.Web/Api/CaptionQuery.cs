@@ -6,7 +6,7 @@ namespace ImageCaptioning.Web.Api;
 
 /// <summary>
 /// The generation options of a caption request, read from form fields first and the query string
-/// second: <c>beamWidth</c>, <c>maxLength</c> and <c>nBest</c>. Out-of-range or malformed values are a
+/// second: <c>beamWidth</c>, <c>maxLength</c>, <c>nBest</c> and <c>guidance</c> (<c>off</c> or <c>tags</c>). Out-of-range or malformed values are a
 /// 400 naming the option, never silently clamped.
 /// </summary>
 public static class CaptionQuery
@@ -14,6 +14,7 @@ public static class CaptionQuery
     public const string BeamWidth = "beamWidth";
     public const string MaxLength = "maxLength";
     public const string NBest = "nBest";
+    public const string Guidance = "guidance";
 
     public static DecodingOptions Parse(IQueryCollection query, IReadOnlyDictionary<string, string> fields, WebOptions limits)
     {
@@ -28,6 +29,7 @@ public static class CaptionQuery
             MaxLength = maxLength,
             NBest = nBest,
             Method = beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam,
+            Guidance = ReadGuidance(query, fields, defaults.Guidance),
         };
     }
 
@@ -40,6 +42,20 @@ public static class CaptionQuery
             throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidOption,
                 $"'{name}' must be a whole number from {min} to {max}; got '{Shorten(text)}'.");
         return value;
+    }
+
+    private static DecodingGuidance ReadGuidance(IQueryCollection query, IReadOnlyDictionary<string, string> fields, DecodingGuidance fallback)
+    {
+        string? text = fields.TryGetValue(Guidance, out var field) ? field : query.TryGetValue(Guidance, out var values) ? values.ToString() : null;
+        if (string.IsNullOrWhiteSpace(text))
+            return fallback;
+        return text.Trim().ToLowerInvariant() switch
+        {
+            "off" => DecodingGuidance.Off,
+            "tags" => DecodingGuidance.Tags,
+            _ => throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidOption,
+                $"'{Guidance}' must be 'off' or 'tags'; got '{Shorten(text)}'."),
+        };
     }
 
     private static string Shorten(string text) => text.Length <= 20 ? text : text[..20] + "…";

@@ -29,6 +29,12 @@ public sealed record CaptionResponse(
     IReadOnlyList<ImageClass> Classes,
     OutOfDistributionResponse? OutOfDistribution = null)
 {
+    /// <summary>Caption words the encoder's ImageNet head gives evidence for, most probable first, with the classes behind each.</summary>
+    public IReadOnlyList<TagResponse> Tags { get; init; } = [];
+
+    /// <summary>What guided decoding asked of the caption and which of its words came from a tag; null when guidance is off.</summary>
+    public GuidanceResponse? Guidance { get; init; }
+
     /// <summary>Decimals kept in attention weights: plenty for a heat map, and a third of the JSON size of full floats.</summary>
     private const int AttentionDecimals = 4;
 
@@ -47,7 +53,14 @@ public sealed record CaptionResponse(
             new ModelSummary(model.Name, model.Config.Encoder, model.Vocabulary.Count),
             new DecodingSummary(options.BeamWidth, options.MaxLength, options.NBest),
             [.. result.TopClasses.Select(c => new ImageClass(c.Label, Math.Round(c.Probability, 4)))],
-            result.OutOfDistribution is { } ood ? new OutOfDistributionResponse(ood.Flagged, ood.Score, ood.Threshold, ood.Reason) : null);
+            result.OutOfDistribution is { } ood ? new OutOfDistributionResponse(ood.Flagged, ood.Score, ood.Threshold, ood.Reason) : null)
+        {
+            Tags = [.. result.Tags.Select(t => new TagResponse(t.Word, Math.Round(t.Probability, 4), [.. t.SourceClasses.Select(c => c.Label)]))],
+            Guidance = result.Guidance is { } g
+                ? new GuidanceResponse(g.Forced?.Word, g.Forced is { } f ? Math.Round(f.Probability, 4) : null, g.RequiredAnyOf, g.Forbidden,
+                    best.ConstraintMet, best.ConstrainedWordIndices)
+                : null,
+        };
     }
 
     /// <summary>A row-major [side·side] map as [side][side].</summary>
@@ -101,3 +114,15 @@ public sealed record CaptionTimingsResponse(double EncoderMs, double DecoderMs, 
     public static CaptionTimingsResponse From(CaptionTimings timings, double serverMs) =>
         new(Math.Round(timings.EncoderMs, 2), Math.Round(timings.DecoderMs, 2), Math.Round(timings.TotalMs, 2), Math.Round(serverMs, 2));
 }
+
+/// <summary>A caption word the encoder gives evidence for: its summed probability and its most probable ImageNet classes.</summary>
+public sealed record TagResponse(string Word, double Probability, IReadOnlyList<string> Classes);
+
+/// <summary>Guided decoding (<c>guidance=tags</c>).</summary>
+/// <param name="ForcedTag">The confident tag the caption had to name; null when no tag was confident enough.</param>
+/// <param name="RequiredAnyOf">The words that satisfy it.</param>
+/// <param name="Forbidden">Words the dog rule forbade (the dog classes have near-zero probability and another tag is confident).</param>
+/// <param name="ConstraintMet">Whether the caption names the forced tag (false: it never fitted and the plain caption is shown).</param>
+/// <param name="WordsFromTags">Indices into <c>words</c> of the words written because a tag required them.</param>
+public sealed record GuidanceResponse(string? ForcedTag, double? ForcedTagProbability, IReadOnlyList<string> RequiredAnyOf,
+    IReadOnlyList<string> Forbidden, bool? ConstraintMet, IReadOnlyList<int> WordsFromTags);

@@ -30,6 +30,14 @@ public static class OpenApiUpload
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
             });
         }
+        const string guidance = "Guided decoding: 'tags' makes a confident encoder tag appear in the caption and forbids 'dog' when the dog classes say no; 'off' (default) lets the decoder alone choose.";
+        form.Properties![CaptionQuery.Guidance] = new OpenApiSchema { Type = JsonSchemaType.String, Description = guidance };
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = CaptionQuery.Guidance, In = ParameterLocation.Query, Description = guidance + " A form field of the same name wins.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
         var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
         operation.RequestBody = new OpenApiRequestBody
         {

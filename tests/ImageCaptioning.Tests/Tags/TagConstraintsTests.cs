@@ -28,8 +28,8 @@ public sealed class TagConstraintsTests
     [Fact]
     public void The_most_specific_confident_tag_is_forced_with_its_plural()
     {
-        // cat 0.8 and animal 0.8 + 0.1: both confident, cat has fewer classes
-        var g = TagConstraints.For(Tagger, Probabilities((0, 0.5f), (1, 0.3f), (6, 0.1f)), Words);
+        // cat 0.92 and animal 0.97: both confident, cat has fewer classes
+        var g = TagConstraints.For(Tagger, Probabilities((0, 0.6f), (1, 0.32f), (6, 0.05f)), Words);
         Assert.Equal("cat", g.Forced?.Word);
         Assert.Equal(["cat", "cats", "animal"], g.RequiredAnyOf); // the top class's table words count too
     }
@@ -73,7 +73,7 @@ public sealed class TagConstraintsTests
     [Fact]
     public void A_confident_dog_is_forced_and_never_forbidden()
     {
-        var g = TagConstraints.For(Tagger, Probabilities((3, 0.5f), (5, 0.4f)), Words);
+        var g = TagConstraints.For(Tagger, Probabilities((3, 0.5f), (5, 0.45f)), Words);
         Assert.Equal("dog", g.Forced?.Word);
         Assert.Empty(g.Forbidden);
         Assert.Contains("dogs", g.RequiredAnyOf);
