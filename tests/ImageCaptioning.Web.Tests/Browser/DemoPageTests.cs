@@ -34,8 +34,10 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator("#advanced summary").ClickAsync();
         await page.Locator("#max-length").EvaluateAsync("input => { input.value = '12'; input.dispatchEvent(new Event('input', { bubbles: true })); }");
         Assert.Equal("12", await page.Locator("#max-length-value").TextContentAsync());
+        await page.Locator("#guidance").UncheckAsync(); // the test decoder's fixed word chain, unguided (guidance: GuidanceDisplayTests)
         string curl = (await page.Locator("#curl").TextContentAsync())!;
         Assert.Contains("maxLength=12", curl);
+        Assert.Contains("guidance=off", curl);
         Assert.Contains("-F \"image=@chelsea.png\"", curl);
         Assert.Contains($"{fixture.BaseAddress}api/caption?", curl);
 

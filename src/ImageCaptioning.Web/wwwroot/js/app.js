@@ -20,12 +20,13 @@ const el = {
   canvas: $("attention-canvas"), attentionEmpty: $("attention-empty"), attentionDescription: $("attention-description"),
   attentionScale: $("attention-scale"), scaleBar: $("attention-scale-bar"), words: $("words"), wordDescriptions: $("word-descriptions"),
   alternatives: document.querySelector("#alternatives tbody"), alternativesTable: $("alternatives"), alternativesEmpty: $("alternatives-empty"), timings: $("timings"), classes: $("classes"),
+  guidance: $("guidance"), tagsBlock: $("tags-block"), tags: $("tags"), tagsNote: $("tags-note"),
   flag: $("flag"), flagFeedback: $("flag-feedback"), flagDialog: $("flag-dialog"), flagForm: $("flag-form"), flagCaption: $("flag-caption"),
   flagReason: $("flag-reason"), flagError: $("flag-error"), flagCancel: $("flag-cancel"), flagSend: $("flag-send"),
   curl: $("curl"), copyCurl: $("copy-curl"), copyCurlFeedback: $("copy-curl-feedback"),
 };
 
-const DEFAULTS = { beamWidth: el.beamWidth.value, maxLength: el.maxLength.value };
+const DEFAULTS = { beamWidth: el.beamWidth.value, maxLength: el.maxLength.value, guidance: el.guidance.checked };
 const RESULT_BUTTONS = [el.copyCaption, el.copyAlt, el.downloadTxt, el.downloadJson, el.flag];
 
 const state = {
@@ -142,8 +143,9 @@ for (const [input, output] of [[el.beamWidth, el.beamWidthValue], [el.maxLength,
 
 function options() {
   const beamWidth = Number(el.beamWidth.value);
-  return { beamWidth, maxLength: Number(el.maxLength.value), nBest: beamWidth };
+  return { beamWidth, maxLength: Number(el.maxLength.value), nBest: beamWidth, guidance: el.guidance.checked ? "tags" : "off" };
 }
+el.guidance.addEventListener("change", () => updateCurl());
 
 // ---------- Examples ----------
 
@@ -264,12 +266,57 @@ function outOfDistributionNote(ood) {
   return `This photo looks unlike the training data${why ? ` (${why})` : ""}; the caption may be unreliable.`;
 }
 
+/** The caption as text, with the words that came from the encoder's tags in <mark> (the text stays the caption). */
+function showCaption(result, caption) {
+  const fromTags = new Set(result.guidance?.wordsFromTags ?? []);
+  if (fromTags.size === 0 || !result.words?.length) {
+    el.caption.textContent = caption;
+    return;
+  }
+  const parts = [];
+  result.words.forEach((word, index) => {
+    if (index > 0) parts.push(document.createTextNode(" "));
+    if (fromTags.has(index)) {
+      const mark = document.createElement("mark");
+      mark.className = "from-tag";
+      mark.title = "from the encoder's tags";
+      mark.textContent = word.text;
+      parts.push(mark);
+    } else parts.push(document.createTextNode(word.text));
+  });
+  el.caption.replaceChildren(...parts);
+}
+
+/** The encoder's tags with probabilities, and what guidance did with them, in words. */
+function showTags(result) {
+  const tags = result.tags ?? [];
+  el.tagsBlock.hidden = tags.length === 0;
+  el.tags.replaceChildren(...tags.map(tag => {
+    const item = document.createElement("li");
+    item.textContent = `${tag.word} ${(tag.probability * 100).toFixed(0)}%` + (tag.classes?.length ? ` (${tag.classes.join(", ")})` : "");
+    return item;
+  }));
+  const g = result.guidance;
+  const notes = [];
+  if (!g) notes.push("Guidance was off: the decoder alone chose the words.");
+  else {
+    const fromTags = (g.wordsFromTags ?? []).map(i => result.words[i]?.text).filter(Boolean);
+    if (g.forcedTag && g.constraintMet && fromTags.length)
+      notes.push(`Highlighted in the caption: “${fromTags.join("”, “")}”, written because the encoder recognised “${g.forcedTag}” (${(g.forcedTagProbability * 100).toFixed(0)}%).`);
+    else if (g.forcedTag && g.constraintMet) notes.push(`The caption already names “${g.forcedTag}”, which the encoder recognised.`);
+    else if (g.forcedTag) notes.push(`The encoder recognised “${g.forcedTag}”, but no caption with it could be found; this is the unguided caption.`);
+    else notes.push("No object was recognised confidently enough (90%) to guide the caption.");
+    if (g.forbidden?.length) notes.push("“Dog” was ruled out: the encoder sees no dog, but something else.");
+  }
+  el.tagsNote.textContent = notes.join(" ");
+}
+
 function showResult(result, roundTripMs) {
   state.result = result;
   state.resultImage = state.image;
   el.output.dataset.state = "done";
   const caption = result.caption || "(the model produced an empty caption)";
-  el.caption.textContent = caption;
+  showCaption(result, caption);
   el.caption.classList.remove("placeholder");
   if (result.caption) el.preview.alt = result.caption; // the caption is the image's alt text from now on
   const note = outOfDistributionNote(result.outOfDistribution);
@@ -310,6 +357,8 @@ function showResult(result, roundTripMs) {
   el.classes.textContent = result.classes?.length
     ? `The encoder also sees (ImageNet): ${result.classes.slice(0, 3).map(c => `${c.label} ${(c.probability * 100).toFixed(0)}%`).join(", ")}.`
     : "";
+
+  showTags(result);
 
   // Attention view: a toolbar of word buttons (one tab stop; the arrow keys move between words)
   state.descriptions = result.words.map(word => describeAttention(word.attention).text);
@@ -414,6 +463,9 @@ function resetOutput() {
   el.alternativesTable.hidden = true;
   el.timings.replaceChildren();
   el.classes.textContent = "";
+  el.tagsBlock.hidden = true;
+  el.tags.replaceChildren();
+  el.tagsNote.textContent = "";
   el.words.replaceChildren();
   el.words.hidden = true;
   el.wordDescriptions.replaceChildren();
@@ -437,6 +489,7 @@ el.clear.addEventListener("click", () => {
     el.beamWidthValue.textContent = DEFAULTS.beamWidth;
     el.maxLength.value = DEFAULTS.maxLength;
     el.maxLengthValue.textContent = DEFAULTS.maxLength;
+    el.guidance.checked = DEFAULTS.guidance;
     el.flagReason.value = "";
     updateCurl();
   });
@@ -504,7 +557,7 @@ function updateCurl() {
   const o = options();
   const name = /^[\w.-]{1,80}$/.test(state.fileName) ? state.fileName : "photo.jpg";
   const base = new URL("api/caption", window.location.href);
-  base.search = new URLSearchParams({ beamWidth: o.beamWidth, maxLength: o.maxLength, nBest: o.nBest }).toString();
+  base.search = new URLSearchParams({ beamWidth: o.beamWidth, maxLength: o.maxLength, nBest: o.nBest, guidance: o.guidance }).toString();
   el.curl.textContent = `curl -F "image=@${name}" "${base.href}"`;
 }
 el.copyCurl.addEventListener("click", () => copyAndSay(el.curl.textContent, el.copyCurlFeedback));
