@@ -1,5 +1,6 @@
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
+using ImageCaptioning.Model.Precision;
 using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Tests.Model;
