@@ -11,9 +11,8 @@ namespace ImageCaptioning.Numerics;
 /// sharing their loads, but W's values are widened in registers (<see cref="IWeightLoader{TVec}"/>), every sum is
 /// accumulated in float32, and an int8 row's scale multiplies its finished sums. At m ≤ 4 the product reads each weight
 /// once, so it is bound by memory traffic (and, for float16, by the widening): fewer bytes per weight is less time.
-/// Larger m works (row groups of 4 re-read the same W rows from L1); from about 8 rows on the float32 GEMM catches up
-/// (the decoder's threshold is <c>AttentionDecoder.CompactWeightsMaxRows</c>).
-/// Results do not depend on the thread count: a thread computes whole output columns with the same instructions.
+/// Larger m works (row groups of 4 re-read the same W rows from L1), but the float32 GEMM catches up
+/// (the decoder's threshold is <c>CompactStepWeights.MaxRows</c>). One thread: a few-row product is too short to split.
 /// </summary>
 internal static unsafe class CompactGemm
 {
@@ -21,10 +20,10 @@ internal static unsafe class CompactGemm
     /// <exception cref="ArgumentException">A size does not match W or a span is too short.</exception>
     public static void Multiply(ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
         Span<float> y, int ldy, bool accumulate = false) =>
-        Multiply(CompactGemmPlan.DefaultOptions(), x, m, ldx, w, bias, y, ldy, accumulate);
+        Multiply(GemmSimd.Best, x, m, ldx, w, bias, y, ldy, accumulate);
 
-    /// <summary>The same with explicit options (tests force the fallback kernels or a thread split).</summary>
-    internal static void Multiply(GemmOptions options, ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
+    /// <summary>The same on the kernels of <paramref name="simd"/> (tests force the fallback kernels).</summary>
+    internal static void Multiply(GemmSimdLevel simd, ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
         Span<float> y, int ldy, bool accumulate = false)
     {
         int n = w.Rows, k = w.Cols;
@@ -35,17 +34,17 @@ internal static unsafe class CompactGemm
         if (x.Length < (long)(m - 1) * ldx + k) throw new ArgumentException($"x is too short for {m}×{k} at stride {ldx}.", nameof(x));
         if (y.Length < (long)(m - 1) * ldy + n) throw new ArgumentException($"y is too short for {m}×{n} at stride {ldy}.", nameof(y));
         if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"bias has {bias.Length} values, W has {n} rows.", nameof(bias));
-        if (!GemmSimd.IsSupported(options.Simd))
-            throw new ArgumentException($"This CPU cannot run the {options.Simd} kernels.", nameof(options));
+        if (!GemmSimd.IsSupported(simd))
+            throw new ArgumentException($"This CPU cannot run the {simd} kernels.", nameof(simd));
         fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)      // W's storage is pinned for good
         {
             var problem = new CompactGemmProblem(px, ldx, w.Format, w.Data, w.RowScales, n, k, bias.IsEmpty ? null : pb, py, ldy, m, accumulate);
-            CompactGemmPlan.Execute(problem, options);
+            RunColumns(problem, 0, n, simd);
         }
     }
 
-    /// <summary>Output columns [first, last) of <paramref name="p"/> on this thread.</summary>
-    public static void RunColumns(in CompactGemmProblem p, int first, int last, GemmSimdLevel simd)
+    /// <summary>Output columns [first, last) of <paramref name="p"/>.</summary>
+    private static void RunColumns(in CompactGemmProblem p, int first, int last, GemmSimdLevel simd)
     {
         switch (simd, p.Format)
         {
@@ -252,7 +251,4 @@ internal readonly unsafe struct CompactGemmProblem(float* x, nint ldx, CompactFo
 
     /// <summary>The same product on other x rows (same shape), [M, K] at stride <paramref name="ldx"/>.</summary>
     public CompactGemmProblem WithX(float* x, nint ldx) => new(x, ldx, Format, W, Scales, N, K, Bias, Y, Ldy, M, Accumulate);
-
-    /// <summary>Bytes of W one pass streams.</summary>
-    public long WeightBytes => (Format == CompactFormat.Int8 ? 1L : 2L) * N * K;
 }
