@@ -114,19 +114,19 @@ internal static unsafe class GemmPlan
                     SkinnyGemm.Run<Vector512Ops, Vector512<float>>(problem, workspace);
                     break;
                 case (GemmSimdLevel.Vector512, _):
-                    PackedGemm.Run<Kernel8x2V<Vector512Ops, Vector512<float>>>(problem, workspace, allowAvx);
+                    PackedGemm.Run<Kernel2V<Vector512Ops, Vector512<float>, EightRows>>(problem, workspace, allowAvx);
                     break;
                 case (GemmSimdLevel.Vector, GemmStrategy.Skinny):
                     SkinnyGemm.Run<VectorTOps, System.Numerics.Vector<float>>(problem, workspace);
                     break;
                 case (GemmSimdLevel.Vector, _):
-                    PackedGemm.Run<Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>>(problem, workspace, allowAvx);
+                    PackedGemm.Run<Kernel2V<VectorTOps, System.Numerics.Vector<float>, SixRows>>(problem, workspace, allowAvx);
                     break;
                 case (_, GemmStrategy.Skinny):
                     SkinnyGemm.Run<ScalarOps, float>(problem, workspace);
                     break;
                 default:
-                    PackedGemm.Run<Kernel6x2V<ScalarOps, float>>(problem, workspace, allowAvx);
+                    PackedGemm.Run<Kernel2V<ScalarOps, float, SixRows>>(problem, workspace, allowAvx);
                     break;
             }
         }
@@ -138,9 +138,9 @@ internal static unsafe class GemmPlan
 
     private static (int MR, int NR) PackedTile(GemmSimdLevel simd) => simd switch
     {
-        GemmSimdLevel.Vector512 => (Kernel8x2V<Vector512Ops, Vector512<float>>.MR, Kernel8x2V<Vector512Ops, Vector512<float>>.NR),
-        GemmSimdLevel.Vector => (Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>.MR, Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>.NR),
-        _ => (Kernel6x2V<ScalarOps, float>.MR, Kernel6x2V<ScalarOps, float>.NR),
+        GemmSimdLevel.Vector512 => (Kernel2V<Vector512Ops, Vector512<float>, EightRows>.MR, Kernel2V<Vector512Ops, Vector512<float>, EightRows>.NR),
+        GemmSimdLevel.Vector => (Kernel2V<VectorTOps, System.Numerics.Vector<float>, SixRows>.MR, Kernel2V<VectorTOps, System.Numerics.Vector<float>, SixRows>.NR),
+        _ => (Kernel2V<ScalarOps, float, SixRows>.MR, Kernel2V<ScalarOps, float, SixRows>.NR),
     };
 
     private static int SkinnyColumnGranule(GemmSimdLevel simd, bool transposeB) => simd switch
