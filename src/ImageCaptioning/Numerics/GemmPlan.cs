@@ -32,19 +32,13 @@ internal static unsafe class GemmPlan
     /// </summary>
     public const int SkinnyMaxRows = 32;
 
-    /// <summary>
-    /// Work a thread must get before another thread is worth waking: ~0.5 M multiply-adds take tens of
-    /// microseconds, well above the few microseconds Parallel.For costs to start.
-    /// </summary>
+    /// <summary>Work a thread must get before another thread is worth waking (it must outweigh Parallel.For's start-up).</summary>
     public const double MinFlopsPerThread = 1_000_000;
 
     /// <summary>Shares per thread when the work is split (load balancing on a busy machine).</summary>
     public const int SharesPerThread = 4;
 
-    /// <summary>
-    /// Fewest rows/columns in a share: each share re-packs the whole of the operand it does not split, which costs
-    /// about as much as ~17 of its own rows or columns of multiply-adds, so 256 keeps that overhead near 5%.
-    /// </summary>
+    /// <summary>Fewest rows/columns in a share: each share re-packs the whole operand it does not split, so a share must be long.</summary>
     public const int MinShareExtent = 256;
 
     public static GemmStrategy Resolve(GemmStrategy strategy, in GemmProblem problem) =>
