@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using ImageCaptioning.Numerics;
+using ImageCaptioning.Model.Precision;
 
 namespace ImageCaptioning.Model;
 
@@ -21,39 +21,32 @@ namespace ImageCaptioning.Model;
 ///   gates= W_lstm x + b_lstm  → LSTM cell → h_t, c_t                 [R, 4H] → [R, H]
 ///   o    = E y_{t-1} + L_h h_t + b_h + L_z (β⊙z)   deep output       [R, M]
 ///   logp = log_softmax(W_o o + b_o)                                  [R, V]
+/// The sizes are <see cref="DecoderConfig"/>'s, the tensors <see cref="DecoderParameters"/>'; the step's four weight
+/// products run in the precision chosen here once (<see cref="IStepWeights"/>, Precision/).
 /// </summary>
 public sealed class AttentionDecoder : IStepDecoder
 {
-    /// <summary>
-    /// Up to this many rows a step reads the compact (float16 or int8) snapshot when there is one: batch 1 (greedy, beam
-    /// ≤ 8, the default beam 5 included), where the products read each weight about once and are bound by memory
-    /// traffic. With more rows each weight is reused by every row, the compact kernel widens it again for each group of
-    /// 4 rows, and the float32 GEMM (whose multi-row paths are tuned and may use every core) catches up
-    /// (<c>bench decoder --precision</c> measures where).
-    /// </summary>
-    public const int CompactWeightsMaxRows = 8;
+    /// <summary>Most rows per step that read a Float16 or Int8 snapshot; larger steps read the float32 parameters.</summary>
+    public const int CompactWeightsMaxRows = CompactStepWeights.MaxRows;
 
-    private readonly CompactStepWeights? _compact;
+    private readonly IStepWeights _weights;
 
     public DecoderParameters Parameters { get; }
     public DecoderConfig Config => Parameters.Config;
 
     /// <summary>The precision the per-step products read (see <see cref="DecoderWeightPrecision"/>).</summary>
-    public DecoderWeightPrecision WeightPrecision => _compact?.Precision ?? DecoderWeightPrecision.Float32;
+    public DecoderWeightPrecision WeightPrecision => _weights.Precision;
 
     /// <summary>
-    /// A decoder on <paramref name="parameters"/>. With <see cref="DecoderWeightPrecision.Float32"/> (the default) it reads
-    /// the arrays themselves and sees every later change to them (the trainer's dev evaluation relies on that).
-    /// With <see cref="DecoderWeightPrecision.Float16"/> or <see cref="DecoderWeightPrecision.Int8"/> it takes a
-    /// <see cref="CompactStepWeights"/> snapshot now (tens of milliseconds) and its steps at up to
-    /// <see cref="CompactWeightsMaxRows"/> rows read that: later changes
-    /// to the per-step matrices are not seen, so build it only on weights that no longer change.
+    /// A decoder on <paramref name="parameters"/>. Float32 (the default) reads the arrays themselves and sees every later
+    /// change to them; Float16 or Int8 takes a snapshot of the per-step matrices now, so use it only on weights that no
+    /// longer change.
     /// </summary>
     public AttentionDecoder(DecoderParameters parameters, DecoderWeightPrecision precision = DecoderWeightPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters;
-        _compact = precision == DecoderWeightPrecision.Float32 ? null : new CompactStepWeights(parameters, precision);
+        _weights = precision == DecoderWeightPrecision.Float32 ? new Float32StepWeights(parameters) : new CompactStepWeights(parameters, precision);
     }
 
     public DecoderWorkspace CreateWorkspace(int maxRows, int maxImages) => new(Config, maxRows, maxImages);
@@ -100,11 +93,8 @@ public sealed class AttentionDecoder : IStepDecoder
     }
 
     /// <summary>
-    /// One decoding step for the workspace's rows: reads Tokens, H, C, ImageOfRow; writes LogProbs [R, V],
-    /// Alpha [R, P] and the new H, C. Allocates nothing.
-    /// The decoding path (this, <see cref="PrepareImages"/>, <see cref="DecoderKernels"/>, the searches) is compiled fully
-    /// optimised on first call: a caption takes a few milliseconds, and tiered JIT's promotion (after ~30 calls plus a
-    /// 100 ms quiet period, longer on a busy machine) left the first seconds of decoding slower.
+    /// One decoding step for the workspace's rows: reads Tokens, H, C, ImageOfRow; writes LogProbs [R, V], Alpha [R, P]
+    /// and the new H, C. Allocates nothing. Compiled fully optimised at once: tiered JIT left the first captions slower.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(DecoderWorkspace ws)
@@ -112,41 +102,25 @@ public sealed class AttentionDecoder : IStepDecoder
         var p = Parameters;
         int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
-        var compact = R <= CompactWeightsMaxRows ? _compact : null;
-        int threads = ws.MaxThreads;                    // 1 while an ensemble runs its members side by side
-        var gemm = CompactGemmPlan.DefaultOptions();
-        gemm = gemm with { MaxThreads = Math.Min(gemm.MaxThreads, threads) };
         var rowsImage = ws.ImageOfRow.AsSpan(0, R);
-        var h = ws.H.AsSpan(0, R * H);
+        var h = ws.H.AsSpan(0, R * H);                                                                    // h_{t-1} [R, H]
 
-        // Attention over the grid.
+        // Attention: where to look, and what is seen there.
         var attH = ws.HiddenAtt.AsSpan(0, R * A);
         var beta = ws.Gate.AsSpan(0, R * D);
-        if (compact is null)
-        {
-            DecoderKernels.Linear(h, R, H, p.HiddenAttWeight, p.HiddenAttBias, A, attH, maxThreads: threads); // [R, A]
-            DecoderKernels.Linear(h, R, H, p.GateWeight, p.GateBias, D, beta, maxThreads: threads);           // [R, D]
-        }
-        else
-        {
-            var both = ws.HiddenAttGate.AsSpan(0, R * (A + D));                                           // [R, A + D]
-            CompactGemm.Multiply(gemm, h, R, H, compact.HiddenAttGate, compact.HiddenAttGateBias, both, A + D);
-            for (int r = 0; r < R; r++)
-            {
-                both.Slice(r * (A + D), A).CopyTo(attH.Slice(r * A, A));
-                both.Slice(r * (A + D) + A, D).CopyTo(beta.Slice(r * D, D));
-            }
-        }
+        _weights.HiddenProjections(h, R, attH, beta, ws);                                                 // W_a h + b_a [R, A], W_β h + b_β [R, D]
         var alpha = ws.Alpha.AsSpan(0, R * P);
         DecoderKernels.AttentionScores(ws.FeatureAtt, attH, p.ScoreWeight, R, P, A, rowsImage, alpha);    // e [R, P]
         DecoderKernels.SoftmaxRows(alpha, R, P);                                                          // α [R, P]
         var z = ws.Context.AsSpan(0, R * D);
         DecoderKernels.WeightedSum(alpha, ws.Features, R, P, D, rowsImage, z);                            // z [R, D]
+
+        // Gate: how much of the context to let in.
         TensorPrimitives.Sigmoid(beta, beta);                                                             // β [R, D]
         TensorPrimitives.Multiply(z, beta, z);                                                            // β⊙z [R, D]
 
-        // LSTM on [E y; β⊙z; h].
-        var x = ws.LstmInput.AsSpan(0, R * X);
+        // LSTM on x = [E y; β⊙z; h].
+        var x = ws.LstmInput.AsSpan(0, R * X);                                                            // [R, M + D + H]
         for (int r = 0; r < R; r++)
         {
             p.Embedding.AsSpan(ws.Tokens[r] * M, M).CopyTo(x.Slice(r * X, M));
@@ -154,40 +128,19 @@ public sealed class AttentionDecoder : IStepDecoder
             h.Slice(r * H, H).CopyTo(x.Slice(r * X + M + D, H));
         }
         var gates = ws.Gates.AsSpan(0, R * 4 * H);
-        if (compact is null) DecoderKernels.Linear(x, R, X, p.LstmWeight, p.LstmBias, 4 * H, gates, maxThreads: threads); // [R, 4H]
-        else
-        {
-            for (int r = 0; r < R; r++)                                                                   // W_e E[y] from the table
-                compact.LstmByToken.AsSpan(ws.Tokens[r] * 4 * H, 4 * H).CopyTo(gates.Slice(r * 4 * H, 4 * H));
-            CompactGemm.Multiply(gemm, x[M..], R, X, compact.LstmRest, compact.LstmBias, gates, 4 * H, accumulate: true); // + W_rest [β⊙z; h] + b
-        }
+        _weights.LstmGates(ws.Tokens.AsSpan(0, R), x, R, gates, ws);                                      // W_lstm x + b [R, 4H]
         var (hNext, cNext) = ws.NextStateBuffers();
         DecoderKernels.LstmCell(gates, ws.C.AsSpan(0, R * H), R, H, cNext, hNext);                        // h_t, c_t [R, H]
         ws.CommitNextState();
 
         // Deep output → log-probabilities.
         var o = ws.DeepOut.AsSpan(0, R * M);
-        if (compact is null)
-        {
-            DecoderKernels.Linear(ws.H.AsSpan(0, R * H), R, H, p.OutHiddenWeight, p.OutHiddenBias, M, o, maxThreads: threads); // L_h h_t + b
-            DecoderKernels.Linear(z, R, D, p.OutContextWeight, default, M, o, accumulate: true, maxThreads: threads); // + L_z β⊙z
-        }
-        else
-        {
-            var deepIn = ws.DeepOutInput.AsSpan(0, R * (H + D));                                         // [h_t; β⊙z] [R, H + D]
-            for (int r = 0; r < R; r++)
-            {
-                ws.H.AsSpan(r * H, H).CopyTo(deepIn.Slice(r * (H + D), H));
-                z.Slice(r * D, D).CopyTo(deepIn.Slice(r * (H + D) + H, D));
-            }
-            CompactGemm.Multiply(gemm, deepIn, R, H + D, compact.DeepOutput, compact.DeepOutputBias, o, M);                 // [L_h | L_z]·[h_t; β⊙z] + b
-        }
+        _weights.DeepOutput(ws.H.AsSpan(0, R * H), z, R, o, ws);                                          // L_h h_t + b_h + L_z β⊙z [R, M]
         for (int r = 0; r < R; r++)
             TensorPrimitives.Add(o.Slice(r * M, M), x.Slice(r * X, M), o.Slice(r * M, M));               // + E y_{t-1}
         var logp = ws.LogProbs.AsSpan(0, R * V);
-        if (compact is null) DecoderKernels.Linear(o, R, M, p.OutputWeight, p.OutputBias, V, logp, maxThreads: threads); // logits [R, V]
-        else CompactGemm.Multiply(gemm, o, R, M, compact.Output, compact.OutputBias, logp, V);
-        DecoderKernels.LogSoftmaxRows(logp, logp, R, V);
+        _weights.Logits(o, R, logp, ws);                                                                  // W_o o + b_o [R, V]
+        DecoderKernels.LogSoftmaxRows(logp, logp, R, V);                                                  // log p(y_t) [R, V]
     }
 
     /// <summary>mean[n, d] = (1/P) Σ_i v[n, i, d].</summary>

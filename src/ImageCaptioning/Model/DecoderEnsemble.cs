@@ -41,11 +41,7 @@ public sealed class DecoderEnsemble : IStepDecoder
         return ws;
     }
 
-    /// <summary>
-    /// Every member projects the grids into its own workspace; alone (ws.MaxThreads &gt; 1) member 0 here and the others
-    /// on the worker thread, each single-threaded: one member's [49×1280]·[1280×512] projection gained nothing from a
-    /// second core, so side by side halves the time two in a row took.
-    /// </summary>
+    /// <summary>Every member projects the grids into its own workspace, side by side when alone (see <see cref="RunMembers"/>).</summary>
     public unsafe void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
     {
         fixed (float* pinned = grids)                                       // the worker reads them until RunMembers returns

@@ -40,8 +40,8 @@ public sealed class DecoderWorkspace
     internal float[] LstmInput { get; } // [R, M + D + H] = [emb; β⊙z; h]
     internal float[] Gates { get; }     // [R, 4H]
     internal float[] DeepOut { get; }   // o [R, M]
-    internal float[] HiddenAttGate { get; } // float16 path: [W_a h + b_a; W_β h + b_β] [R, A + D]
-    internal float[] DeepOutInput { get; }  // float16 path: [h_t; β⊙z] [R, H + D]
+    internal float[] HiddenAttGate { get; } // compact weights: [W_a h + b_a; W_β h + b_β] [R, A + D]
+    internal float[] DeepOutInput { get; }  // compact weights: [h_t; β⊙z] [R, H + D]
     private float[] _hSpare, _cSpare;   // double buffers for row reordering and the LSTM's new state
     private readonly int[] _intSpare;
 

@@ -1,6 +1,7 @@
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
+using ImageCaptioning.Model.Precision;
 
 namespace ImageCaptioning.ModelFolder;
 

@@ -11,9 +11,8 @@ namespace ImageCaptioning.Numerics;
 /// sharing their loads, but W's values are widened in registers (<see cref="IWeightLoader{TVec}"/>), every sum is
 /// accumulated in float32, and an int8 row's scale multiplies its finished sums. At m ≤ 4 the product reads each weight
 /// once, so it is bound by memory traffic (and, for float16, by the widening): fewer bytes per weight is less time.
-/// Larger m works (row groups of 4 re-read the same W rows from L1); from about 8 rows on the float32 GEMM catches up
-/// (the decoder's threshold is <c>AttentionDecoder.CompactWeightsMaxRows</c>).
-/// Results do not depend on the thread count: a thread computes whole output columns with the same instructions.
+/// Larger m works (row groups of 4 re-read the same W rows from L1), but the float32 GEMM catches up
+/// (the decoder's threshold is <c>CompactStepWeights.MaxRows</c>). One thread: a few-row product is too short to split.
 /// </summary>
 internal static unsafe class CompactGemm
 {
@@ -21,10 +20,10 @@ internal static unsafe class CompactGemm
     /// <exception cref="ArgumentException">A size does not match W or a span is too short.</exception>
     public static void Multiply(ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
         Span<float> y, int ldy, bool accumulate = false) =>
-        Multiply(CompactGemmPlan.DefaultOptions(), x, m, ldx, w, bias, y, ldy, accumulate);
+        Multiply(GemmSimd.Best, x, m, ldx, w, bias, y, ldy, accumulate);
 
-    /// <summary>The same with explicit options (tests force the fallback kernels or a thread split).</summary>
-    internal static void Multiply(GemmOptions options, ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
+    /// <summary>The same on the kernels of <paramref name="simd"/> (tests force the fallback kernels).</summary>
+    internal static void Multiply(GemmSimdLevel simd, ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
         Span<float> y, int ldy, bool accumulate = false)
     {
         int n = w.Rows, k = w.Cols;
@@ -35,17 +34,17 @@ internal static unsafe class CompactGemm
         if (x.Length < (long)(m - 1) * ldx + k) throw new ArgumentException($"x is too short for {m}×{k} at stride {ldx}.", nameof(x));
         if (y.Length < (long)(m - 1) * ldy + n) throw new ArgumentException($"y is too short for {m}×{n} at stride {ldy}.", nameof(y));
         if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"bias has {bias.Length} values, W has {n} rows.", nameof(bias));
-        if (!GemmSimd.IsSupported(options.Simd))
-            throw new ArgumentException($"This CPU cannot run the {options.Simd} kernels.", nameof(options));
+        if (!GemmSimd.IsSupported(simd))
+            throw new ArgumentException($"This CPU cannot run the {simd} kernels.", nameof(simd));
         fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)      // W's storage is pinned for good
         {
             var problem = new CompactGemmProblem(px, ldx, w.Format, w.Data, w.RowScales, n, k, bias.IsEmpty ? null : pb, py, ldy, m, accumulate);
-            CompactGemmPlan.Execute(problem, options);
+            RunColumns(problem, 0, n, simd);
         }
     }
 
-    /// <summary>Output columns [first, last) of <paramref name="p"/> on this thread.</summary>
-    public static void RunColumns(in CompactGemmProblem p, int first, int last, GemmSimdLevel simd)
+    /// <summary>Output columns [first, last) of <paramref name="p"/>.</summary>
+    private static void RunColumns(in CompactGemmProblem p, int first, int last, GemmSimdLevel simd)
     {
         switch (simd, p.Format)
         {
@@ -103,8 +102,8 @@ internal static unsafe class CompactGemm
                 int rows = Math.Min(4, m - i);
                 float* x = p.X + i * p.Ldx;
                 if (rows == 1) Dot1x4<TOps, TWeights, TVec>(x, w0, w1, w2, w3, k, sums);
-                else if (rows == 3) Dot3x4<TOps, TWeights, TVec>(x, p.Ldx, w0, w1, w2, w3, k, sums);
-                else Dot4x4<TOps, TWeights, TVec>(x, p.Ldx, rows, w0, w1, w2, w3, k, sums);
+                else if (rows == 3) Dot4x4<TOps, TWeights, TVec, ThreeRows>(x, p.Ldx, rows, w0, w1, w2, w3, k, sums);
+                else Dot4x4<TOps, TWeights, TVec, FourRows>(x, p.Ldx, rows, w0, w1, w2, w3, k, sums);
                 for (int r = 0; r < rows; r++)
                 {
                     float* y = p.Y + (i + r) * p.Ldy + j;
@@ -123,10 +122,11 @@ internal static unsafe class CompactGemm
     /// <summary>
     /// sums[r·4 + j] = Σ_p x_r[p]·w_j[p] for 4 x rows (stride ldx; with rows &lt; 4 the last real row repeats, so
     /// 2–3 rows still read W once) and 4 W rows; vector lanes over k, one horizontal sum each, then the k % W tail.
+    /// <typeparamref name="TFourthRow"/> drops the fourth row's work for exactly 3 rows (beam 3 at batch 1 is bound by arithmetic).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x4<TOps, TWeights, TVec>(float* x, nint ldx, int rows, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
-        where TOps : struct, IFloatVectorOps<TVec> where TWeights : struct, IWeightLoader<TVec> where TVec : struct
+    private static void Dot4x4<TOps, TWeights, TVec, TFourthRow>(float* x, nint ldx, int rows, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
+        where TOps : struct, IFloatVectorOps<TVec> where TWeights : struct, IWeightLoader<TVec> where TVec : struct where TFourthRow : struct, IFourthRow
     {
         int width = TOps.Count;
         float* x0 = x, x1 = x + Math.Min(1, rows - 1) * ldx, x2 = x + Math.Min(2, rows - 1) * ldx, x3 = x + Math.Min(3, rows - 1) * ldx;
@@ -144,56 +144,29 @@ internal static unsafe class CompactGemm
             s10 = TOps.MultiplyAdd(v, y0, s10); s11 = TOps.MultiplyAdd(v, y1, s11); s12 = TOps.MultiplyAdd(v, y2, s12); s13 = TOps.MultiplyAdd(v, y3, s13);
             v = TOps.Load(x2 + p);
             s20 = TOps.MultiplyAdd(v, y0, s20); s21 = TOps.MultiplyAdd(v, y1, s21); s22 = TOps.MultiplyAdd(v, y2, s22); s23 = TOps.MultiplyAdd(v, y3, s23);
-            v = TOps.Load(x3 + p);
-            s30 = TOps.MultiplyAdd(v, y0, s30); s31 = TOps.MultiplyAdd(v, y1, s31); s32 = TOps.MultiplyAdd(v, y2, s32); s33 = TOps.MultiplyAdd(v, y3, s33);
+            if (TFourthRow.Present)
+            {
+                v = TOps.Load(x3 + p);
+                s30 = TOps.MultiplyAdd(v, y0, s30); s31 = TOps.MultiplyAdd(v, y1, s31); s32 = TOps.MultiplyAdd(v, y2, s32); s33 = TOps.MultiplyAdd(v, y3, s33);
+            }
         }
         TOps.SumEach(s00, s01, s02, s03).Store(sums);
         TOps.SumEach(s10, s11, s12, s13).Store(sums + 4);
         TOps.SumEach(s20, s21, s22, s23).Store(sums + 8);
-        TOps.SumEach(s30, s31, s32, s33).Store(sums + 12);
+        if (TFourthRow.Present) TOps.SumEach(s30, s31, s32, s33).Store(sums + 12);
         if (p < k)
         {
             AddTail<TWeights, TVec>(x0, w0, w1, w2, w3, p, k, sums);
             AddTail<TWeights, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
             AddTail<TWeights, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
-            AddTail<TWeights, TVec>(x3, w0, w1, w2, w3, p, k, sums + 12);
+            if (TFourthRow.Present) AddTail<TWeights, TVec>(x3, w0, w1, w2, w3, p, k, sums + 12);
         }
     }
 
-    /// <summary>
-    /// <see cref="Dot4x4"/> for exactly 3 x rows (beam search's width 3 at batch 1): the step's products are bound by
-    /// arithmetic there, not by W traffic, so the fourth, repeated row's 4 multiply-adds per W vector are worth dropping.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot3x4<TOps, TWeights, TVec>(float* x, nint ldx, byte* w0, byte* w1, byte* w2, byte* w3, int k, float* sums)
-        where TOps : struct, IFloatVectorOps<TVec> where TWeights : struct, IWeightLoader<TVec> where TVec : struct
-    {
-        int width = TOps.Count;
-        float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx;
-        TVec s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero;
-        TVec s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
-        TVec s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero;
-        int p = 0;
-        for (; p + width <= k; p += width)
-        {
-            TVec y0 = TWeights.LoadWeights(w0 + p * TWeights.WeightBytes), y1 = TWeights.LoadWeights(w1 + p * TWeights.WeightBytes), y2 = TWeights.LoadWeights(w2 + p * TWeights.WeightBytes), y3 = TWeights.LoadWeights(w3 + p * TWeights.WeightBytes);
-            TVec v = TOps.Load(x0 + p);
-            s00 = TOps.MultiplyAdd(v, y0, s00); s01 = TOps.MultiplyAdd(v, y1, s01); s02 = TOps.MultiplyAdd(v, y2, s02); s03 = TOps.MultiplyAdd(v, y3, s03);
-            v = TOps.Load(x1 + p);
-            s10 = TOps.MultiplyAdd(v, y0, s10); s11 = TOps.MultiplyAdd(v, y1, s11); s12 = TOps.MultiplyAdd(v, y2, s12); s13 = TOps.MultiplyAdd(v, y3, s13);
-            v = TOps.Load(x2 + p);
-            s20 = TOps.MultiplyAdd(v, y0, s20); s21 = TOps.MultiplyAdd(v, y1, s21); s22 = TOps.MultiplyAdd(v, y2, s22); s23 = TOps.MultiplyAdd(v, y3, s23);
-        }
-        TOps.SumEach(s00, s01, s02, s03).Store(sums);
-        TOps.SumEach(s10, s11, s12, s13).Store(sums + 4);
-        TOps.SumEach(s20, s21, s22, s23).Store(sums + 8);
-        if (p < k)
-        {
-            AddTail<TWeights, TVec>(x0, w0, w1, w2, w3, p, k, sums);
-            AddTail<TWeights, TVec>(x1, w0, w1, w2, w3, p, k, sums + 4);
-            AddTail<TWeights, TVec>(x2, w0, w1, w2, w3, p, k, sums + 8);
-        }
-    }
+    /// <summary>Whether <see cref="Dot4x4"/> computes its fourth row: a type argument, so the JIT compiles each kernel without the test.</summary>
+    private interface IFourthRow { static abstract bool Present { get; } }
+    private struct FourRows : IFourthRow { public static bool Present => true; }
+    private struct ThreeRows : IFourthRow { public static bool Present => false; }
 
     /// <summary>sums[j] = Σ_p x[p]·w_j[p] for one x row and 4 W rows (the same arithmetic per element as <see cref="Dot4x4"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -252,7 +225,4 @@ internal readonly unsafe struct CompactGemmProblem(float* x, nint ldx, CompactFo
 
     /// <summary>The same product on other x rows (same shape), [M, K] at stride <paramref name="ldx"/>.</summary>
     public CompactGemmProblem WithX(float* x, nint ldx) => new(x, ldx, Format, W, Scales, N, K, Bias, Y, Ldy, M, Accumulate);
-
-    /// <summary>Bytes of W one pass streams.</summary>
-    public long WeightBytes => (Format == CompactFormat.Int8 ? 1L : 2L) * N * K;
 }

@@ -32,19 +32,13 @@ internal static unsafe class GemmPlan
     /// </summary>
     public const int SkinnyMaxRows = 32;
 
-    /// <summary>
-    /// Work a thread must get before another thread is worth waking: ~0.5 M multiply-adds take tens of
-    /// microseconds, well above the few microseconds Parallel.For costs to start.
-    /// </summary>
+    /// <summary>Work a thread must get before another thread is worth waking (it must outweigh Parallel.For's start-up).</summary>
     public const double MinFlopsPerThread = 1_000_000;
 
     /// <summary>Shares per thread when the work is split (load balancing on a busy machine).</summary>
     public const int SharesPerThread = 4;
 
-    /// <summary>
-    /// Fewest rows/columns in a share: each share re-packs the whole of the operand it does not split, which costs
-    /// about as much as ~17 of its own rows or columns of multiply-adds, so 256 keeps that overhead near 5%.
-    /// </summary>
+    /// <summary>Fewest rows/columns in a share: each share re-packs the whole operand it does not split, so a share must be long.</summary>
     public const int MinShareExtent = 256;
 
     public static GemmStrategy Resolve(GemmStrategy strategy, in GemmProblem problem) =>
@@ -114,19 +108,19 @@ internal static unsafe class GemmPlan
                     SkinnyGemm.Run<Vector512Ops, Vector512<float>>(problem, workspace);
                     break;
                 case (GemmSimdLevel.Vector512, _):
-                    PackedGemm.Run<Kernel8x2V<Vector512Ops, Vector512<float>>>(problem, workspace, allowAvx);
+                    PackedGemm.Run<Kernel2V<Vector512Ops, Vector512<float>, EightRows>>(problem, workspace, allowAvx);
                     break;
                 case (GemmSimdLevel.Vector, GemmStrategy.Skinny):
                     SkinnyGemm.Run<VectorTOps, System.Numerics.Vector<float>>(problem, workspace);
                     break;
                 case (GemmSimdLevel.Vector, _):
-                    PackedGemm.Run<Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>>(problem, workspace, allowAvx);
+                    PackedGemm.Run<Kernel2V<VectorTOps, System.Numerics.Vector<float>, SixRows>>(problem, workspace, allowAvx);
                     break;
                 case (_, GemmStrategy.Skinny):
                     SkinnyGemm.Run<ScalarOps, float>(problem, workspace);
                     break;
                 default:
-                    PackedGemm.Run<Kernel6x2V<ScalarOps, float>>(problem, workspace, allowAvx);
+                    PackedGemm.Run<Kernel2V<ScalarOps, float, SixRows>>(problem, workspace, allowAvx);
                     break;
             }
         }
@@ -138,9 +132,9 @@ internal static unsafe class GemmPlan
 
     private static (int MR, int NR) PackedTile(GemmSimdLevel simd) => simd switch
     {
-        GemmSimdLevel.Vector512 => (Kernel8x2V<Vector512Ops, Vector512<float>>.MR, Kernel8x2V<Vector512Ops, Vector512<float>>.NR),
-        GemmSimdLevel.Vector => (Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>.MR, Kernel6x2V<VectorTOps, System.Numerics.Vector<float>>.NR),
-        _ => (Kernel6x2V<ScalarOps, float>.MR, Kernel6x2V<ScalarOps, float>.NR),
+        GemmSimdLevel.Vector512 => (Kernel2V<Vector512Ops, Vector512<float>, EightRows>.MR, Kernel2V<Vector512Ops, Vector512<float>, EightRows>.NR),
+        GemmSimdLevel.Vector => (Kernel2V<VectorTOps, System.Numerics.Vector<float>, SixRows>.MR, Kernel2V<VectorTOps, System.Numerics.Vector<float>, SixRows>.NR),
+        _ => (Kernel2V<ScalarOps, float, SixRows>.MR, Kernel2V<ScalarOps, float, SixRows>.NR),
     };
 
     private static int SkinnyColumnGranule(GemmSimdLevel simd, bool transposeB) => simd switch

@@ -21,7 +21,7 @@ internal static unsafe class PanelPacking
     /// Packs a k-major block (B not transposed, or A transposed): panel q holds columns [q·width, q·width+width) and
     /// panel[q][p·width + j] = source[p·stride + q·width + j], zero past <paramref name="columns"/>.
     /// The source is read row by row across a few panels at once: walking one panel down its rows would jump a
-    /// full row stride every 128 bytes, which defeats the prefetcher (measured ~10× slower).
+    /// full row stride every 128 bytes, which defeats the prefetcher.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackKMajor(float* source, nint stride, int kc, int columns, int width, float* packed)

@@ -7,7 +7,7 @@ namespace ImageCaptioning.Numerics;
 /// a fraction of a millisecond, and waking a blocked thread costs about as much as the job it would run, so it spins
 /// for <c>spinMicroseconds</c> after each job before it sleeps. Allocation-free per job (the delegates are made once).
 /// The owner publishes a job with a full fence (an Interlocked write) and then calls <see cref="Notify"/>.
-/// Used by <see cref="CompactGemmHelperThread"/> and the decoder ensemble's step worker.
+/// Used by the decoder ensemble's step worker.
 /// </summary>
 internal sealed class SpinThenBlockThread
 {

@@ -1,5 +1,6 @@
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
+using ImageCaptioning.Model.Precision;
 using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Tests.Model;
@@ -75,6 +76,27 @@ public sealed class CompactWeightsDecoderTests : IDisposable
         int8.Step(wsInt8);
         int v = model.Config.VocabSize;
         Assert.NotEqual(wsFull.LogProbs[..v], wsInt8.LogProbs[..v]);
+    }
+
+    [Theory]
+    [InlineData(AttentionDecoder.CompactWeightsMaxRows, false)]
+    [InlineData(AttentionDecoder.CompactWeightsMaxRows + 1, true)]
+    public void StepsOfMoreThanTheCompactRowLimitReadTheFloat32Weights(int rows, bool bitForBitFloat32)
+    {
+        // The one place precision depends on the row count: above the limit the int8 decoder must be the float32 one exactly.
+        var model = TestModels.RandomModel(11, MediumConfig());
+        var full = new AttentionDecoder(model.Parameters);
+        var int8 = new AttentionDecoder(model.Parameters, DecoderWeightPrecision.Int8);
+        var grids = TestModels.RandomGrids(1, model.Config, 5);
+        var (wsFull, wsInt8) = (full.CreateWorkspace(rows, 1), int8.CreateWorkspace(rows, 1));
+        full.PrepareImages(grids, 1, wsFull);
+        int8.PrepareImages(grids, 1, wsInt8);
+        full.StartRows(wsFull, 1, rows, 1);
+        int8.StartRows(wsInt8, 1, rows, 1);
+        full.Step(wsFull);
+        int8.Step(wsInt8);
+        int n = rows * model.Config.VocabSize;
+        Assert.Equal(bitForBitFloat32, wsFull.LogProbs.AsSpan(0, n).SequenceEqual(wsInt8.LogProbs.AsSpan(0, n)));
     }
 
     /// <summary>Runs 6 steps of both decoders from the same grids and tokens and compares every output.</summary>

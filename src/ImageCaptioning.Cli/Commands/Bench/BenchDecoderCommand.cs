@@ -41,13 +41,9 @@ internal static class BenchDecoderCommand
         {
             Description = "Weights the decoder steps read: Float32, Float16 or Int8 (default: the model's own choice, Float16 for an F16 file).",
         };
-        var split = new Option<bool>("--split-across-cores")
-        {
-            Description = "Let the compact (Float16 or Int8) step products at batch 1 use a second core (off by default; see CompactGemmPlan).",
-        };
         var command = new Command("decoder", "Caption generation speed: decoder alone (greedy, beam 3) and end to end, medians per image.")
         {
-            runs, batch, maxLength, model, random, vocab, threads, precision, split,
+            runs, batch, maxLength, model, random, vocab, threads, precision,
         };
         foreach (var (option, minimum) in new[] { (runs, 1), (batch, 1), (maxLength, 1), (vocab, 5) })
             option.Validators.Add(result =>
@@ -57,14 +53,13 @@ internal static class BenchDecoderCommand
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(threads) is > 0 and var t) Gemm.MaxThreads = t;
-            CompactGemmPlan.SplitAcrossCores = parse.GetValue(split);
             var paths = CaptioningPaths.FromEnvironment();
             var decoderModel = LoadOrCreate(paths, parse.GetValue(model), parse.GetValue(random), parse.GetValue(vocab));
             if (parse.GetValue(precision) is { } chosen) decoderModel = decoderModel.WithWeightPrecision(chosen);
             var c = decoderModel.Config;
             Console.WriteLine($"decoder     {decoderModel.Name}: E={c.EncoderDim} D={c.FeatureDim} A={c.AttentionDim} M={c.EmbeddingDim} H={c.HiddenDim} V={c.VocabSize}, {decoderModel.Parameters.ParameterCount:N0} parameters");
             Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, GEMM threads {Gemm.MaxThreads}");
-            Console.WriteLine($"weights     per-step products read {decoderModel.WeightPrecision} (compact weights up to {AttentionDecoder.CompactWeightsMaxRows} rows per step), compact products split across cores: {(CompactGemmPlan.SplitAcrossCores ? "yes" : "no")}");
+            Console.WriteLine($"weights     per-step products read {decoderModel.WeightPrecision} (compact weights up to {AttentionDecoder.CompactWeightsMaxRows} rows per step)");
 
             int runCount = parse.GetValue(runs), batchSize = parse.GetValue(batch), length = parse.GetValue(maxLength);
             BenchDecoderAlone(decoderModel.CreateGenerator(), runCount, batchSize, length);

@@ -1,0 +1,122 @@
+using ImageCaptioning.Numerics;
+
+namespace ImageCaptioning.Model.Precision;
+
+/// <summary>
+/// A float16 or int8 snapshot (<see cref="CompactMatrix"/>) of the matrices a step streams: at a few rows a step is bound
+/// by reading its weights, so fewer bytes per weight is less time. A snapshot, so it is built only on weights that no
+/// longer change (<see cref="DecoderModel"/> when loading, or an explicit <see cref="DecoderWeightPrecision"/>).
+/// Products of the same input are stacked ([W_a; W_β] reads h_{t-1}, [L_h | L_z] reads [h_t; β⊙z]) so one pass reads
+/// the input once; W_e E[y] depends only on the token, so a [V, 4H] table holds it and a step copies one row.
+/// </summary>
+internal sealed class CompactStepWeights : IStepWeights
+{
+    /// <summary>Most rows a step reads the snapshot with: with more, each weight is reused by every row and the float32 GEMM is faster.</summary>
+    public const int MaxRows = 8;
+
+    private readonly DecoderConfig _c;
+    private readonly Float32StepWeights _wide;        // the steps of more than MaxRows rows
+
+    /// <summary>Snapshots the per-step matrices of <paramref name="p"/> in <paramref name="precision"/> (Float16 or Int8).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is Float32 (that path reads <paramref name="p"/> itself).</exception>
+    public CompactStepWeights(DecoderParameters p, DecoderWeightPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var format = precision switch
+        {
+            DecoderWeightPrecision.Float16 => CompactFormat.Float16,
+            DecoderWeightPrecision.Int8 => CompactFormat.Int8,
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "A compact copy is Float16 or Int8."),
+        };
+        Precision = precision;
+        _c = p.Config;
+        _wide = new Float32StepWeights(p);
+        int a = _c.AttentionDim, d = _c.FeatureDim, h = _c.HiddenDim, m = _c.EmbeddingDim, v = _c.VocabSize;
+        _hiddenAttGate = CompactMatrix.Stack(format, (p.HiddenAttWeight, a), (p.GateWeight, d));
+        _hiddenAttGateBias = [.. p.HiddenAttBias, .. p.GateBias];
+        int x = m + d + h;
+        // W_e is rounded like the rest in a float16 copy; an int8 copy keeps it exact, since it only enters the float32 table.
+        var embeddingBlock = new float[4 * h * m];                 // W_e    = W_lstm[:, :M]  [4H, M]
+        var rest = new float[4 * h * (d + h)];                     // W_rest = W_lstm[:, M:]  [4H, D + H]
+        for (int r = 0; r < 4 * h; r++)
+        {
+            var row = p.LstmWeight.AsSpan(r * x, x);
+            for (int j = 0; j < m; j++) embeddingBlock[r * m + j] = format == CompactFormat.Float16 ? (float)(Half)row[j] : row[j];
+            row[m..].CopyTo(rest.AsSpan(r * (d + h), d + h));
+        }
+        _lstmRest = CompactMatrix.Create(format, rest, 4 * h, d + h);
+        _lstmByToken = new float[v * 4 * h];
+        Gemm.Multiply(false, true, v, 4 * h, m, p.Embedding, m, embeddingBlock, m, _lstmByToken, 4 * h); // E · W_eᵀ  [V, 4H]
+        _lstmBias = [.. p.LstmBias];
+        var deepOutput = new float[m * (h + d)];
+        for (int r = 0; r < m; r++)
+        {
+            p.OutHiddenWeight.AsSpan(r * h, h).CopyTo(deepOutput.AsSpan(r * (h + d), h));
+            p.OutContextWeight.AsSpan(r * d, d).CopyTo(deepOutput.AsSpan(r * (h + d) + h, d));
+        }
+        _deepOutput = CompactMatrix.Create(format, deepOutput, m, h + d);
+        _deepOutputBias = [.. p.OutHiddenBias];
+        _output = CompactMatrix.Create(format, p.OutputWeight, v, m);
+        _outputBias = [.. p.OutputBias];
+    }
+
+    /// <summary>Float16 or Int8.</summary>
+    public DecoderWeightPrecision Precision { get; }
+
+    private readonly CompactMatrix _hiddenAttGate;  // [W_a; W_β]   [A + D, H]
+    private readonly float[] _hiddenAttGateBias;    // [b_a; b_β]   [A + D]
+    private readonly CompactMatrix _lstmRest;       // W_lstm[:, M:], applied to [β⊙z; h]  [4H, D + H]
+    private readonly float[] _lstmByToken;          // W_e E[y] for every word y  [V, 4H]
+    private readonly float[] _lstmBias;             // b_lstm  [4H]
+    private readonly CompactMatrix _deepOutput;     // [L_h | L_z]  [M, H + D]
+    private readonly float[] _deepOutputBias;       // b_h  [M]
+    private readonly CompactMatrix _output;         // W_o  [V, M]
+    private readonly float[] _outputBias;           // b_o  [V]
+
+    public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws)
+    {
+        if (rows > MaxRows) { _wide.HiddenProjections(h, rows, attH, gate, ws); return; }
+        int a = _c.AttentionDim, d = _c.FeatureDim;
+        var both = ws.HiddenAttGate.AsSpan(0, rows * (a + d));                                  // [W_a h + b_a; W_β h + b_β] [R, A + D]
+        CompactGemm.Multiply(h, rows, _c.HiddenDim, _hiddenAttGate, _hiddenAttGateBias, both, a + d);
+        for (int r = 0; r < rows; r++)
+        {
+            both.Slice(r * (a + d), a).CopyTo(attH.Slice(r * a, a));
+            both.Slice(r * (a + d) + a, d).CopyTo(gate.Slice(r * d, d));
+        }
+    }
+
+    public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws)
+    {
+        if (rows > MaxRows) { _wide.LstmGates(tokens, x, rows, gates, ws); return; }
+        int m = _c.EmbeddingDim, g = 4 * _c.HiddenDim;
+        for (int r = 0; r < rows; r++)                                                          // W_e E[y] from the table
+            _lstmByToken.AsSpan(tokens[r] * g, g).CopyTo(gates.Slice(r * g, g));
+        CompactGemm.Multiply(x[m..], rows, m + _c.FeatureDim + _c.HiddenDim, _lstmRest, _lstmBias, gates, g, accumulate: true); // + W_rest [β⊙z; h] + b
+    }
+
+    public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws)
+    {
+        if (rows > MaxRows) { _wide.DeepOutput(h, context, rows, o, ws); return; }
+        int hd = _c.HiddenDim, d = _c.FeatureDim;
+        var input = ws.DeepOutInput.AsSpan(0, rows * (hd + d));                                 // [h_t; β⊙z] [R, H + D]
+        for (int r = 0; r < rows; r++)
+        {
+            h.Slice(r * hd, hd).CopyTo(input.Slice(r * (hd + d), hd));
+            context.Slice(r * d, d).CopyTo(input.Slice(r * (hd + d) + hd, d));
+        }
+        CompactGemm.Multiply(input, rows, hd + d, _deepOutput, _deepOutputBias, o, _c.EmbeddingDim);  // [L_h | L_z]·[h_t; β⊙z] + b_h
+    }
+
+    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws)
+    {
+        if (rows > MaxRows) { _wide.Logits(o, rows, logits, ws); return; }
+        CompactGemm.Multiply(o, rows, _c.EmbeddingDim, _output, _outputBias, logits, _c.VocabSize);
+    }
+
+    /// <summary>True when every weight a float16 snapshot would hold is already a float16 value (that copy is then exact).</summary>
+    public static bool IsLossless(DecoderParameters p) =>
+        HalfMatrix.IsExactlyRepresentable(p.HiddenAttWeight) && HalfMatrix.IsExactlyRepresentable(p.GateWeight)
+        && HalfMatrix.IsExactlyRepresentable(p.LstmWeight) && HalfMatrix.IsExactlyRepresentable(p.OutHiddenWeight)
+        && HalfMatrix.IsExactlyRepresentable(p.OutContextWeight) && HalfMatrix.IsExactlyRepresentable(p.OutputWeight);
+}
