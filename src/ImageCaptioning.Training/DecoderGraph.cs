@@ -42,7 +42,9 @@ public static class DecoderGraph
         var v = Ops.Relu(tape, Ops.Linear(tape, f, W("feature_proj.weight"), W("feature_proj.bias")));    // v    [B·P, D]
         v = Ops.Dropout(tape, v, options.FeatureDropout, rng);                                           // (training only)
         var attF = Ops.Linear(tape, v, W("attention.feature_att.weight"), W("attention.feature_att.bias")); // attF [B·P, A]
-        var vMean = Ops.MeanOfRowGroups(tape, v, P);                                                     // v̄    [B, D]
+        var vMean = cfg.InitialStateFromFeatures
+            ? Ops.MeanOfRowGroups(tape, v, P)                                                            // v̄    [B, D]
+            : tape.Zeros(B, cfg.FeatureDim, requiresGrad: false);                                        // learned h0, c0
         var h = Ops.Tanh(tape, Ops.Linear(tape, vMean, W("init_h.weight"), W("init_h.bias")));            // h0   [B, H]
         var c = Ops.Tanh(tape, Ops.Linear(tape, vMean, W("init_c.weight"), W("init_c.bias")));            // c0   [B, H]
 

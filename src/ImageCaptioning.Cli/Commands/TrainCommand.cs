@@ -27,8 +27,14 @@ internal static class TrainCommand
         var featureDropout = new Option<float>("--feature-dropout") { Description = "Dropout on the projected image features.", DefaultValueFactory = _ => defaults.FeatureDropout };
         var embeddingDropout = new Option<float>("--embedding-dropout") { Description = "Dropout on the word embeddings.", DefaultValueFactory = _ => defaults.EmbeddingDropout };
         var hidden = new Option<int>("--hidden") { Description = "LSTM size (a model setting).", DefaultValueFactory = _ => network.HiddenDim };
+        var initialState = new Option<string>("--initial-state")
+        {
+            Description = "Where the LSTM's initial state comes from: mean_feature (from the mean image feature) or learned (constants; the image is seen only through attention; a model setting).",
+            DefaultValueFactory = _ => DecoderConfig.MeanFeatureInitialState,
+        };
+        initialState.AcceptOnlyFromAmong(DecoderConfig.MeanFeatureInitialState, DecoderConfig.LearnedInitialState);
         var command = new Command("train", "Train the attention decoder on cached Flickr8k features (resumable).");
-        foreach (Option option in (Option[])[.. shared.All, mirroredFeatures, vocabPath, batch, smoothing, dropout, featureDropout, embeddingDropout, hidden]) command.Options.Add(option);
+        foreach (Option option in (Option[])[.. shared.All, mirroredFeatures, vocabPath, batch, smoothing, dropout, featureDropout, embeddingDropout, hidden, initialState]) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = shared.Apply(parse, new TrainingOptions
@@ -51,6 +57,7 @@ internal static class TrainCommand
             {
                 VocabSize = vocabulary.Count, Dropout = parse.GetValue(dropout), HiddenDim = parse.GetValue(hidden),
                 EncoderDim = cache.Channels, Positions = cache.Positions,
+                InitialState = parse.GetValue(initialState) is DecoderConfig.LearnedInitialState ? DecoderConfig.LearnedInitialState : null,
             };
             var model = new TrainableDecoder(DecoderParameters.CreateRandom(config, options.Seed));
             var devEvaluator = shared.DevEvaluator(parse, setup.Dataset, grids, vocabulary);

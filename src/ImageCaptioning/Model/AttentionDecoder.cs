@@ -12,6 +12,7 @@ namespace ImageCaptioning.Model;
 ///   v_i  = ReLU(W_p f_i + b_p)          projected features           f: [P, E] → v: [P, D]
 ///   attF = W_f v + b_f                  attention keys               [P, A]
 ///   h0   = tanh(W_h0 v̄ + b), c0 = tanh(W_c0 v̄ + b'), v̄ = mean_i v_i  [H]
+///          (initial_state "learned": v̄ = 0, so h0 = tanh(b), c0 = tanh(b'))
 /// Per step t, for every row r (a beam of some image):
 ///   e_i  = wᵀ tanh(attF_i + W_a h_{t-1} + b_a)                      [R, P]
 ///   α    = softmax(e)                   where the model looks        [R, P]
@@ -68,7 +69,8 @@ public sealed class AttentionDecoder : IStepDecoder
         TensorPrimitives.Max(v, 0f, v);                                                                               // ReLU
         DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt, maxThreads: threads); // [N·P, A]
         var mean = ws.MeanFeature.AsSpan(0, images * D);
-        MeanOverPositions(v, images, P, D, mean);                                                                      // [N, D]
+        if (Config.InitialStateFromFeatures) MeanOverPositions(v, images, P, D, mean);                                 // [N, D]
+        else mean.Clear();                                                                                             // learned h0, c0
         DecoderKernels.Linear(mean, images, D, p.InitHWeight, p.InitHBias, H, ws.InitialH, maxThreads: threads);     // [N, H]
         TensorPrimitives.Tanh(ws.InitialH.AsSpan(0, images * H), ws.InitialH.AsSpan(0, images * H));
         DecoderKernels.Linear(mean, images, D, p.InitCWeight, p.InitCBias, H, ws.InitialC, maxThreads: threads);

@@ -33,6 +33,19 @@ public sealed record DecoderConfig
     [JsonPropertyName("dropout")] public float Dropout { get; init; } = 0.5f;
     /// <summary>Name of the encoder whose features this decoder reads (for a clear error on a mismatch).</summary>
     [JsonPropertyName("encoder")] public string Encoder { get; init; } = "mobilenetv2-12-int8";
+    /// <summary>
+    /// Where h0 and c0 come from: <see cref="MeanFeatureInitialState"/> (absent = this) computes them from the mean
+    /// projected feature v̄; <see cref="LearnedInitialState"/> makes them learned constants (tanh of the init biases), so
+    /// the image reaches the caption only through attention.
+    /// </summary>
+    [JsonPropertyName("initial_state"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InitialState { get; init; }
+
+    public const string MeanFeatureInitialState = "mean_feature";
+    public const string LearnedInitialState = "learned";
+
+    /// <summary>True when h0, c0 are computed from the mean feature (the Show-Attend-Tell default).</summary>
+    [JsonIgnore] public bool InitialStateFromFeatures => InitialState is null or MeanFeatureInitialState;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -47,6 +60,9 @@ public sealed record DecoderConfig
             if (value <= 0 || value > 1 << 20)
                 throw new ModelFormatException($"config.json: '{name}' must be a positive size, got {value}.");
         }
+        if (InitialState is not (null or MeanFeatureInitialState or LearnedInitialState))
+            throw new ModelFormatException(
+                $"config.json: 'initial_state' must be '{MeanFeatureInitialState}' or '{LearnedInitialState}', got '{InitialState}'.");
         if (Dropout is < 0f or >= 1f)
             throw new ModelFormatException($"config.json: 'dropout' must be in [0, 1), got {Dropout}.");
     }

@@ -7,10 +7,12 @@ namespace ImageCaptioning.Tests.Training;
 /// <summary>One definition of the math: the training graph and the inference decoder agree for the same weights.</summary>
 public class DecoderParityTests
 {
-    [Fact]
-    public void TrainingGraphAndInferenceDecoderGiveTheSameLogProbsAndAttention()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(DecoderConfig.LearnedInitialState)]
+    public void TrainingGraphAndInferenceDecoderGiveTheSameLogProbsAndAttention(string? initialState)
     {
-        var config = TinyDecoders.Config();
+        var config = TinyDecoders.Config() with { InitialState = initialState };
         var parameters = DecoderParameters.CreateRandom(config, seed: 7);
         var grids = TinyDecoders.RandomGrids(3, config, seed: 8);
         int[][] words = [[4, 5, 6, 7], [8, 9, 4], [10, 11]];
