@@ -20,7 +20,7 @@ internal static class BenchStats
 
     public sealed record Result(double MedianMs, double MinMs, double MaxMs, int Runs, bool JitQuiet = true)
     {
-        /// <summary>"12.34 ms (11.90–13.02, 15 runs)", scaled by <paramref name="divisor"/> (e.g. per image of a batch).</summary>
+        /// <summary>"median ms (min–max, N runs)", scaled by <paramref name="divisor"/> (e.g. per image of a batch).</summary>
         public string Format(double divisor = 1, string unit = "ms") =>
             $"{MedianMs / divisor:F2} {unit} ({MinMs / divisor:F2}–{MaxMs / divisor:F2}, {Runs} runs)";
 

@@ -22,7 +22,8 @@ public static class ApiEndpoints
 {
     public static IEndpointRouteBuilder MapCaptioningApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        // The tag the document had when the handlers were lambdas (it names the app, not this class).
+        var api = app.MapGroup("/api").WithTags("ImageCaptioning.Web");
 
         api.MapPost("/caption", CaptionAsync)
             .WithCaptionMetrics()
