@@ -10,7 +10,7 @@ namespace ImageCaptioning.Web.Queue;
 /// <summary>
 /// The bounded queue in front of captioning: at most <see cref="Concurrency"/> captions run at once, up to
 /// <see cref="QueueLimit"/> more wait in arrival order, and any beyond that get 503 with Retry-After straight away.
-/// A request takes its place only after its body has been read and checked (<see cref="ImageUploadReader"/>),
+/// A request takes its place only after its body has been read and checked (by the API),
 /// so a slow upload costs a connection, never a caption slot, and <see cref="IsSaturated"/> reflects model work only.
 /// </summary>
 public sealed class CaptionQueue : IDisposable
