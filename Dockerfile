@@ -43,7 +43,7 @@ USER $APP_UID
 
 FROM runtime AS cli
 LABEL org.opencontainers.image.title="imagecaptioning-cli" \
-      org.opencontainers.image.description="Image captioning CLI (caption, evaluate, bench …)"
+      org.opencontainers.image.description="Image captioning CLI (caption, evaluate, train …)"
 COPY --from=build /out/cli ./
 ENTRYPOINT ["dotnet", "ImageCaptioning.Cli.dll"]
 CMD ["--help"]

@@ -6,6 +6,7 @@ using ImageCaptioning.Web.Examples;
 using ImageCaptioning.Web.Flagging;
 using ImageCaptioning.Web.Health;
 using ImageCaptioning.Web.Hosting;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Queue;
 using ImageCaptioning.Web.Security;
 using ImageCaptioning.Web.Telemetry;
@@ -57,7 +58,6 @@ public static class CaptionWebApp
         });
         services.AddCaptionQueue();
         services.AddSingleton<CaptionLoad>();
-        services.AddSingleton<DecodeMemoryBudget>();
         services.AddFlagRateLimit();
         services.AddRequestBodyLimits();
         services.AddHostFilterProblem();
@@ -90,9 +90,6 @@ public static class CaptionWebApp
         app.MapApiReference(); // /scalar
         app.MapCaptionHealthChecks(); // /health/live, /health/ready
         app.MapCaptionTelemetry(); // /metrics
-        app.MapCaptionApi();
-        app.MapStatusApi();
-        app.MapExampleApi();
-        app.MapFlagApi();
+        app.MapCaptioningApi(); // everything under /api
     }
 }

@@ -21,6 +21,5 @@ internal static class CommandCatalog
         yield return TrainScstCommand.Create();
         yield return EnsembleCommand.Create();
         yield return ExportCheckpointCommand.Create();
-        yield return Bench.BenchCommand.Create();
     }
 }

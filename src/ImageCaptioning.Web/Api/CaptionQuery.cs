@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Web.Configuration;
+using ImageCaptioning.Web.Problems;
 
 namespace ImageCaptioning.Web.Api;
 

@@ -1,4 +1,5 @@
 using ImageCaptioning.Imaging;
+using ImageCaptioning.Web.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ImageCaptioning.Imaging;
-using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 
 namespace ImageCaptioning.Web.Flagging;
 

@@ -3,7 +3,7 @@ using ImageCaptioning.Configuration;
 using ImageCaptioning.Encoder;
 using ImageCaptioning.Errors;
 using ImageCaptioning.ModelFolder;
-using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.RateLimiting;
-using ImageCaptioning.Web.Api;
+using ImageCaptioning.Imaging;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -8,17 +10,19 @@ namespace ImageCaptioning.Web.Queue;
 /// <summary>
 /// The bounded queue in front of captioning: at most <see cref="Concurrency"/> captions run at once, up to
 /// <see cref="QueueLimit"/> more wait in arrival order, and any beyond that get 503 with Retry-After straight away.
-/// A request takes its place only after its body has been read and checked (<see cref="ImageUploadReader"/>),
+/// A request takes its place only after its body has been read and checked (by the API),
 /// so a slow upload costs a connection, never a caption slot, and <see cref="IsSaturated"/> reflects model work only.
 /// </summary>
 public sealed class CaptionQueue : IDisposable
 {
     private readonly ConcurrencyLimiter _limiter;
     private readonly LatencyTracker _latency;
+    private readonly DecodeMemoryBudget _decodeMemory;
     private long _refused;
 
-    public CaptionQueue(IOptions<WebOptions> options, LatencyTracker latency)
+    public CaptionQueue(IOptions<WebOptions> options, LatencyTracker latency, DecodeMemoryBudget decodeMemory)
     {
+        _decodeMemory = decodeMemory;
         Concurrency = options.Value.EffectiveConcurrency;
         QueueLimit = options.Value.QueueLimit;
         _latency = latency;
@@ -51,6 +55,22 @@ public sealed class CaptionQueue : IDisposable
     /// <summary>Requests refused with 503 since start because the slots and the queue were full (a metric reads it).</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
+    /// <summary>
+    /// Runs <paramref name="caption"/> in a caption slot while holding <paramref name="image"/>'s decode memory
+    /// (<see cref="DecodeMemoryBudget"/>), and records how long it took from getting the slot (for Retry-After).
+    /// </summary>
+    public async Task<(T Result, TimeSpan Elapsed)> RunAsync<T>(ValidatedImage image, Func<T> caption, CancellationToken ct)
+    {
+        using var slot = await AcquireAsync(ct);
+        long start = Stopwatch.GetTimestamp();
+        T result;
+        using (await _decodeMemory.ReserveAsync(image, ct))
+            result = caption();
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        _latency.Record(elapsed);
+        return (result, elapsed);
+    }
+
     /// <summary>Waits for a caption slot; dispose the lease when the caption is done.</summary>
     /// <exception cref="WebRequestException">503 with Retry-After when the slots and the queue are full.</exception>
     public async ValueTask<IDisposable> AcquireAsync(CancellationToken ct)
@@ -71,12 +91,13 @@ public sealed class CaptionQueue : IDisposable
     public void Dispose() => _limiter.Dispose();
 }
 
-/// <summary>Registers the queue and its latency tracker.</summary>
+/// <summary>Registers the queue, its latency tracker and the decode memory budget.</summary>
 public static class CaptionQueueRegistration
 {
     public static IServiceCollection AddCaptionQueue(this IServiceCollection services)
     {
         services.AddSingleton<LatencyTracker>();
+        services.AddSingleton<DecodeMemoryBudget>();
         services.AddSingleton<CaptionQueue>();
         return services;
     }

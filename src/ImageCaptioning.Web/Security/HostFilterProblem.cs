@@ -1,4 +1,4 @@
-using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 using Microsoft.AspNetCore.HostFiltering;
 
 namespace ImageCaptioning.Web.Security;

@@ -1,4 +1,4 @@
-using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 
 namespace ImageCaptioning.Web.Security;
 

@@ -66,6 +66,11 @@ public sealed class PackageTests : IDisposable
             ["tool", "install", "ImageCaptioning.Cli", "--tool-path", toolPath, "--add-source", feed, "--version", TestVersion],
             _root, QuietDotnet, TimeSpan.FromMinutes(5), ct);
         Assert.True(install.ExitCode == 0, install.ToString());
+        // The tool is the CLI alone: neither the web app nor the benchmarks travel inside it.
+        string?[] installed = [.. Directory.EnumerateFiles(toolPath, "*.dll", SearchOption.AllDirectories).Select(Path.GetFileName)];
+        Assert.Contains("ImageCaptioning.Cli.dll", installed);
+        Assert.DoesNotContain("ImageCaptioning.Web.dll", installed);
+        Assert.DoesNotContain("ImageCaptioning.Benchmarks.dll", installed);
 
         // A user's folder: no checkout above it, the encoder from IMAGECAPTIONING_MODELS_DIR (no internet here), the cache
         // in a temporary XDG cache; the decoder must come from inside the installed tool.

@@ -1,5 +1,6 @@
 using System.Net;
 using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Tests.Infrastructure;
 
 namespace ImageCaptioning.Web.Tests.Api;

@@ -1,5 +1,6 @@
 using System.Net;
 using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Examples;
 using ImageCaptioning.Web.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ImageCaptioning.Tests.Infrastructure;
 using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Tests.Infrastructure;
 
 namespace ImageCaptioning.Web.Tests.Api;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Hosting;
 using ImageCaptioning.Web.Tests.Infrastructure;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Problems;
 
 namespace ImageCaptioning.Web.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-namespace ImageCaptioning.Web.Api;
+namespace ImageCaptioning.Web.Problems;
 
 /// <summary>
 /// Catches every exception a request throws and answers with problem details (<see cref="ApiProblem"/>) and the

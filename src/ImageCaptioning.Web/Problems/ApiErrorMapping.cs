@@ -2,7 +2,7 @@ using ImageCaptioning.Decoding;
 using ImageCaptioning.Errors;
 using ImageCaptioning.Imaging;
 
-namespace ImageCaptioning.Web.Api;
+namespace ImageCaptioning.Web.Problems;
 
 /// <summary>Turns an exception into the status code and <see cref="ApiError"/> the API answers with.</summary>
 public static class ApiErrorMapping

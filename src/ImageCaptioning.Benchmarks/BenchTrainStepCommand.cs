@@ -5,7 +5,9 @@ using ImageCaptioning.Training;
 using ImageCaptioning.Training.Autograd;
 using ImageCaptioning.Training.Optimization;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Benchmarks.Harness;
+
+namespace ImageCaptioning.Benchmarks;
 
 /// <summary>
 /// `bench train-step`: one optimiser step (forward + backward + clip + Adam) of the full-size decoder on a random
@@ -47,9 +49,9 @@ internal static class BenchTrainStepCommand
             double flops = TrainingStepFlops(config, batchSize, steps);
             Console.WriteLine($"decoder E={config.EncoderDim} D={config.FeatureDim} A={config.AttentionDim} M={config.EmbeddingDim} H={config.HiddenDim} V={config.VocabSize}, {model.Parameters.ParameterCount:N0} parameters");
             Console.WriteLine($"batch {batchSize} captions × {steps} steps, GEMM threads {Gemm.MaxThreads}");
-            Console.WriteLine($"train step: median {result.MedianMs:F0} ms (p10 {result.P10Ms:F0}, p90 {result.P90Ms:F0}, {result.Runs} runs)");
+            Console.WriteLine($"train step: {result.Format()} (median, min–max)");
             Console.WriteLine($"≈ {flops / (result.MedianMs * 1e6):F1} GFLOP/s on the matrix products (≈ {flops / 1e9:F1} GFLOP per step)");
-            Console.WriteLine($"vs PyTorch 1.13 reference 900 ms: {900 / result.MedianMs:F2}× ");
+            Console.WriteLine($"vs the PyTorch 1.13 reference step (900 ms, measured once on this VM, not in this run): {900 / result.MedianMs:F2}×");
             return 0;
         });
         return command;

@@ -1,6 +1,6 @@
 using ImageCaptioning.Errors;
 
-namespace ImageCaptioning.Web.Api;
+namespace ImageCaptioning.Web.Problems;
 
 /// <summary>A request the API refuses for a reason of its own (wrong content type, bad option, unknown id…).</summary>
 public sealed class WebRequestException(int statusCode, string error, string message) : ImageCaptioningException(message)

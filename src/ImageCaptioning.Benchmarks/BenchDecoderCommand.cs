@@ -9,7 +9,9 @@ using ImageCaptioning.Model;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Numerics;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Benchmarks.Harness;
+
+namespace ImageCaptioning.Benchmarks;
 
 /// <summary>
 /// `bench decoder`: caption generation speed. Decoder alone on random 7×7×1280 grids (greedy and beam 3, batch 1
@@ -30,7 +32,7 @@ internal static class BenchDecoderCommand
 
     public static Command Create()
     {
-        var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after a warm-up); the median is reported.", DefaultValueFactory = _ => 30 };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after a warm-up; at least 5); the median and min–max are reported.", DefaultValueFactory = _ => 30 };
         var batch = new Option<int>("--batch") { Description = "Images per batch for the throughput runs.", DefaultValueFactory = _ => 32 };
         var maxLength = new Option<int>("--max-length") { Description = "Most tokens per caption.", DefaultValueFactory = _ => 20 };
         var model = new Option<string?>("--model") { Description = "Decoder model folder (default: the shipped model if present, else random)." };
@@ -41,11 +43,11 @@ internal static class BenchDecoderCommand
         {
             Description = "Weights the decoder steps read: Float32, Float16 or Int8 (default: the model's own choice, Float16 for an F16 file).",
         };
-        var command = new Command("decoder", "Caption generation speed: decoder alone (greedy, beam 3) and end to end, medians per image.")
+        var command = new Command("decoder", "Caption generation speed: decoder alone (greedy, beam 3; ratio to the Float32 step path) and end to end (ratio to the encoder alone).")
         {
             runs, batch, maxLength, model, random, vocab, threads, precision,
         };
-        foreach (var (option, minimum) in new[] { (runs, 1), (batch, 1), (maxLength, 1), (vocab, 5) })
+        foreach (var (option, minimum) in new[] { (runs, BenchStats.MinRuns), (batch, 1), (maxLength, 1), (vocab, 5) })
             option.Validators.Add(result =>
             {
                 if (result.GetValueOrDefault<int>() < minimum) result.AddError($"{option.Name} must be at least {minimum}.");
@@ -62,7 +64,7 @@ internal static class BenchDecoderCommand
             Console.WriteLine($"weights     per-step products read {decoderModel.WeightPrecision} (compact weights up to {AttentionDecoder.CompactWeightsMaxRows} rows per step)");
 
             int runCount = parse.GetValue(runs), batchSize = parse.GetValue(batch), length = parse.GetValue(maxLength);
-            BenchDecoderAlone(decoderModel.CreateGenerator(), runCount, batchSize, length);
+            BenchDecoderAlone(decoderModel, runCount, batchSize, length);
             await BenchEndToEndAsync(paths, decoderModel, runCount, batchSize, length, ct);
             Console.WriteLine();
             Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MB");
@@ -82,8 +84,11 @@ internal static class BenchDecoderCommand
         return DecoderModel.CreateRandom(new DecoderConfig { VocabSize = vocabulary.Count }, vocabulary, seed: 1);
     }
 
-    private static void BenchDecoderAlone(CaptionGenerator generator, int runs, int batchSize, int maxLength)
+    /// <summary>The chosen weights against the plain Float32 step path (the baseline), in alternating runs on the same grids.</summary>
+    private static void BenchDecoderAlone(DecoderModel model, int runs, int batchSize, int maxLength)
     {
+        var generator = model.CreateGenerator();
+        var float32 = model.WithWeightPrecision(DecoderWeightPrecision.Float32).CreateGenerator();
         var config = generator.Decoder.Config;
         int gridFloats = config.Positions * config.EncoderDim;
         var rng = new Random(5);
@@ -91,7 +96,8 @@ internal static class BenchDecoderCommand
         for (int i = 0; i < grids.Length; i++) grids[i] = rng.NextSingle() < 0.5f ? 0f : rng.NextSingle() * 6f;
 
         Console.WriteLine();
-        Console.WriteLine($"decoder alone, random grids, max length {maxLength} (median, p10–p90; each {WarmupNote})");
+        Console.WriteLine($"decoder alone, random grids, max length {maxLength}: {model.WeightPrecision} weights, median (min–max, runs), " +
+                          $"and the ratio to the Float32 step path timed in alternating runs ({WarmupNote})");
         foreach (var (label, options) in new[]
         {
             ("greedy", new DecodingOptions { Method = DecodingMethod.Greedy, MaxLength = maxLength }),
@@ -100,20 +106,25 @@ internal static class BenchDecoderCommand
         {
             double words = 0;
             long allocated = 0;
-            var single = BenchStats.Measure(() =>
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                var result = generator.Generate(grids.AsSpan(0, gridFloats), options);
-                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                words = result[0].Words.Count;
-            }, warmup: 3, runs: runs, minWarmupMs: WarmupMs);
-            var batched = BenchStats.Measure(() => generator.Generate(grids, batchSize, options),
-                warmup: 1, runs: Math.Max(3, runs / 5), minWarmupMs: WarmupMs);
-            Console.WriteLine($"  {label,-7} batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}), best caption {words} words, {allocated / 1024.0:F0} KB allocated per call{JitNote(single)}");
-            Console.WriteLine($"  {label,-7} batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s{JitNote(batched)}");
+            var single = BenchStats.Compare(
+                () => float32.Generate(grids.AsSpan(0, gridFloats), options),
+                () =>
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    var result = generator.Generate(grids.AsSpan(0, gridFloats), options);
+                    allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    words = result[0].Words.Count;
+                }, warmup: 3, runs: runs, minWarmupMs: WarmupMs);
+            var batched = BenchStats.Compare(() => float32.Generate(grids, batchSize, options), () => generator.Generate(grids, batchSize, options),
+                warmup: 1, runs: Math.Max(BenchStats.MinRuns, runs / 5), minWarmupMs: WarmupMs);
+            Console.WriteLine($"  {label,-7} batch 1 : {single.Candidate.Format(unit: "ms/image")}; Float32 path {single.Baseline.Format()}; ratio {single.FormatRatio()}; " +
+                              $"best caption {words} words, {allocated / 1024.0:F0} KB allocated per call{JitNote(single.Candidate)}");
+            Console.WriteLine($"  {label,-7} batch {batchSize,-2}: {batched.Candidate.Format(batchSize, "ms/image")}, {1000 * batchSize / batched.Candidate.MedianMs:F0} images/s; " +
+                              $"Float32 path {batched.Baseline.Format(batchSize, "ms/image")}; ratio {batched.FormatRatio()}{JitNote(batched.Candidate)}");
         }
     }
 
+    /// <summary>Image file → text, against the encoder alone on the same files (the baseline), in alternating runs.</summary>
     private static async Task BenchEndToEndAsync(CaptioningPaths paths, DecoderModel model, int runs, int batchSize, int maxLength, CancellationToken ct)
     {
         Console.WriteLine();
@@ -131,24 +142,30 @@ internal static class BenchDecoderCommand
         string[] files = [.. Directory.EnumerateFiles(imagesFolder, "*.jpg").Order(StringComparer.Ordinal).Take(Math.Max(runs + 3, batchSize * 4))];
         using var captioner = Captioner.Create(await ImageEncoder.CreateAsync(paths, ct: ct), model);
         var options = new DecodingOptions { BeamWidth = 3, MaxLength = maxLength };
-        int next = 0;
+        int next = 0, nextForEncoder = 0;
         string Next() => files[next++ % files.Length];
+        string NextForEncoder() => files[nextForEncoder++ % files.Length];
 
         var stageTimings = new List<(double EncoderMs, double DecoderMs)>();
-        var single = BenchStats.Measure(() => stageTimings.Add(ToStages(captioner.Caption(Next(), options).Timings)),
-            warmup: 3, runs: runs, minWarmupMs: WarmupMs);
-        var timed = stageTimings.TakeLast(runs).ToArray();          // the measured calls, not the warm-up
-        Console.WriteLine($"end to end, Flickr8k files, beam 3 (image file → text)");
-        Console.WriteLine($"  batch 1 : {single.MedianMs,7:F2} ms/image ({single.P10Ms:F2}–{single.P90Ms:F2}); mean encoder {timed.Average(t => t.EncoderMs):F2} ms, decoder {timed.Average(t => t.DecoderMs):F2} ms{JitNote(single)}");
+        var single = BenchStats.Compare(() => captioner.Encoder.Encode(NextForEncoder()),
+            () => stageTimings.Add(ToStages(captioner.Caption(Next(), options).Timings)), warmup: 3, runs: runs, minWarmupMs: WarmupMs);
+        var timed = stageTimings.TakeLast(single.Candidate.Runs).ToArray();          // the measured calls, not the warm-up
+        Console.WriteLine("end to end, Flickr8k files, beam 3 (image file → text): median (min–max, runs), and the ratio to the encoder alone " +
+                          "(file → 7×7 grid) timed in alternating runs on the same files");
+        Console.WriteLine($"  batch 1 : {single.Candidate.Format(unit: "ms/image")}; encoder alone {single.Baseline.Format()}; ratio {single.FormatRatio()}; " +
+                          $"mean encoder {timed.Average(t => t.EncoderMs):F2} ms, decoder {timed.Average(t => t.DecoderMs):F2} ms{JitNote(single.Candidate)}");
 
         var batches = files.Chunk(batchSize).Where(b => b.Length == batchSize).ToArray();
-        int nextBatch = 0;
-        int batchRuns = Math.Max(3, runs / 5);
+        int nextBatch = 0, nextEncoderBatch = 0;
+        int batchRuns = Math.Max(BenchStats.MinRuns, runs / 5);
         var batchTimings = new List<(double EncoderMs, double DecoderMs)>();
-        var batched = BenchStats.Measure(() => batchTimings.Add(ToStages(captioner.CaptionBatch(batches[nextBatch++ % batches.Length], options)[0].Timings)),
+        var batched = BenchStats.Compare(() => captioner.Encoder.EncodeBatch(batches[nextEncoderBatch++ % batches.Length]),
+            () => batchTimings.Add(ToStages(captioner.CaptionBatch(batches[nextBatch++ % batches.Length], options)[0].Timings)),
             warmup: 1, runs: batchRuns, minWarmupMs: WarmupMs);
-        var timedBatches = batchTimings.TakeLast(batchRuns).ToArray();
-        Console.WriteLine($"  batch {batchSize,-2}: {batched.MedianMs / batchSize,7:F2} ms/image, {1000 * batchSize / batched.MedianMs,7:F0} images/s; per image: mean encoder {timedBatches.Average(t => t.EncoderMs):F2} ms, decoder {timedBatches.Average(t => t.DecoderMs):F2} ms{JitNote(batched)}");
+        var timedBatches = batchTimings.TakeLast(batched.Candidate.Runs).ToArray();
+        Console.WriteLine($"  batch {batchSize,-2}: {batched.Candidate.Format(batchSize, "ms/image")}, {1000 * batchSize / batched.Candidate.MedianMs:F0} images/s; " +
+                          $"encoder alone {batched.Baseline.Format(batchSize, "ms/image")}; ratio {batched.FormatRatio()}; " +
+                          $"per image: mean encoder {timedBatches.Average(t => t.EncoderMs):F2} ms, decoder {timedBatches.Average(t => t.DecoderMs):F2} ms{JitNote(batched.Candidate)}");
     }
 
     private static (double EncoderMs, double DecoderMs) ToStages(CaptionTimings timings) => (timings.EncoderMs, timings.DecoderMs);

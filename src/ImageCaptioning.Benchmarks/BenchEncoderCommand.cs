@@ -5,7 +5,9 @@ using ImageCaptioning.Configuration;
 using ImageCaptioning.Encoder;
 using ImageCaptioning.Imaging;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Benchmarks.Harness;
+
+namespace ImageCaptioning.Benchmarks;
 
 /// <summary>
 /// `bench encoder`: per-image latency of the ML.NET path vs the raw ONNX Runtime path (batch 1, same
@@ -50,20 +52,20 @@ internal static class BenchEncoderCommand
         int next = 0;
         string Next() => files[next++ % files.Length];
 
-        var raw = BenchStats.Measure(() => encoder.Encode(Next()), warmup: 5, runs: runs);
-        var mlNet = BenchStats.Measure(() => encoder.EncodeWithMlNet(Next()), warmup: 5, runs: runs);
+        // Raw ONNX Runtime is the baseline; the ML.NET pipeline is timed in alternating runs against it.
+        var pair = BenchStats.Compare(() => encoder.Encode(Next()), () => encoder.EncodeWithMlNet(Next()), warmup: 5, runs: runs);
         // EncodeWithMlNet decodes once itself to refuse truncated files that ML.NET would accept; measure that part alone.
         var decode = BenchStats.Measure(() => ImagePixelDecoder.DecodeChw(
             ValidatedImage.FromFile(Next(), ImageLimits.Default), EncoderGeometry.InputSize, ImageResampling.MatchMlNet,
             new float[EncoderGeometry.InputFloats]), warmup: 5, runs: runs);
 
         Console.WriteLine();
-        Console.WriteLine($"per-image latency, batch 1 (median of {runs}, p10–p90)");
-        Print("raw ONNX Runtime (Encode)", raw);
-        Print("ML.NET pipeline (EncodeWithMlNet)", mlNet);
+        Console.WriteLine("per-image latency, batch 1 (median, min–max)");
+        Print("raw ONNX Runtime (Encode)", pair.Baseline);
+        Print("ML.NET pipeline (EncodeWithMlNet)", pair.Candidate);
         Print("  of which validation decode", decode);
-        Console.WriteLine($"  ML.NET / raw                       {mlNet.MedianMs / raw.MedianMs,8:F2}×  " +
-                          $"(without the validation decode: {(mlNet.MedianMs - decode.MedianMs) / raw.MedianMs:F2}×)");
+        Console.WriteLine($"  ML.NET / raw, per pair of runs     {pair.FormatRatio()}  " +
+                          $"(medians without the validation decode: {(pair.Candidate.MedianMs - decode.MedianMs) / pair.Baseline.MedianMs:F2}×)");
     }
 
     private static void ReportThroughput(ImageEncoder encoder, string[] files, int[] batchSizes)
@@ -83,5 +85,5 @@ internal static class BenchEncoderCommand
     }
 
     private static void Print(string label, BenchStats.Result r) =>
-        Console.WriteLine($"  {label,-34} {r.MedianMs,8:F2} ms  ({r.P10Ms:F2}–{r.P90Ms:F2})");
+        Console.WriteLine($"  {label,-34} {r.Format()}");
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+namespace ImageCaptioning.Benchmarks.Harness;
 
 /// <summary>
 /// Tells a warm-up loop when this process's JIT has gone quiet: no method compiled for <see cref="BenchStats.JitQuietMs"/>,

@@ -1,4 +1,4 @@
-namespace ImageCaptioning.Web.Api;
+namespace ImageCaptioning.Web.Problems;
 
 /// <summary>
 /// What every error the API returns says: a stable machine-readable code and one readable sentence, sent as

@@ -14,7 +14,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Cli;
+
+namespace ImageCaptioning.Benchmarks.Load;
 
 /// <summary>
 /// `bench soak`: the web API under attack. An in-process server on a free loopback port is loaded by N normal caption

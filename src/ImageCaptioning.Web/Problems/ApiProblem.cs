@@ -1,6 +1,7 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ImageCaptioning.Web.Api;
+namespace ImageCaptioning.Web.Problems;
 
 /// <summary>
 /// Writes an API error as RFC 9457 problem details (<c>application/problem+json</c>): <c>type</c>, <c>title</c>,
@@ -19,7 +20,7 @@ public static class ApiProblem
     }
 
     /// <summary>The problem result for <paramref name="error"/> (type and title filled in from the status).</summary>
-    public static IResult Create(int status, ApiError error) =>
+    public static ProblemHttpResult Create(int status, ApiError error) =>
         TypedResults.Problem(detail: error.Detail, statusCode: status, type: TypeFor(status),
             extensions: new Dictionary<string, object?> { ["error"] = error.Error });
 

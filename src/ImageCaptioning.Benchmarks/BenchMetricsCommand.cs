@@ -3,7 +3,9 @@ using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Metrics;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Benchmarks.Harness;
+
+namespace ImageCaptioning.Benchmarks;
 
 /// <summary>
 /// `bench metrics`: time of one full caption evaluation of 1000 images × 5 references (BLEU-1..4, ROUGE-L,
@@ -38,7 +40,7 @@ internal static class BenchMetricsCommand
 
             CaptionScores? scores = null;
             Console.WriteLine();
-            Console.WriteLine($"median of {runCount} runs (p10–p90) wall-clock ms, and mean process CPU ms, per full evaluation");
+            Console.WriteLine("wall-clock ms per full evaluation: median (min–max, runs), and mean process CPU ms");
             Measure("raw text in (tokenise all + score)", () => scores = CaptionEvaluator.Evaluate(hypotheses, references), runCount);
             Measure("references pre-tokenised (trainer)", () => CaptionEvaluator.Evaluate(hypotheses, tokenized), runCount);
             Measure("tokens in (score only)", () => CaptionEvaluator.Score(images), runCount);
@@ -63,7 +65,7 @@ internal static class BenchMetricsCommand
             evaluation();
         process.Refresh();
         double cpuMs = (process.TotalProcessorTime - before).TotalMilliseconds / runs;
-        Console.WriteLine($"  {label,-38} {wall.MedianMs,8:F1} ms  ({wall.P10Ms:F1}–{wall.P90Ms:F1})   cpu {cpuMs,7:F1} ms");
+        Console.WriteLine($"  {label,-38} {wall.Format(),-34}   cpu {cpuMs,7:F1} ms");
     }
 
     private static (string Source, Dictionary<string, string> Hypotheses, IReadOnlyDictionary<string, IReadOnlyList<string>> References) Load(

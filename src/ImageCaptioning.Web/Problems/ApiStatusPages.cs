@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace ImageCaptioning.Web.Api;
+namespace ImageCaptioning.Web.Problems;
 
 /// <summary>
 /// Gives the bodiless answers of routing (404 unknown path, 405 wrong method) under <c>/api/</c> the same

@@ -1,9 +1,10 @@
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Web.Api;
+using ImageCaptioning.Web.Configuration;
 using ImageCaptioning.Web.Health;
 using ImageCaptioning.Web.Telemetry;
 
-namespace ImageCaptioning.Web.Configuration;
+namespace ImageCaptioning.Web;
 
 /// <summary>What <c>--help</c> prints: how to start the demo, its switches and variables, and where it answers.</summary>
 public static class WebHelp

@@ -1,8 +1,7 @@
-using ImageCaptioning.Web.Api;
 using ImageCaptioning.Web.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace ImageCaptioning.Web.Hosting;
+namespace ImageCaptioning.Web.Api;
 
 /// <summary>
 /// Kestrel's own limits for request bodies, from the web settings: the largest body (an upload plus multipart

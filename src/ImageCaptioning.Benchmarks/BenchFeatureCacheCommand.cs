@@ -3,7 +3,9 @@ using System.Diagnostics;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Benchmarks.Harness;
+
+namespace ImageCaptioning.Benchmarks;
 
 /// <summary>
 /// `bench feature-cache`: what reading a grid from the memory-mapped feature cache costs the trainer
@@ -43,7 +45,7 @@ internal static class BenchFeatureCacheCommand
             double megabytes = cache.Positions * cache.Channels * 2.0 / (1 << 20);
             Console.WriteLine($"{path}: {complete.Length:N0} of {cache.Count:N0} slots complete, {cache.Positions}×{cache.Channels} float16 ({megabytes * 1024:F0} KB each)");
             Console.WriteLine($"full verified pass: {fullSeconds:F2} s ({complete.Length / fullSeconds:F0} grids/s, {complete.Length * megabytes / fullSeconds:F0} MB/s), every checksum OK");
-            Console.WriteLine($"batch of {batchSize} random grids: median {result.MedianMs:F2} ms (p10 {result.P10Ms:F2}, p90 {result.P90Ms:F2}) = {result.MedianMs * 1000 / batchSize:F0} µs per grid");
+            Console.WriteLine($"batch of {batchSize} random grids: {result.Format()} = {result.MedianMs * 1000 / batchSize:F0} µs per grid (median)");
             return 0;
         });
         return command;

@@ -13,7 +13,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Cli;
+using ImageCaptioning.Benchmarks.Harness;
+
+namespace ImageCaptioning.Benchmarks.Load;
 
 /// <summary>
 /// `bench web`: a load test of the web API. N clients on loopback post a real image to /api/caption in a

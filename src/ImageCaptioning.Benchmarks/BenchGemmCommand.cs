@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using ImageCaptioning.Numerics;
 
-namespace ImageCaptioning.Cli.Commands.Bench;
+using ImageCaptioning.Benchmarks.Harness;
+
+namespace ImageCaptioning.Benchmarks;
 
 /// <summary>
 /// `bench gemm`: the matrix multiplies the decoder runs (training batch 64, feature projection over 64×49
@@ -42,7 +44,7 @@ internal static class BenchGemmCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per shape and thread count (after a warm-up); the median is reported.", DefaultValueFactory = _ => 15 };
         runs.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--runs must be at least 1.");
+            if (result.GetValueOrDefault<int>() < BenchStats.MinRuns) result.AddError($"--runs must be at least {BenchStats.MinRuns}.");
         });
         var command = new Command("gemm", "Matrix-multiply speed on the decoder's shapes: median ms and GFLOP/s at 1 thread and all cores.") { runs };
         command.SetAction(parse =>
@@ -57,22 +59,20 @@ internal static class BenchGemmCommand
     {
         int cores = Environment.ProcessorCount;
         int saved = Gemm.MaxThreads;
-        Console.WriteLine($"machine: {cores} logical cores; AVX-512: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}; median of {runs} runs");
+        Console.WriteLine($"machine: {cores} logical cores; AVX-512: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}; medians of {runs} runs, 1 thread and {cores} threads alternating; speed-up = median of the per-pair ratios (min–max)");
         // Other processes on the same cores slow every number down (the multi-threaded ones most): say how busy it was.
         if (File.Exists("/proc/loadavg"))
             Console.WriteLine($"load average (1/5/15 min) before the run: {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
-        Console.WriteLine($"{"shape",-22} {"op",-5} {"m",5} {"n",5} {"k",5} | {"1 thread ms",11} {"GFLOP/s",8} | {cores + " threads ms",11} {"GFLOP/s",8} | {"speed-up",8}");
+        Console.WriteLine($"{"shape",-22} {"op",-5} {"m",5} {"n",5} {"k",5} | {"1 thread ms",11} {"GFLOP/s",8} | {cores + " threads ms",11} {"GFLOP/s",8} | {"speed-up (min–max)",20}");
         try
         {
             foreach (Shape shape in Shapes)
             {
                 var buffers = new ShapeBuffers(shape);
-                Gemm.MaxThreads = 1;
-                double single = MedianMs(shape, buffers.Multiply, runs);
-                Gemm.MaxThreads = cores;
-                double multi = MedianMs(shape, buffers.Multiply, runs);
+                var pair = CompareThreads(buffers.Multiply, cores, runs);
+                double single = pair.Baseline.MedianMs, multi = pair.Candidate.MedianMs;
                 Console.WriteLine($"{shape.Name,-22} {shape.Layout,-5} {shape.M,5} {shape.N,5} {shape.K,5} | " +
-                                  $"{single,11:F3} {shape.Flops / single / 1e6,8:F1} | {multi,11:F3} {shape.Flops / multi / 1e6,8:F1} | {single / multi,7:F2}×");
+                                  $"{single,11:F3} {shape.Flops / single / 1e6,8:F1} | {multi,11:F3} {shape.Flops / multi / 1e6,8:F1} | {1 / pair.RatioMedian,7:F2}× ({1 / pair.RatioMax:F2}–{1 / pair.RatioMin:F2})");
             }
         }
         finally
@@ -95,13 +95,29 @@ internal static class BenchGemmCommand
     /// <summary>Median milliseconds per multiply; tiny shapes are timed in batches so each sample lasts ≥ ~1 ms.</summary>
     private static double MedianMs(Shape shape, Action multiply, int runs)
     {
+        int batch = BatchFor(multiply);
+        var result = BenchStats.Measure(() => { for (int i = 0; i < batch; i++) multiply(); }, warmup: 2, runs: runs);
+        return result.MedianMs / batch;
+    }
+
+    /// <summary>1 thread (baseline) against <paramref name="cores"/> threads in alternating runs; times are per multiply.</summary>
+    private static BenchStats.Comparison CompareThreads(Action multiply, int cores, int runs)
+    {
+        int batch = BatchFor(multiply);
+        Action On(int threads) => () => { Gemm.MaxThreads = threads; for (int i = 0; i < batch; i++) multiply(); };
+        var pair = BenchStats.Compare(On(1), On(cores), warmup: 2, runs: runs);
+        static BenchStats.Result PerMultiply(BenchStats.Result r, int n) => r with { MedianMs = r.MedianMs / n, MinMs = r.MinMs / n, MaxMs = r.MaxMs / n };
+        return pair with { Baseline = PerMultiply(pair.Baseline, batch), Candidate = PerMultiply(pair.Candidate, batch) };
+    }
+
+    /// <summary>How many multiplies make one sample of about 1 ms (a single tiny multiply is below the timer's resolution).</summary>
+    private static int BatchFor(Action multiply)
+    {
         multiply();
         long start = Stopwatch.GetTimestamp();
         multiply();
         double oneMs = Math.Max(1e-3, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        int batch = (int)Math.Clamp(1.0 / oneMs, 1, 1000);
-        var result = BenchStats.Measure(() => { for (int i = 0; i < batch; i++) multiply(); }, warmup: 2, runs: runs);
-        return result.MedianMs / batch;
+        return (int)Math.Clamp(1.0 / oneMs, 1, 1000);
     }
 
     /// <summary>Random A and B and an output C for one shape (tight leading dimensions).</summary>
