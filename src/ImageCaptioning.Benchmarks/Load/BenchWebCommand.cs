@@ -19,10 +19,8 @@ using ImageCaptioning.Benchmarks.Harness;
 namespace ImageCaptioning.Benchmarks.Load;
 
 /// <summary>
-/// `bench web`: a load test of the web API. N clients on loopback post a real image to /api/caption in a
-/// loop for a bounded time; prints requests/s, p50/p90/p99 latency, errors by kind and (for the in-process
-/// server) working set and managed heap before and after. Targets: ≥ 50 req/s, p99 &lt; 500 ms, no errors,
-/// flat memory. Starts the app in-process on a free loopback port unless --url names a running one.
+/// `bench web`: N loopback clients post a real image to /api/caption for a bounded time; prints requests/s,
+/// latency percentiles, errors by kind and memory before/after. Starts the app on a free loopback port unless --url names one.
 /// </summary>
 internal static class BenchWebCommand
 {
