@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using ImageCaptioning.Model.Precision;
 
 namespace ImageCaptioning.Model;
 

@@ -1,7 +1,6 @@
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
-using ImageCaptioning.Model.Precision;
 
 namespace ImageCaptioning.ModelFolder;
 

@@ -1,6 +1,5 @@
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
-using ImageCaptioning.Model.Precision;
 using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Tests.Model;

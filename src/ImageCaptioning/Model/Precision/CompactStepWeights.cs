@@ -1,6 +1,6 @@
 using ImageCaptioning.Numerics;
 
-namespace ImageCaptioning.Model.Precision;
+namespace ImageCaptioning.Model;
 
 /// <summary>
 /// A float16 or int8 snapshot (<see cref="CompactMatrix"/>) of the matrices a step streams: at a few rows a step is bound

@@ -1,4 +1,4 @@
-namespace ImageCaptioning.Model.Precision;
+namespace ImageCaptioning.Model;
 
 /// <summary>
 /// The step's products on the float32 parameter arrays themselves, so every later change to them is seen (the trainer

@@ -1,4 +1,4 @@
-namespace ImageCaptioning.Model.Precision;
+namespace ImageCaptioning.Model;
 
 /// <summary>
 /// The four weight products of one <see cref="AttentionDecoder.Step"/>, in the precision chosen once when the decoder is
