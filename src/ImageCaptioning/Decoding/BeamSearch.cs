@@ -57,7 +57,7 @@ internal static class BeamSearch
                     float logp = ws.LogProbs[row * vocabulary + token];
                     if (token == tokens.End)
                     {
-                        if (rank < beam) AddFinished(s, options, image * stride, results, image, row, logp);
+                        if (rank < beam) AddFinished(s, options, image * stride, results, ref s.FinalCount[image], row, logp);
                         continue;
                     }
                     s.Parents[nextRows] = row;
@@ -101,31 +101,39 @@ internal static class BeamSearch
                 if (float.IsNegativeInfinity(logp)) continue;
                 double value = cumulative + logp;
                 if (found == count && value <= values[count - 1]) continue;
-                int at = found < count ? found++ : count - 1;
-                while (at > 0 && values[at - 1] < value)
-                {
-                    values[at] = values[at - 1];
-                    s.CandidateRow[at] = s.CandidateRow[at - 1];
-                    s.CandidateToken[at] = s.CandidateToken[at - 1];
-                    at--;
-                }
-                values[at] = value;
-                s.CandidateRow[at] = row;
-                s.CandidateToken[at] = token;
+                InsertCandidate(s, ref found, count, value, row, token);
             }
         }
         return found;
     }
 
-    /// <summary>Puts live row <paramref name="row"/> + <c>&lt;end&gt;</c> into the image's n-best slots if it ranks there.</summary>
-    private static void AddFinished(DecodingScratch s, DecodingOptions options, int firstSlot, int results, int image, int row, float endLogp)
+    /// <summary>Inserts (row, token) into the candidates kept best first (at most <paramref name="count"/>); an equal value stays behind those already there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void InsertCandidate(DecodingScratch s, ref int found, int count, double value, int row, int token)
+    {
+        var values = s.CandidateValue;
+        int at = found < count ? found++ : count - 1;
+        while (at > 0 && values[at - 1] < value)
+        {
+            values[at] = values[at - 1];
+            s.CandidateRow[at] = s.CandidateRow[at - 1];
+            s.CandidateToken[at] = s.CandidateToken[at - 1];
+            at--;
+        }
+        values[at] = value;
+        s.CandidateRow[at] = row;
+        s.CandidateToken[at] = token;
+    }
+
+    /// <summary>Puts live row <paramref name="row"/> + <c>&lt;end&gt;</c> into the n-best slots [firstSlot, firstSlot + results) if it ranks there; <paramref name="filled"/> counts the used slots.</summary>
+    internal static void AddFinished(DecodingScratch s, DecodingOptions options, int firstSlot, int results, ref int filled, int row, float endLogp)
     {
         var final = s.Final;
         double logProbability = s.Live.LogProbability[row] + endLogp;
         double score = options.Score(logProbability, s.Live.Length[row] + 1);
         int slot;
-        if (s.FinalCount[image] < results)
-            slot = firstSlot + s.FinalCount[image]++;
+        if (filled < results)
+            slot = firstSlot + filled++;
         else
         {
             slot = firstSlot;
@@ -137,7 +145,7 @@ internal static class BeamSearch
         final.Complete(slot, finished: true, endLogp, options);
     }
 
-    private static double WorstFinalScore(DecodingScratch s, int firstSlot, int results)
+    internal static double WorstFinalScore(DecodingScratch s, int firstSlot, int results)
     {
         double worst = double.PositiveInfinity;
         for (int k = firstSlot; k < firstSlot + results; k++)
@@ -150,23 +158,31 @@ internal static class BeamSearch
     {
         var output = new TokenHypothesis[images][];
         for (int image = 0; image < images; image++)
-        {
-            List<TokenHypothesis> list = new(results);
-            if (s.FinalCount[image] > 0)
-            {
-                for (int k = 0; k < s.FinalCount[image]; k++)
-                    list.Add(s.Final.ToHypothesis(image * stride + k));
-            }
-            else
-            {
-                for (int row = s.RowStart[image]; row < s.RowStart[image] + Math.Min(s.RowCount[image], results); row++)
-                {
-                    s.Live.Complete(row, finished: false, 0f, options);
-                    list.Add(s.Live.ToHypothesis(row));
-                }
-            }
-            output[image] = [.. list.OrderByDescending(h => h.Score)];
-        }
+            output[image] = Hypotheses(s, options, image * stride, s.FinalCount[image], s.RowStart[image], s.RowCount[image], results);
         return output;
+    }
+
+    /// <summary>
+    /// One beam's result: the <paramref name="finished"/> hypotheses in slots [firstSlot, …), or if none finished its
+    /// live rows [rowStart, rowStart + min(rowCount, results)) marked unfinished; best score first.
+    /// </summary>
+    internal static TokenHypothesis[] Hypotheses(DecodingScratch s, DecodingOptions options, int firstSlot, int finished,
+        int rowStart, int rowCount, int results)
+    {
+        List<TokenHypothesis> list = new(results);
+        if (finished > 0)
+        {
+            for (int k = 0; k < finished; k++)
+                list.Add(s.Final.ToHypothesis(firstSlot + k));
+        }
+        else
+        {
+            for (int row = rowStart; row < rowStart + Math.Min(rowCount, results); row++)
+            {
+                s.Live.Complete(row, finished: false, 0f, options);
+                list.Add(s.Live.ToHypothesis(row));
+            }
+        }
+        return [.. list.OrderByDescending(h => h.Score)];
     }
 }

@@ -86,7 +86,7 @@ internal static class ConstrainedBeamSearch
                         float logp = ws.LogProbs[row * vocabulary + token];
                         if (token == tokens.End)
                         {
-                            if (rank < beam) AddFinished(s, options, slots, results, ref finalCount[key], row, logp);
+                            if (rank < beam) BeamSearch.AddFinished(s, options, slots, results, ref finalCount[key], row, logp);
                             continue;
                         }
                         s.Parents[nextRows] = row;
@@ -99,10 +99,10 @@ internal static class ConstrainedBeamSearch
                     if (live > 0)
                     {
                         double bound = s.Next.LogProbability[first] / boundDivisor; // the best live row's best possible final score
-                        bool doneHere = finalCount[key] >= results && bound <= WorstFinalScore(s, slots, results);
+                        bool doneHere = finalCount[key] >= results && bound <= BeamSearch.WorstFinalScore(s, slots, results);
                         // State 0 also feeds state 1: it may stop only once it can no longer enter state 1's list either.
                         bool doneThere = state == 1 || required.Length == 0
-                            || (finalCount[key + 1] >= results && bound <= WorstFinalScore(s, slots + beam, results));
+                            || (finalCount[key + 1] >= results && bound <= BeamSearch.WorstFinalScore(s, slots + beam, results));
                         if (doneHere && doneThere)
                         {
                             nextRows = first;
@@ -123,22 +123,8 @@ internal static class ConstrainedBeamSearch
             bool constrained = constraints[image].RequiredAnyOf.Length > 0;
             int state = constrained && (finalCount[2 * image + 1] > 0 || (finalCount[2 * image] == 0 && rowCount[2 * image] == 0)) ? 1 : 0;
             met[image] = constrained && state == 1;
-            int key = 2 * image + state, slots = image * stride + state * beam;
-            List<TokenHypothesis> list = new(results);
-            if (finalCount[key] > 0)
-            {
-                for (int k = 0; k < finalCount[key]; k++)
-                    list.Add(s.Final.ToHypothesis(slots + k));
-            }
-            else
-            {
-                for (int row = rowStart[key]; row < rowStart[key] + Math.Min(rowCount[key], results); row++)
-                {
-                    s.Live.Complete(row, finished: false, 0f, options);
-                    list.Add(s.Live.ToHypothesis(row));
-                }
-            }
-            output[image] = [.. list.OrderByDescending(h => h.Score)];
+            int key = 2 * image + state;
+            output[image] = BeamSearch.Hypotheses(s, options, image * stride + state * beam, finalCount[key], rowStart[key], rowCount[key], results);
         }
         return output;
     }
@@ -168,46 +154,9 @@ internal static class ConstrainedBeamSearch
                 double value = cumulative + logp;
                 if (found == count && value <= values[count - 1]) continue;
                 if (filter == Filter.Exclude && Array.BinarySearch(required, token) >= 0) continue;
-                int at = found < count ? found++ : count - 1;
-                while (at > 0 && values[at - 1] < value)
-                {
-                    values[at] = values[at - 1];
-                    s.CandidateRow[at] = s.CandidateRow[at - 1];
-                    s.CandidateToken[at] = s.CandidateToken[at - 1];
-                    at--;
-                }
-                values[at] = value;
-                s.CandidateRow[at] = row;
-                s.CandidateToken[at] = token;
+                BeamSearch.InsertCandidate(s, ref found, count, value, row, token);
             }
         }
         return found;
-    }
-
-    /// <summary>Puts live row <paramref name="row"/> + <c>&lt;end&gt;</c> into the slots [firstSlot, firstSlot + results) if it ranks there.</summary>
-    private static void AddFinished(DecodingScratch s, DecodingOptions options, int firstSlot, int results, ref int filled, int row, float endLogp)
-    {
-        var final = s.Final;
-        double score = options.Score(s.Live.LogProbability[row] + endLogp, s.Live.Length[row] + 1);
-        int slot;
-        if (filled < results)
-            slot = firstSlot + filled++;
-        else
-        {
-            slot = firstSlot;
-            for (int k = firstSlot + 1; k < firstSlot + results; k++)
-                if (final.Score[k] < final.Score[slot]) slot = k;
-            if (score <= final.Score[slot]) return;
-        }
-        final.CopyFrom(s.Live, row, slot);
-        final.Complete(slot, finished: true, endLogp, options);
-    }
-
-    private static double WorstFinalScore(DecodingScratch s, int firstSlot, int results)
-    {
-        double worst = double.PositiveInfinity;
-        for (int k = firstSlot; k < firstSlot + results; k++)
-            worst = Math.Min(worst, s.Final.Score[k]);
-        return worst;
     }
 }
