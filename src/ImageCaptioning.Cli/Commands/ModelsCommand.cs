@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.ModelFolder;
+using ImageCaptioning.ModelFiles;
 
 namespace ImageCaptioning.Cli.Commands;
 

@@ -4,7 +4,7 @@ using ImageCaptioning.Cli.Tags;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Encoder;
-using ImageCaptioning.ModelFolder;
+using ImageCaptioning.ModelFiles;
 using ImageCaptioning.Tags;
 
 namespace ImageCaptioning.Cli.Commands;

@@ -2,9 +2,10 @@ using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Encoder;
 using ImageCaptioning.Errors;
+using ImageCaptioning.ModelFiles;
 using ImageCaptioning.ModelFolder;
-using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Configuration;
+using ImageCaptioning.Web.Problems;
 using Microsoft.Extensions.Options;
 
 namespace ImageCaptioning.Web.Hosting;

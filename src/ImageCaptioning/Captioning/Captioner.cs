@@ -4,6 +4,7 @@ using ImageCaptioning.Decoding;
 using ImageCaptioning.Encoder;
 using ImageCaptioning.Imaging;
 using ImageCaptioning.Model;
+using ImageCaptioning.ModelFiles;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.OutOfDistribution;
 using ImageCaptioning.Tags;

@@ -1,6 +1,6 @@
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Imaging;
-using ImageCaptioning.ModelFolder;
+using ImageCaptioning.ModelFiles;
 
 namespace ImageCaptioning.Encoder;
 

@@ -1,5 +1,5 @@
 using ImageCaptioning.Configuration;
-using ImageCaptioning.ModelFolder;
+using ImageCaptioning.ModelFiles;
 using ImageCaptioning.Web.Hosting;
 using ImageCaptioning.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,10 @@
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
+using ImageCaptioning.ModelFiles;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Tests.Infrastructure;
 
-namespace ImageCaptioning.Tests.ModelFolder;
+namespace ImageCaptioning.Tests.ModelFiles;
 
 public class ModelManifestTests
 {

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ImageCaptioning.ModelFolder;
+namespace ImageCaptioning.ModelFiles;
 
 /// <summary>
 /// Downloads one manifest file into a folder: streamed to a temporary file while hashing, then

@@ -2,10 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using ImageCaptioning.Configuration;
-using ImageCaptioning.ModelFolder;
+using ImageCaptioning.ModelFiles;
 using ImageCaptioning.Tests.Infrastructure;
 
-namespace ImageCaptioning.Tests.ModelFolder;
+namespace ImageCaptioning.Tests.ModelFiles;
 
 /// <summary>Resolution order, hash checks and downloads, with temporary folders and a fake HTTP handler (no network).</summary>
 public sealed class ModelStoreTests : IDisposable

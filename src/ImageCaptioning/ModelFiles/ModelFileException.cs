@@ -1,6 +1,6 @@
 using ImageCaptioning.Errors;
 
-namespace ImageCaptioning.ModelFolder;
+namespace ImageCaptioning.ModelFiles;
 
 /// <summary>
 /// A model file could not be provided: it is missing and cannot be downloaded, it is not in the

@@ -1,4 +1,4 @@
-namespace ImageCaptioning.ModelFolder;
+namespace ImageCaptioning.ModelFiles;
 
 /// <summary>One file listed in <c>models/manifest.json</c>: what it is and how to check a copy of it.</summary>
 /// <param name="Name">File name, also the name it has in any folder that holds it.</param>

@@ -1,4 +1,4 @@
-namespace ImageCaptioning.ModelFolder;
+namespace ImageCaptioning.ModelFiles;
 
 /// <summary>Where a model file was found, in the order <see cref="ModelStore"/> looks.</summary>
 public enum ModelLocation

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using ImageCaptioning.Configuration;
 
-namespace ImageCaptioning.ModelFolder;
+namespace ImageCaptioning.ModelFiles;
 
 /// <summary>
 /// The list of model files the project knows (<c>models/manifest.json</c>). The checkout's copy is

@@ -1,6 +1,6 @@
 using ImageCaptioning.Configuration;
 
-namespace ImageCaptioning.ModelFolder;
+namespace ImageCaptioning.ModelFiles;
 
 /// <summary>
 /// Finds a verified local copy of a manifest-listed model file. Resolution order:
