@@ -7,6 +7,7 @@ using ImageCaptioning.Cli.Arguments;
 using ImageCaptioning.Cli.Commands.Caption;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoding;
+using ImageCaptioning.Encoder;
 using ImageCaptioning.Errors;
 using ImageCaptioning.Imaging;
 using ImageCaptioning.Model;

@@ -1,4 +1,5 @@
 using ImageCaptioning.Decoding;
+using ImageCaptioning.Encoder;
 using ImageCaptioning.OutOfDistribution;
 using ImageCaptioning.Tags;
 
@@ -29,6 +30,3 @@ public sealed record CaptionResult(
 /// <param name="DecoderMs">Caption generation (greedy, beam search or sampling).</param>
 /// <param name="TotalMs">Wall time of the whole call.</param>
 public sealed record CaptionTimings(double EncoderMs, double DecoderMs, double TotalMs);
-
-/// <summary>One ImageNet class and its softmax probability (a record rather than a tuple so it serialises to JSON by name).</summary>
-public sealed record ClassProbability(string Label, float Probability);

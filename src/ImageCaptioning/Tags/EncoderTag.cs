@@ -1,4 +1,4 @@
-using ImageCaptioning.Captioning;
+using ImageCaptioning.Encoder;
 
 namespace ImageCaptioning.Tags;
 

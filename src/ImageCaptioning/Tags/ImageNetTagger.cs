@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using ImageCaptioning.Captioning;
 using ImageCaptioning.Encoder;
 
 namespace ImageCaptioning.Tags;

@@ -1,4 +1,3 @@
-using ImageCaptioning.Captioning;
 using ImageCaptioning.Hosting;
 using ImageCaptioning.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using ImageCaptioning.Captioning;
 using ImageCaptioning.Cli.Arguments;
 
 namespace ImageCaptioning.Tests.Cli;

@@ -1,4 +1,4 @@
-using ImageCaptioning.Captioning;
+using ImageCaptioning.Encoder;
 using ImageCaptioning.Subjects;
 using ImageCaptioning.Tags;
 
