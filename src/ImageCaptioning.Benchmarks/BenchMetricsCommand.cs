@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
+using ImageCaptioning.Evaluation;
 using ImageCaptioning.Metrics;
 
 using ImageCaptioning.Benchmarks.Harness;

@@ -4,6 +4,7 @@ using ImageCaptioning.Attention;
 using ImageCaptioning.Captioning;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
+using ImageCaptioning.Evaluation;
 using ImageCaptioning.Metrics;
 using Spectre.Console;
 

@@ -6,7 +6,7 @@ using ImageCaptioning.Cli.Arguments;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
-using ImageCaptioning.Metrics;
+using ImageCaptioning.Evaluation;
 using ImageCaptioning.Subjects;
 using ImageCaptioning.Tags;
 

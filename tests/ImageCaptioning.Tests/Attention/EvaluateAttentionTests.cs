@@ -3,6 +3,7 @@ using ImageCaptioning.Captioning;
 using ImageCaptioning.Cli.Commands;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
+using ImageCaptioning.Evaluation;
 using ImageCaptioning.Metrics;
 using ImageCaptioning.Tests.Data;
 using ImageCaptioning.Tests.Infrastructure;

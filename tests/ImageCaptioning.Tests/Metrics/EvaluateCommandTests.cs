@@ -1,6 +1,7 @@
 using ImageCaptioning.Cli;
 using ImageCaptioning.Cli.Commands;
 using ImageCaptioning.Data;
+using ImageCaptioning.Evaluation;
 using ImageCaptioning.Metrics;
 using Spectre.Console;
 

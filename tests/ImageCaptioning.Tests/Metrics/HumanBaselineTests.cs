@@ -1,4 +1,5 @@
 using ImageCaptioning.Data;
+using ImageCaptioning.Evaluation;
 using ImageCaptioning.Metrics;
 using ImageCaptioning.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using ImageCaptioning.Data;
+using ImageCaptioning.Metrics;
 
-namespace ImageCaptioning.Metrics;
+namespace ImageCaptioning.Evaluation;
 
 /// <summary>The reference captions of a Flickr8k split, in the shape <see cref="CaptionEvaluator"/> takes.</summary>
 public static class Flickr8kReferences

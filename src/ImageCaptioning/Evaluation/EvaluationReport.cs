@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ImageCaptioning.Attention;
+using ImageCaptioning.Metrics;
 
-namespace ImageCaptioning.Metrics;
+namespace ImageCaptioning.Evaluation;
 
 /// <summary>
 /// The JSON report of an evaluation: corpus metrics, what was evaluated and how, and every image's scores (for best and
@@ -16,7 +18,7 @@ public sealed record EvaluationReport(
     IReadOnlyDictionary<string, string> OmittedMetrics,
     string Tokenizer,
     IReadOnlyList<EvaluationReport.ImageEntry> PerImage,
-    Attention.AttentionReport? Attention = null)
+    AttentionReport? Attention = null)
 {
     /// <summary>How captions were tokenised, stated in the report.</summary>
     public const string TokenizerNote =
@@ -36,7 +38,7 @@ public sealed record EvaluationReport(
 
     /// <summary>Builds the report of <paramref name="evaluation"/>.</summary>
     public static EvaluationReport Create(CaptionEvaluation evaluation, string captionsFile, string split, int imagesInSplit,
-        Attention.AttentionReport? attention = null)
+        AttentionReport? attention = null)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
         return new EvaluationReport(

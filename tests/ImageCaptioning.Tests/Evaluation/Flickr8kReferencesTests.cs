@@ -1,7 +1,8 @@
 using ImageCaptioning.Data;
+using ImageCaptioning.Evaluation;
 using ImageCaptioning.Metrics;
 
-namespace ImageCaptioning.Tests.Metrics;
+namespace ImageCaptioning.Tests.Evaluation;
 
 /// <summary>The adapter from the dataset loader to the evaluator's reference dictionary.</summary>
 public sealed class Flickr8kReferencesTests : IDisposable
