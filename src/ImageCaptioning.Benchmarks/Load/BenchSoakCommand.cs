@@ -58,16 +58,12 @@ internal static class BenchSoakCommand
                 var args = new List<string> { "--urls", "http://127.0.0.1:0", "--flag-dir", flagFolder };
                 if (parse.GetValue(model) is { } folder)
                     args.AddRange(["--model", Path.GetFullPath(folder)]);
-                await using var app = CaptionWebApp.Create([.. args], 
-                    builder => builder.Logging.AddFilter("ImageCaptioning", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning)); // refusals of the attack are expected
-                await app.StartAsync(ct);
-                var host = app.Services.GetRequiredService<CaptionerHost>();
-                await host.WhenLoaded.WaitAsync(ct);
-                if (host.State != ModelState.Ready)
-                {
-                    Console.Error.WriteLine($"error: {host.Message}");
+                await using var app = await LoopbackServer.StartAsync([.. args],
+                    builder => builder.Logging.AddFilter("ImageCaptioning", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning), // refusals of the attack are expected
+                    hint: "", ct);
+                if (app is null)
                     return CliRunner.ExitBadInput;
-                }
+                var host = app.Services.GetRequiredService<CaptionerHost>();
                 var options = app.Services.GetRequiredService<IOptions<WebOptions>>().Value;
                 var server = new Uri(app.Urls.First());
                 Console.WriteLine($"server      in-process Kestrel at {server}, model '{host.Info!.Name}', concurrency {options.EffectiveConcurrency}, queue {options.QueueLimit}, " +
@@ -98,8 +94,8 @@ internal static class BenchSoakCommand
         long quietRss = quietPeak.Stop();
 
         using var attack = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var slowStats = new SlowLorisStats();
-        var floodStats = new FloodStats();
+        var slowStats = new StatusTally("closed");
+        var floodStats = new StatusTally("failed");
         using var hostilePeak = new PeakRss();
         var slowTasks = Enumerable.Range(0, loris).Select(i => SlowLorisAsync(server, i, slowStats, attack.Token)).ToList();
         var floodTasks = Enumerable.Range(0, flood).Select(_ => FlagFloodAsync(server, floodStats, attack.Token)).ToList();
@@ -118,8 +114,8 @@ internal static class BenchSoakCommand
         Row("quiet", quiet, quietRss);
         Row("hostile", hostile, hostileRss);
         Console.WriteLine($"p99 ratio   hostile / quiet = {hostileP99 / quietP99:F2}");
-        Console.WriteLine($"slow-loris  {slowStats.Describe()}");
-        Console.WriteLine($"flag flood  {floodStats.Describe()}; {written:N0} bytes written to the flag folder");
+        Console.WriteLine($"slow-loris  {slowStats.Connections:N0} connections; ended by the server: {slowStats.Describe()}");
+        Console.WriteLine($"flag flood  {floodStats.Total:N0} requests: {floodStats.Describe()}; {written:N0} bytes written to the flag folder");
         bool met = quiet.Errors == 0 && hostile.Errors == 0 && hostileP99 <= 2 * quietP99;
         Console.WriteLine($"done-when   no errors and hostile p99 ≤ 2 × quiet p99: {(met ? "met" : "MISSED")}");
         return met ? 0 : 1;
@@ -140,7 +136,7 @@ internal static class BenchSoakCommand
     /// One slow-loris client: announces a 64 KB multipart upload and sends it 1.5 KB a second (above Kestrel's minimum
     /// rate, so only the server's body deadline can end it); when cut off it reconnects and starts again.
     /// </summary>
-    private static async Task SlowLorisAsync(Uri server, int index, SlowLorisStats stats, CancellationToken ct)
+    private static async Task SlowLorisAsync(Uri server, int index, StatusTally stats, CancellationToken ct)
     {
         const string boundary = "soakboundary";
         byte[] body = Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"slow{index}.jpg\"\r\n\r\n")
@@ -196,7 +192,7 @@ internal static class BenchSoakCommand
     }
 
     /// <summary>One flag flooder: posts a small valid flag in a loop as fast as the server answers.</summary>
-    private static async Task FlagFloodAsync(Uri server, FloodStats stats, CancellationToken ct)
+    private static async Task FlagFloodAsync(Uri server, StatusTally stats, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
         byte[] png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
@@ -223,27 +219,11 @@ internal static class BenchSoakCommand
         }
     }
 
-    private sealed class SlowLorisStats
+    /// <summary>How the attack's requests ended, by HTTP status (0 = no answer: <paramref name="unanswered"/>), counted from many clients at once.</summary>
+    private sealed class StatusTally(string unanswered)
     {
+        /// <summary>Connections opened (the slow-loris clients count their reconnects here).</summary>
         public int Connections;
-        private readonly Lock _lock = new();
-        private readonly SortedDictionary<int, int> _endings = [];
-
-        public void Record(int status)
-        {
-            lock (_lock) _endings[status] = _endings.GetValueOrDefault(status) + 1;
-        }
-
-        public string Describe()
-        {
-            lock (_lock)
-                return $"{Connections:N0} connections; ended by the server: " +
-                       (_endings.Count == 0 ? "none yet" : string.Join(", ", _endings.Select(e => e.Key == 0 ? $"closed {e.Value}" : $"HTTP {e.Key} × {e.Value}")));
-        }
-    }
-
-    private sealed class FloodStats
-    {
         private readonly Lock _lock = new();
         private readonly SortedDictionary<int, int> _statuses = [];
 
@@ -252,10 +232,16 @@ internal static class BenchSoakCommand
             lock (_lock) _statuses[status] = _statuses.GetValueOrDefault(status) + 1;
         }
 
+        public int Total
+        {
+            get { lock (_lock) return _statuses.Values.Sum(); }
+        }
+
         public string Describe()
         {
             lock (_lock)
-                return $"{_statuses.Values.Sum():N0} requests: " + string.Join(", ", _statuses.Select(s => s.Key == 0 ? $"failed {s.Value}" : $"HTTP {s.Key} × {s.Value}"));
+                return _statuses.Count == 0 ? "none yet"
+                    : string.Join(", ", _statuses.Select(s => s.Key == 0 ? $"{unanswered} {s.Value}" : $"HTTP {s.Key} × {s.Value}"));
         }
     }
 

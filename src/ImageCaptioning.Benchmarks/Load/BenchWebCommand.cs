@@ -66,17 +66,11 @@ internal static class BenchWebCommand
                 modelFolder = temporaryModel = WriteRandomModel();
             try
             {
-                await using var app = CaptionWebApp.Create(ServerArgs(modelFolder, parse.GetValue(concurrency), parse.GetValue(encoderThreads)),
-                    builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
-                await app.StartAsync(ct);
-                var host = app.Services.GetRequiredService<CaptionerHost>();
-                await host.WhenLoaded.WaitAsync(ct);
-                if (host.State != ModelState.Ready)
-                {
-                    Console.Error.WriteLine($"error: {host.Message} (use --model <folder> or --random)");
+                await using var app = await LoopbackServer.StartAsync(ServerArgs(modelFolder, parse.GetValue(concurrency), parse.GetValue(encoderThreads)),
+                    builder => builder.Logging.SetMinimumLevel(LogLevel.Warning), " (use --model <folder> or --random)", ct);
+                if (app is null)
                     return CliRunner.ExitBadInput;
-                }
-                var info = host.Info!;
+                var info = app.Services.GetRequiredService<CaptionerHost>().Info!;
                 Console.WriteLine($"server      in-process Kestrel at {app.Urls.First()}, model '{info.Name}' (H={info.Decoder.HiddenDim}, V={info.VocabularySize}{(temporaryModel is null ? "" : ", random weights")})");
                 return await RunAsync(new Uri(app.Urls.First()), load, services: app.Services, ct);
             }
