@@ -49,16 +49,14 @@ public sealed record DecodingOptions
     public int BeamWidth
     {
         get;
-        init => field = value is >= 1 and <= MaxBeamWidth ? value
-            : throw Invalid($"The beam width must be between 1 and {MaxBeamWidth}, got {value}.");
+        init => field = InRange(value, 1, MaxBeamWidth, "beam width");
     } = 5;
 
     /// <summary>Most tokens generated per caption, <c>&lt;end&gt;</c> included.</summary>
     public int MaxLength
     {
         get;
-        init => field = value is >= 1 and <= MaxMaxLength ? value
-            : throw Invalid($"The maximum length must be between 1 and {MaxMaxLength}, got {value}.");
+        init => field = InRange(value, 1, MaxMaxLength, "maximum length");
     } = 20;
 
     /// <summary>
@@ -68,8 +66,7 @@ public sealed record DecodingOptions
     public float LengthPenalty
     {
         get;
-        init => field = float.IsFinite(value) && value is >= 0f and <= 10f ? value
-            : throw Invalid($"The length penalty must be between 0 and 10, got {value}.");
+        init => field = InRange(value, 0f, 10f, "length penalty");
     }
 
     /// <summary>
@@ -79,8 +76,7 @@ public sealed record DecodingOptions
     public int NBest
     {
         get;
-        init => field = value is >= 1 and <= MaxNBest ? value
-            : throw Invalid($"The n-best size must be between 1 and {MaxNBest}, got {value}.");
+        init => field = InRange(value, 1, MaxNBest, "n-best size");
     } = 5;
 
     public DecodingMethod Method
@@ -111,8 +107,7 @@ public sealed record DecodingOptions
     public float ConsensusLogProbabilityWeight
     {
         get;
-        init => field = float.IsFinite(value) && value is >= 0f and <= 1000f ? value
-            : throw Invalid($"The consensus log-probability weight must be between 0 and 1000, got {value}.");
+        init => field = InRange(value, 0f, 1000f, "consensus log-probability weight");
     } = 10f;
 
     /// <summary>Sampling only: probabilities ∝ p^(1/T); below 1 sharper, above 1 more random.</summary>
@@ -161,4 +156,10 @@ public sealed record DecodingOptions
         LengthPenalty == 0f || length == 0 ? logProbability : logProbability / Math.Pow(length, LengthPenalty);
 
     private static InvalidDecodingOptionsException Invalid(string message) => new(message);
+
+    private static int InRange(int value, int min, int max, string name) =>
+        value >= min && value <= max ? value : throw Invalid($"The {name} must be between {min} and {max}, got {value}.");
+
+    private static float InRange(float value, float min, float max, string name) =>
+        float.IsFinite(value) && value >= min && value <= max ? value : throw Invalid($"The {name} must be between {min} and {max}, got {value}.");
 }
