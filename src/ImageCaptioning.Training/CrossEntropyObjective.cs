@@ -22,12 +22,13 @@ public sealed class CrossEntropyObjective : ITrainingObjective
         Model = model; _options = options;
         _sampler = new BatchSampler(train, options.BatchSize, options.Seed);
         _graph = new DecoderGraph.Options(options.LabelSmoothing, options.CoverageLambda,
-            FeatureDropout: options.FeatureDropout, EmbeddingDropout: options.EmbeddingDropout);
+            FeatureDropout: options.FeatureDropout, EmbeddingDropout: options.EmbeddingDropout,
+            AttentionEntropy: options.AttentionEntropy);
     }
 
     public TrainableDecoder Model { get; }
     public TrainingRunOptions Options => _options;
-    public RunLogFormat Log { get; } = new(OptionsFile, StepsFile, EpochsFile, "cross_entropy,coverage", "cross_entropy", "CE");
+    public RunLogFormat Log { get; } = new(OptionsFile, StepsFile, EpochsFile, "cross_entropy,coverage,attention_entropy", "cross_entropy", "CE");
     public int BatchesPerEpoch => _sampler.BatchesPerEpoch;
     public bool ScoresStartingModel => false;
 
@@ -38,6 +39,6 @@ public sealed class CrossEntropyObjective : ITrainingObjective
         // Dropout noise depends only on (seed, step): a resumed run sees the same masks.
         var output = DecoderGraph.Forward(tape, Model, batch, _graph, new Random(StableSeed.Derive(_options.Seed, at.Step)));
         double crossEntropy = output.CrossEntropySum.Item / output.Tokens;
-        return new BatchLoss(output.Loss, batch.TokenCount, crossEntropy, [crossEntropy, output.Coverage.Item]);
+        return new BatchLoss(output.Loss, batch.TokenCount, crossEntropy, [crossEntropy, output.Coverage.Item, output.AttentionEntropy.Item]);
     }
 }

@@ -4,8 +4,8 @@ namespace ImageCaptioning.Training;
 
 /// <summary>
 /// The training forward pass of the decoder, op for op the computation <see cref="AttentionDecoder"/> documents
-/// (and built from the same kernels), with teacher forcing, dropout on the deep output and the
-/// attention-coverage regulariser. Shapes: B captions, P positions, E/D/A/H/M/V as in <see cref="DecoderConfig"/>.
+/// (and built from the same kernels), with teacher forcing, dropout on the deep output, the
+/// attention-coverage regulariser and the optional attention-entropy penalty. Shapes: B captions, P positions, E/D/A/H/M/V as in <see cref="DecoderConfig"/>.
 /// </summary>
 public static class DecoderGraph
 {
@@ -14,8 +14,10 @@ public static class DecoderGraph
     /// <param name="FeatureDropout">Dropout on the projected features v [B·P, D] (training only): the decoder cannot lean on
     /// a few exact feature values of an image it has seen five captions of, which is how it memorises the training set.</param>
     /// <param name="EmbeddingDropout">Dropout on the word embeddings E y [R, M] (training only).</param>
+    /// <param name="AttentionEntropy">μ of the attention-entropy penalty, μ · mean over predicted rows of H(α_t) / ln P
+    /// (0 = off): a training objective only, the model and its inference are unchanged.</param>
     public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false, float? Dropout = null,
-        float FeatureDropout = 0f, float EmbeddingDropout = 0f);
+        float FeatureDropout = 0f, float EmbeddingDropout = 0f, float AttentionEntropy = 0f);
 
     public sealed class Output
     {
@@ -23,7 +25,9 @@ public static class DecoderGraph
         public required Tensor CrossEntropySum { get; init; }
         /// <summary>λ·mean (1 − Σ_t α)².</summary>
         public required Tensor Coverage { get; init; }
-        /// <summary>CE / tokens + coverage: what the optimiser minimises.</summary>
+        /// <summary>μ·mean H(α_t) / ln P over predicted rows (zero when μ = 0).</summary>
+        public required Tensor AttentionEntropy { get; init; }
+        /// <summary>CE / tokens + coverage + attention entropy: what the optimiser minimises.</summary>
         public required Tensor Loss { get; init; }
         public required int Tokens { get; init; }
         /// <summary>Per step: logits [R_t, V] and α [R_t, P] (only with KeepStepOutputs, for tests and notebooks).</summary>
@@ -87,10 +91,13 @@ public static class DecoderGraph
         var coverage = alphas.Count > 0 && options.CoverageLambda > 0
             ? Ops.AttentionCoverage(tape, alphas, B, options.CoverageLambda)
             : tape.Zeros(1, 1, requiresGrad: false);
-        var loss = Ops.WeightedSumOfScalars(tape, [ceSum, coverage], [1f / Math.Max(1, batch.TokenCount), 1f]);
+        var entropy = alphas.Count > 0 && options.AttentionEntropy > 0
+            ? Ops.AttentionEntropy(tape, alphas, options.AttentionEntropy)
+            : tape.Zeros(1, 1, requiresGrad: false);
+        var loss = Ops.WeightedSumOfScalars(tape, [ceSum, coverage, entropy], [1f / Math.Max(1, batch.TokenCount), 1f, 1f]);
         return new Output
         {
-            CrossEntropySum = ceSum, Coverage = coverage, Loss = loss, Tokens = batch.TokenCount,
+            CrossEntropySum = ceSum, Coverage = coverage, AttentionEntropy = entropy, Loss = loss, Tokens = batch.TokenCount,
             Logits = keptLogits, Alphas = options.KeepStepOutputs ? alphas : [],
         };
     }

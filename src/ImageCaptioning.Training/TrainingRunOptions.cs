@@ -15,6 +15,8 @@ public abstract record TrainingRunOptions
     public float WeightDecay { get; init; }
     /// <summary>λ of the doubly-stochastic attention regulariser.</summary>
     public float CoverageLambda { get; init; }
+    /// <summary>μ of the attention-entropy penalty (mean normalised entropy of α over predicted rows); 0 = off.</summary>
+    public float AttentionEntropy { get; init; }
     public int Seed { get; init; } = 42;
     public int CheckpointEverySteps { get; init; }
     /// <summary>Score the dev split every this many steps (0 = at the end of each epoch only).</summary>
@@ -34,6 +36,7 @@ public abstract record TrainingRunOptions
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
         if (CheckpointEverySteps < 1) throw new ArgumentException($"checkpoint interval must be at least 1 step, got {CheckpointEverySteps}");
         if (EvaluateEverySteps < 0) throw new ArgumentException($"the dev evaluation interval cannot be negative, got {EvaluateEverySteps}");
+        if (AttentionEntropy < 0) throw new ArgumentException($"the attention-entropy weight cannot be negative, got {AttentionEntropy}");
         if (TrainImageLimit is < 1) throw new ArgumentException($"the training image limit must be at least 1, got {TrainImageLimit}");
     }
 }

@@ -20,6 +20,7 @@ internal sealed class TrainingRunArguments
     public Option<float> LearningRate { get; }
     public Option<int> Warmup { get; }
     public Option<float> Coverage { get; }
+    public Option<float> AttentionEntropy { get; }
     public Option<float> WeightDecay { get; }
     public Option<int> EvaluateEvery { get; }
     public Option<int> Patience { get; }
@@ -39,6 +40,11 @@ internal sealed class TrainingRunArguments
         LearningRate = new("--lr") { DefaultValueFactory = _ => defaults.LearningRate };
         Warmup = new("--warmup") { Description = "Warm-up steps of the learning rate.", DefaultValueFactory = _ => defaults.WarmupSteps };
         Coverage = new("--coverage") { Description = "λ of the attention regulariser.", DefaultValueFactory = _ => defaults.CoverageLambda };
+        AttentionEntropy = new("--attention-entropy")
+        {
+            Description = "μ of the attention-entropy penalty: μ × mean normalised entropy of α over predicted words (0 = off).",
+            DefaultValueFactory = _ => defaults.AttentionEntropy,
+        };
         WeightDecay = new("--weight-decay") { Description = "Decoupled (AdamW) weight decay on weight matrices.", DefaultValueFactory = _ => defaults.WeightDecay };
         EvaluateEvery = new("--eval-every") { Description = "Score dev every N steps (0 = each epoch).", DefaultValueFactory = _ => defaults.EvaluateEverySteps };
         Patience = new("--patience") { Description = "Dev evaluations without a better BLEU-4 before stopping.", DefaultValueFactory = _ => defaults.Patience };
@@ -49,7 +55,7 @@ internal sealed class TrainingRunArguments
     private readonly string _defaultModelName;
 
     public IEnumerable<Option> All =>
-        [Features, Run, Output, Flickr8k, Epochs, LearningRate, Warmup, Coverage, WeightDecay, EvaluateEvery, Patience,
+        [Features, Run, Output, Flickr8k, Epochs, LearningRate, Warmup, Coverage, AttentionEntropy, WeightDecay, EvaluateEvery, Patience,
          MaxMinutes, MaxSteps, TrainImages, DevImages, DevBeam, Seed];
 
     /// <summary><paramref name="options"/> with the loop's settings from the command line, validated.</summary>
@@ -59,7 +65,7 @@ internal sealed class TrainingRunArguments
         var applied = (T)(options with
         {
             Epochs = parse.GetValue(Epochs), LearningRate = parse.GetValue(LearningRate), WarmupSteps = parse.GetValue(Warmup),
-            CoverageLambda = parse.GetValue(Coverage), WeightDecay = parse.GetValue(WeightDecay), EvaluateEverySteps = parse.GetValue(EvaluateEvery),
+            CoverageLambda = parse.GetValue(Coverage), AttentionEntropy = parse.GetValue(AttentionEntropy), WeightDecay = parse.GetValue(WeightDecay), EvaluateEverySteps = parse.GetValue(EvaluateEvery),
             Patience = parse.GetValue(Patience), MaxMinutes = parse.GetValue(MaxMinutes), MaxSteps = parse.GetValue(MaxSteps),
             TrainImageLimit = parse.GetValue(TrainImages), Seed = parse.GetValue(Seed),
         });

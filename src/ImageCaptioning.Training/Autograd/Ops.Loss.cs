@@ -83,6 +83,34 @@ public static partial class Ops
         return y;
     }
 
+    /// <summary>
+    /// Attention-entropy penalty: μ · mean over every row r of every step's α [R_t, P] of H(α_r) / ln P, where
+    /// H(α) = −Σ_i α_i ln α_i (0 = one cell, 1 = uniform). Minimising it trains each step to look at few cells.
+    /// </summary>
+    public static Tensor AttentionEntropy(Tape tape, IReadOnlyList<Tensor> alphas, float mu)
+    {
+        int positions = alphas[0].Cols, rows = alphas.Sum(a => a.Rows);
+        float scale = mu / (Math.Max(1, rows) * MathF.Log(positions));
+        double total = 0;
+        foreach (var alpha in alphas)
+            foreach (float a in alpha.Values)
+                if (a > 0f) total -= a * Math.Log(a);   // 0·ln 0 = 0
+        var y = tape.NewTensor(1, 1, alphas.Any(a => a.RequiresGrad));
+        y.Values[0] = (float)(total * scale);
+        if (y.RequiresGrad)
+            tape.Record(() =>
+            {   // dH/dα_i = −(ln α_i + 1); α is clamped away from 0 (a softmax output is never exactly 0 in practice)
+                float g = y.Grad[0] * scale;
+                foreach (var alpha in alphas)
+                {
+                    if (!alpha.RequiresGrad) continue;
+                    var da = alpha.Grad; var av = alpha.Values;
+                    for (int k = 0; k < da.Length; k++) da[k] -= g * (MathF.Log(MathF.Max(av[k], 1e-30f)) + 1f);
+                }
+            });
+        return y;
+    }
+
     /// <summary>Σ_k c_k·x_k of [1, 1] scalars.</summary>
     public static Tensor WeightedSumOfScalars(Tape tape, IReadOnlyList<Tensor> scalars, IReadOnlyList<float> weights)
     {

@@ -34,7 +34,8 @@ public sealed class SelfCriticalObjective : ITrainingObjective
         Model = model; _options = options; _grids = grids; _reward = reward;
         _images = options.TrainImageLimit is { } limit ? images.Take(limit).ToList() : images;
         _policy = new CaptionGenerator(new AttentionDecoder(model.Parameters), vocabulary);   // shares the weight arrays: samples come from the current policy
-        _graph = new DecoderGraph.Options(LabelSmoothing: 0f, options.CoverageLambda, Dropout: options.Dropout);
+        _graph = new DecoderGraph.Options(LabelSmoothing: 0f, options.CoverageLambda, Dropout: options.Dropout,
+            AttentionEntropy: options.AttentionEntropy);
         _gridBuffer = new float[options.ImagesPerBatch * grids.Positions * grids.Channels];
     }
 

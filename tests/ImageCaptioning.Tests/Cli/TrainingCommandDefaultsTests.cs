@@ -23,6 +23,7 @@ public class TrainingCommandDefaultsTests
         Assert.Equal(defaults.LearningRate, Default<float>(command, "--lr"));
         Assert.Equal(defaults.WarmupSteps, Default<int>(command, "--warmup"));
         Assert.Equal(defaults.CoverageLambda, Default<float>(command, "--coverage"));
+        Assert.Equal(defaults.AttentionEntropy, Default<float>(command, "--attention-entropy"));
         Assert.Equal(defaults.WeightDecay, Default<float>(command, "--weight-decay"));
         Assert.Equal(defaults.EvaluateEverySteps, Default<int>(command, "--eval-every"));
         Assert.Equal(defaults.Patience, Default<int>(command, "--patience"));

@@ -78,7 +78,7 @@ public class DecoderParityTests
         var parameters = DecoderParameters.CreateRandom(config, seed: 3);
         var batch = TinyDecoders.Batch(TinyDecoders.RandomGrids(2, config, seed: 4), [[4, 5, 6], [7, 8]]);
         var model = new TrainableDecoder(parameters);
-        var options = new DecoderGraph.Options(LabelSmoothing: 0.1f, CoverageLambda: 1f);
+        var options = new DecoderGraph.Options(LabelSmoothing: 0.1f, CoverageLambda: 1f, AttentionEntropy: 0.5f);
 
         var tape = new Tape();
         model.ZeroGrad();

@@ -81,6 +81,28 @@ public class OpGradientTests
     }, [R(3, 4), R(2, 4)]);
 
     [Fact]
+    public void AttentionEntropy() => GradientCheck.Check((t, x) =>
+    {
+        var a1 = Ops.Softmax(t, x[0]);
+        var a2 = Ops.Softmax(t, x[1]);
+        return Ops.AttentionEntropy(t, [a1, a2], mu: 0.7f);
+    }, [R(3, 5, scale: 2f), R(2, 5, scale: 2f)]);
+
+    [Fact]
+    public void AttentionEntropyIsMuForUniformMapsAndZeroForOneHotMaps()
+    {
+        var tape = new Tape { Training = false };
+        var uniform = tape.Constant(Enumerable.Repeat(0.25f, 8).ToArray(), 2, 4);
+        Assert.Equal(0.3f, Ops.AttentionEntropy(tape, [uniform], mu: 0.3f).Item, 6);
+        var oneHot = tape.Constant([0f, 1f, 0f, 0f], 1, 4);
+        Assert.Equal(0f, Ops.AttentionEntropy(tape, [oneHot], mu: 0.3f).Item, 6);
+        // mean over rows of both steps: (1 + 0 + 0.5) / 3 rows, where [½, ½, 0, 0] has entropy ln 2 = ½ ln 4
+        var half = tape.Constant([0.5f, 0.5f, 0f, 0f], 1, 4);
+        var oneOfTwo = tape.Constant([0.25f, 0.25f, 0.25f, 0.25f, 0f, 0f, 1f, 0f], 2, 4);
+        Assert.Equal(0.5f, Ops.AttentionEntropy(tape, [oneOfTwo, half], mu: 1f).Item, 6);
+    }
+
+    [Fact]
     public void DropoutIsIdentityWhenNotTrainingAndScalesKeptUnitsWhenTraining()
     {
         var x = R(4, 50);
