@@ -184,16 +184,16 @@ internal static unsafe class SkinnyGemm
         {
             int cols = Math.Min(4, n - j);
             // A ragged last group re-reads the last column (result discarded) instead of running past B.
-            float* b0 = problem.B + j * problem.Ldb;
-            float* b1 = problem.B + Math.Min(j + 1, n - 1) * problem.Ldb;
-            float* b2 = problem.B + Math.Min(j + 2, n - 1) * problem.Ldb;
-            float* b3 = problem.B + Math.Min(j + 3, n - 1) * problem.Ldb;
+            byte* b0 = (byte*)(problem.B + j * problem.Ldb);
+            byte* b1 = (byte*)(problem.B + Math.Min(j + 1, n - 1) * problem.Ldb);
+            byte* b2 = (byte*)(problem.B + Math.Min(j + 2, n - 1) * problem.Ldb);
+            byte* b3 = (byte*)(problem.B + Math.Min(j + 3, n - 1) * problem.Ldb);
             for (int i = 0; i < m; i += 4)
             {
                 int rows = Math.Min(4, m - i);
                 // 2-3 rows take the 4-row kernel (repeating the last row): one pass over the B rows instead of several.
-                if (rows == 1) Dot1x4<TOps, TVec>(aRows + i * aStride, b0, b1, b2, b3, k, sums);
-                else Dot4x4<TOps, TVec>(aRows + i * aStride, aStride, rows, b0, b1, b2, b3, k, sums);
+                if (rows == 1) DotKernels.Dot1x4<TOps, Float32Weights<TOps, TVec>, TVec>(aRows + i * aStride, b0, b1, b2, b3, k, sums);
+                else DotKernels.Dot4x4<TOps, Float32Weights<TOps, TVec>, TVec, DotKernels.FourRows>(aRows + i * aStride, aStride, rows, b0, b1, b2, b3, k, sums);
                 for (int r = 0; r < rows; r++)
                 {
                     float* c = problem.C + (i + r) * problem.Ldc + j;
@@ -202,77 +202,6 @@ internal static unsafe class SkinnyGemm
                     else for (int jj = 0; jj < cols; jj++) c[jj] = s[jj];
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// sums[r·4 + j] = Σ_p a_r[p]·b_j[p] for 4 A rows (stride aStride; with rows &lt; 4 the last real row repeats)
-    /// and 4 B rows. Vector lanes accumulate over k, then one horizontal sum per element, then the k % W tail.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x4<TOps, TVec>(float* a, nint aStride, int rows, float* b0, float* b1, float* b2, float* b3, int k, float* sums)
-        where TOps : struct, IFloatVectorOps<TVec> where TVec : struct
-    {
-        int w = TOps.Count;
-        float* a0 = a, a1 = a + Math.Min(1, rows - 1) * aStride, a2 = a + Math.Min(2, rows - 1) * aStride, a3 = a + Math.Min(3, rows - 1) * aStride;
-        TVec s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero;
-        TVec s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
-        TVec s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero;
-        TVec s30 = TOps.Zero, s31 = TOps.Zero, s32 = TOps.Zero, s33 = TOps.Zero;
-        int p = 0;
-        for (; p + w <= k; p += w)
-        {
-            TVec y0 = TOps.Load(b0 + p), y1 = TOps.Load(b1 + p), y2 = TOps.Load(b2 + p), y3 = TOps.Load(b3 + p);
-            TVec x = TOps.Load(a0 + p);
-            s00 = TOps.MultiplyAdd(x, y0, s00); s01 = TOps.MultiplyAdd(x, y1, s01); s02 = TOps.MultiplyAdd(x, y2, s02); s03 = TOps.MultiplyAdd(x, y3, s03);
-            x = TOps.Load(a1 + p);
-            s10 = TOps.MultiplyAdd(x, y0, s10); s11 = TOps.MultiplyAdd(x, y1, s11); s12 = TOps.MultiplyAdd(x, y2, s12); s13 = TOps.MultiplyAdd(x, y3, s13);
-            x = TOps.Load(a2 + p);
-            s20 = TOps.MultiplyAdd(x, y0, s20); s21 = TOps.MultiplyAdd(x, y1, s21); s22 = TOps.MultiplyAdd(x, y2, s22); s23 = TOps.MultiplyAdd(x, y3, s23);
-            x = TOps.Load(a3 + p);
-            s30 = TOps.MultiplyAdd(x, y0, s30); s31 = TOps.MultiplyAdd(x, y1, s31); s32 = TOps.MultiplyAdd(x, y2, s32); s33 = TOps.MultiplyAdd(x, y3, s33);
-        }
-        TOps.SumEach(s00, s01, s02, s03).Store(sums);
-        TOps.SumEach(s10, s11, s12, s13).Store(sums + 4);
-        TOps.SumEach(s20, s21, s22, s23).Store(sums + 8);
-        TOps.SumEach(s30, s31, s32, s33).Store(sums + 12);
-        if (p < k)
-        {
-            AddTail(a0, b0, b1, b2, b3, p, k, sums);
-            AddTail(a1, b0, b1, b2, b3, p, k, sums + 4);
-            AddTail(a2, b0, b1, b2, b3, p, k, sums + 8);
-            AddTail(a3, b0, b1, b2, b3, p, k, sums + 12);
-        }
-    }
-
-    /// <summary>sums[j] = Σ_p a[p]·b_j[p] for one A row and 4 B rows (same arithmetic per element as <see cref="Dot4x4"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x4<TOps, TVec>(float* a, float* b0, float* b1, float* b2, float* b3, int k, float* sums)
-        where TOps : struct, IFloatVectorOps<TVec> where TVec : struct
-    {
-        int w = TOps.Count;
-        TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
-        int p = 0;
-        for (; p + w <= k; p += w)
-        {
-            TVec x = TOps.Load(a + p);
-            s0 = TOps.MultiplyAdd(x, TOps.Load(b0 + p), s0);
-            s1 = TOps.MultiplyAdd(x, TOps.Load(b1 + p), s1);
-            s2 = TOps.MultiplyAdd(x, TOps.Load(b2 + p), s2);
-            s3 = TOps.MultiplyAdd(x, TOps.Load(b3 + p), s3);
-        }
-        TOps.SumEach(s0, s1, s2, s3).Store(sums);
-        if (p < k) AddTail(a, b0, b1, b2, b3, p, k, sums);
-    }
-
-    /// <summary>The k % W terms a vector loop leaves over, one at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTail(float* a, float* b0, float* b1, float* b2, float* b3, int from, int k, float* sums)
-    {
-        for (int p = from; p < k; p++)
-        {
-            float x = a[p];
-            sums[0] += x * b0[p]; sums[1] += x * b1[p]; sums[2] += x * b2[p]; sums[3] += x * b3[p];
         }
     }
 }
