@@ -44,31 +44,31 @@ public static partial class Ops
     }
 
     /// <summary>Elementwise a + b (same shape).</summary>
-    public static Tensor Add(Tape tape, Tensor a, Tensor b)
-    {
-        CheckSameShape(a, b, "Add");
-        var y = tape.NewTensor(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Add(a.Values, b.Values, y.Values);
-        if (y.RequiresGrad)
-            tape.Record(() =>
-            {
-                if (a.RequiresGrad) TensorPrimitives.Add(a.Grad, y.Grad, a.Grad);
-                if (b.RequiresGrad) TensorPrimitives.Add(b.Grad, y.Grad, b.Grad);
-            });
-        return y;
-    }
+    public static Tensor Add(Tape tape, Tensor a, Tensor b) =>
+        Elementwise(tape, a, b, "Add", TensorPrimitives.Add,
+            static (dy, _, grad) => TensorPrimitives.Add(grad, dy, grad));                 // ∂(a + b)/∂a = 1
 
     /// <summary>Elementwise a ⊙ b (same shape).</summary>
-    public static Tensor Multiply(Tape tape, Tensor a, Tensor b)
+    public static Tensor Multiply(Tape tape, Tensor a, Tensor b) =>
+        Elementwise(tape, a, b, "Multiply", TensorPrimitives.Multiply,
+            static (dy, other, grad) => TensorPrimitives.MultiplyAdd(dy, other, grad, grad)); // ∂(a ⊙ b)/∂a = b
+
+    private delegate void SpanForward(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y);
+
+    /// <summary>grad += dy's share for one operand, given the other operand's values (both ops are symmetric in a and b).</summary>
+    private delegate void SpanBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> other, Span<float> grad);
+
+    /// <summary>y = forward(a, b) elementwise; backward adds each operand's gradient that requires one.</summary>
+    private static Tensor Elementwise(Tape tape, Tensor a, Tensor b, string op, SpanForward forward, SpanBackward backward)
     {
-        CheckSameShape(a, b, "Multiply");
+        CheckSameShape(a, b, op);
         var y = tape.NewTensor(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Multiply(a.Values, b.Values, y.Values);
+        forward(a.Values, b.Values, y.Values);
         if (y.RequiresGrad)
             tape.Record(() =>
             {
-                if (a.RequiresGrad) TensorPrimitives.MultiplyAdd(y.Grad, b.Values, a.Grad, a.Grad);
-                if (b.RequiresGrad) TensorPrimitives.MultiplyAdd(y.Grad, a.Values, b.Grad, b.Grad);
+                if (a.RequiresGrad) backward(y.Grad, b.Values, a.Grad);
+                if (b.RequiresGrad) backward(y.Grad, a.Values, b.Grad);
             });
         return y;
     }
