@@ -13,44 +13,10 @@ internal static class Americanize
     private const int MinimumLengthChanged = 4;
     private const int MinimumLengthPatternMatch = 6;
 
-    /// <summary>Whole-word spellings (British, American): the table CoreNLP consults first.</summary>
-    private static readonly FrozenDictionary<string, string> Words = new (string British, string American)[]
-    {
-        ("anaesthetic", "anesthetic"), ("analogue", "analog"), ("analogues", "analogs"), ("analyse", "analyze"),
-        ("analysed", "analyzed"), ("analysing", "analyzing"), ("armoured", "armored"), ("cancelled", "canceled"),
-        ("cancelling", "canceling"), ("candour", "candor"), ("capitalise", "capitalize"), ("capitalised", "capitalized"),
-        ("capitalisation", "capitalization"), ("centre", "center"), ("chimaeric", "chimeric"), ("clamour", "clamor"),
-        ("coloured", "colored"), ("colouring", "coloring"), ("colourful", "colorful"), ("defence", "defense"),
-        ("Defence", "Defense"), ("discolour", "discolor"), ("discolours", "discolors"), ("discoloured", "discolored"),
-        ("discolouring", "discoloring"), ("encyclopaedia", "encyclopedia"), ("endeavour", "endeavor"),
-        ("endeavours", "endeavors"), ("endeavoured", "endeavored"), ("endeavouring", "endeavoring"), ("fervour", "fervor"),
-        ("favour", "favor"), ("favours", "favors"), ("favoured", "favored"), ("favouring", "favoring"),
-        ("favourite", "favorite"), ("favourites", "favorites"), ("fibre", "fiber"), ("fibres", "fibers"),
-        ("finalise", "finalize"), ("finalised", "finalized"), ("finalising", "finalizing"), ("flavour", "flavor"),
-        ("flavours", "flavors"), ("flavoured", "flavored"), ("flavouring", "flavoring"), ("glamour", "glamour"),
-        ("grey", "gray"), ("harbour", "harbor"), ("harbours", "harbors"), ("homologue", "homolog"),
-        ("homologues", "homologs"), ("honour", "honor"), ("honours", "honors"), ("honoured", "honored"),
-        ("honouring", "honoring"), ("honourable", "honorable"), ("humour", "humor"), ("humours", "humors"),
-        ("humoured", "humored"), ("humouring", "humoring"), ("kerb", "curb"), ("labelled", "labeled"),
-        ("labelling", "labeling"), ("labour", "labor"), ("Labour", "Labor"), ("labours", "labors"),
-        ("laboured", "labored"), ("labouring", "laboring"), ("leant", "leaned"), ("learnt", "learned"),
-        ("localise", "localize"), ("localised", "localized"), ("manoeuvre", "maneuver"), ("manoeuvres", "maneuvers"),
-        ("maximise", "maximize"), ("maximised", "maximized"), ("maximising", "maximizing"), ("meagre", "meager"),
-        ("minimise", "minimize"), ("minimised", "minimized"), ("minimising", "minimizing"), ("modernise", "modernize"),
-        ("modernised", "modernized"), ("modernising", "modernizing"), ("misdemeanour", "misdemeanor"),
-        ("misdemeanours", "misdemeanors"), ("neighbour", "neighbor"), ("neighbours", "neighbors"),
-        ("neighbourhood", "neighborhood"), ("neighbourhoods", "neighborhoods"), ("oestrogen", "estrogen"),
-        ("oestrogens", "estrogens"), ("organisation", "organization"), ("organisations", "organizations"),
-        ("penalise", "penalize"), ("penalised", "penalized"), ("popularise", "popularize"), ("popularised", "popularized"),
-        ("popularises", "popularizes"), ("popularising", "popularizing"), ("practise", "practice"),
-        ("practised", "practiced"), ("pressurise", "pressurize"), ("pressurised", "pressurized"),
-        ("pressurises", "pressurizes"), ("pressurising", "pressurizing"), ("realise", "realize"), ("realised", "realized"),
-        ("realising", "realizing"), ("realises", "realizes"), ("recognise", "recognize"), ("recognised", "recognized"),
-        ("recognising", "recognizing"), ("recognises", "recognizes"), ("rumoured", "rumored"), ("rumouring", "rumoring"),
-        ("savour", "savor"), ("savours", "savors"), ("savoured", "savored"), ("savouring", "savoring"),
-        ("splendour", "splendor"), ("splendours", "splendors"), ("theatre", "theater"), ("theatres", "theaters"),
-        ("titre", "titer"), ("titres", "titers"), ("travelled", "traveled"), ("travelling", "traveling"),
-    }.ToFrozenDictionary(p => p.British, p => p.American, StringComparer.Ordinal);
+    private const string WordTableResource = "ImageCaptioning.Metrics.americanize.tsv";
+
+    /// <summary>Whole-word spellings (British → American): the table CoreNLP consults first, from <c>americanize.tsv</c>.</summary>
+    private static readonly FrozenDictionary<string, string> Words = ReadWordTable();
 
     /// <summary>Suffix rules tried in order after the table; the first that matches (and is not excepted) wins.</summary>
     private static readonly (Regex Pattern, string Replacement, Regex? Exception)[] Rules =
@@ -89,4 +55,20 @@ internal static class Americanize
         || word.Contains("programme", StringComparison.Ordinal)
         || word.EndsWith("our", StringComparison.Ordinal)
         || word.EndsWith("ours", StringComparison.Ordinal);
+
+    private static FrozenDictionary<string, string> ReadWordTable()
+    {
+        using var stream = typeof(Americanize).Assembly.GetManifestResourceStream(WordTableResource)
+            ?? throw new InvalidOperationException($"Embedded resource {WordTableResource} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        var words = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var (british, american) = line.Split('\t') is [var b, var a] ? (b, a)
+                : throw new InvalidOperationException($"{WordTableResource}: expected 'British<TAB>American', got '{line}'.");
+            words.Add(british, american);
+        }
+        return words.ToFrozenDictionary(StringComparer.Ordinal);
+    }
 }
