@@ -23,7 +23,7 @@ internal static class BeamSearch
         DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
     {
         int beam = options.BeamWidth, results = options.ResultsPerImage, maxLength = options.MaxLength;
-        int vocabulary = decoder.Config.VocabSize, positions = decoder.Config.Positions;
+        int vocabulary = decoder.Config.VocabSize;
         int stride = s.RowsPerImage; // result slots of image i: [i·stride, i·stride + results)
         var ws = s.Workspace;
 
@@ -42,31 +42,14 @@ internal static class BeamSearch
 
         for (int t = 0; t < maxLength && ws.Rows > 0; t++)
         {
-            decoder.Step(ws);                                            // LogProbs [R, V], Alpha [R, P]
-            tokens.Mask(ws.LogProbs, ws.Rows, vocabulary);
-            DecodingTokens.BlockRepeatedNGrams(ws.LogProbs, ws.Rows, vocabulary, s.Live, options.NoRepeatNGramSize);
+            s.StepAndMask(decoder, tokens, options);                     // LogProbs [R, V], Alpha [R, P]
             int nextRows = 0;
             for (int image = 0; image < images; image++)
             {
                 if (s.RowCount[image] == 0) continue;
                 int candidates = SelectCandidates(s, ws.LogProbs, s.RowStart[image], s.RowCount[image], vocabulary, 2 * beam);
-                int first = nextRows, live = 0;
-                for (int rank = 0; rank < candidates && live < beam; rank++)
-                {
-                    int row = s.CandidateRow[rank], token = s.CandidateToken[rank];
-                    float logp = ws.LogProbs[row * vocabulary + token];
-                    if (token == tokens.End)
-                    {
-                        if (rank < beam) AddFinished(s, options, image * stride, results, ref s.FinalCount[image], row, logp);
-                        continue;
-                    }
-                    s.Parents[nextRows] = row;
-                    s.NextTokens[nextRows] = token;
-                    s.Next.CopyFrom(s.Live, row, nextRows);
-                    s.Next.Append(nextRows, token, ws.Alpha.AsSpan(row * positions, positions), logp);
-                    nextRows++;
-                    live++;
-                }
+                int first = nextRows;
+                int live = Extend(s, options, tokens, candidates, image * stride, ref s.FinalCount[image], ref nextRows);
                 if (live > 0 && s.FinalCount[image] >= results
                     && s.Next.LogProbability[first] / boundDivisor <= WorstFinalScore(s, image * stride, results))
                 {
@@ -80,6 +63,37 @@ internal static class BeamSearch
             ws.ReorderRows(s.Parents.AsSpan(0, nextRows), s.NextTokens.AsSpan(0, nextRows));
         }
         return Collect(s, options, images, stride, results);
+    }
+
+    /// <summary>
+    /// Walks one beam's candidates best first: an <c>&lt;end&gt;</c> among the first K ranks enters the n-best slots
+    /// [firstSlot, firstSlot + results) (<paramref name="finalCount"/> counts them); any other word makes a row of the
+    /// next step at <paramref name="nextRows"/>, until K rows are live. Returns how many went live.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int Extend(DecodingScratch s, DecodingOptions options, DecodingTokens tokens, int candidates, int firstSlot,
+        ref int finalCount, ref int nextRows)
+    {
+        var ws = s.Workspace;
+        int beam = options.BeamWidth, results = options.ResultsPerImage, live = 0;
+        int vocabulary = ws.Config.VocabSize, positions = ws.Config.Positions;
+        for (int rank = 0; rank < candidates && live < beam; rank++)
+        {
+            int row = s.CandidateRow[rank], token = s.CandidateToken[rank];
+            float logp = ws.LogProbs[row * vocabulary + token];
+            if (token == tokens.End)
+            {
+                if (rank < beam) AddFinished(s, options, firstSlot, results, ref finalCount, row, logp);
+                continue;
+            }
+            s.Parents[nextRows] = row;
+            s.NextTokens[nextRows] = token;
+            s.Next.CopyFrom(s.Live, row, nextRows);
+            s.Next.Append(nextRows, token, ws.Alpha.AsSpan(row * positions, positions), logp);
+            nextRows++;
+            live++;
+        }
+        return live;
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ internal static class ConstrainedBeamSearch
         DecodingOptions options, DecodingTokens tokens, DecodingScratch s, IReadOnlyList<TokenConstraints> constraints, bool[] met)
     {
         int beam = options.BeamWidth, results = options.ResultsPerImage, maxLength = options.MaxLength;
-        int vocabulary = decoder.Config.VocabSize, positions = decoder.Config.Positions;
+        int vocabulary = decoder.Config.VocabSize;
         int stride = s.RowsPerImage; // state st of image i: result slots [i·stride + st·beam, + results)
         if (stride < 2 * beam)
             throw new InvalidOperationException($"Constrained beam search needs {2 * beam} rows per image, the scratch has {stride}.");
@@ -50,9 +50,7 @@ internal static class ConstrainedBeamSearch
 
         for (int t = 0; t < maxLength && ws.Rows > 0; t++)
         {
-            decoder.Step(ws);                                            // LogProbs [R, V], Alpha [R, P]
-            tokens.Mask(ws.LogProbs, ws.Rows, vocabulary);
-            DecodingTokens.BlockRepeatedNGrams(ws.LogProbs, ws.Rows, vocabulary, s.Live, options.NoRepeatNGramSize);
+            s.StepAndMask(decoder, tokens, options);                     // LogProbs [R, V], Alpha [R, P]
             rowStart.CopyTo(previousStart, 0);
             rowCount.CopyTo(previousCount, 0);
             for (int image = 0; image < images; image++)
@@ -70,7 +68,7 @@ internal static class ConstrainedBeamSearch
                 int[] required = constraints[image].RequiredAnyOf;
                 for (int state = 0; state < 2; state++)
                 {
-                    int key = 2 * image + state, first = nextRows, live = 0;
+                    int key = 2 * image + state, first = nextRows;
                     int found = 0;
                     if (state == 0)
                         found = Select(s, ws.LogProbs, previousStart[key], previousCount[key], vocabulary, 2 * beam, found, required, Filter.Exclude);
@@ -80,22 +78,7 @@ internal static class ConstrainedBeamSearch
                         found = Select(s, ws.LogProbs, previousStart[key], previousCount[key], vocabulary, 2 * beam, found, required, Filter.None);
                     }
                     int slots = image * stride + state * beam;
-                    for (int rank = 0; rank < found && live < beam; rank++)
-                    {
-                        int row = s.CandidateRow[rank], token = s.CandidateToken[rank];
-                        float logp = ws.LogProbs[row * vocabulary + token];
-                        if (token == tokens.End)
-                        {
-                            if (rank < beam) BeamSearch.AddFinished(s, options, slots, results, ref finalCount[key], row, logp);
-                            continue;
-                        }
-                        s.Parents[nextRows] = row;
-                        s.NextTokens[nextRows] = token;
-                        s.Next.CopyFrom(s.Live, row, nextRows);
-                        s.Next.Append(nextRows, token, ws.Alpha.AsSpan(row * positions, positions), logp);
-                        nextRows++;
-                        live++;
-                    }
+                    int live = BeamSearch.Extend(s, options, tokens, found, slots, ref finalCount[key], ref nextRows);
                     if (live > 0)
                     {
                         double bound = s.Next.LogProbability[first] / boundDivisor; // the best live row's best possible final score

@@ -35,9 +35,7 @@ internal static class SequentialSearch
 
         for (int t = 0; t < maxLength && ws.Rows > 0; t++)
         {
-            decoder.Step(ws);                                            // LogProbs [R, V], Alpha [R, P]
-            tokens.Mask(ws.LogProbs, ws.Rows, vocabulary);
-            DecodingTokens.BlockRepeatedNGrams(ws.LogProbs, ws.Rows, vocabulary, s.Live, options.NoRepeatNGramSize);
+            s.StepAndMask(decoder, tokens, options);                     // LogProbs [R, V], Alpha [R, P]
             int nextRows = 0;
             for (int row = 0; row < ws.Rows; row++)
             {
