@@ -41,7 +41,7 @@ public sealed record TagGuidance(EncoderTag? Forced, IReadOnlyList<string> Requi
 public static class TagConstraints
 {
     public const float ForceMinProbability = 0.9f;
-    public const float OutOfDistributionForceMinProbability = 0.6f;
+    public const float OutOfDistributionForceMinProbability = 0.75f;
     public const float DogRuleMaxDogProbability = 0.05f;
     public const float DogRuleMinOtherProbability = 0.5f;
 
