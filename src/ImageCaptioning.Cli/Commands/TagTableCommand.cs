@@ -53,10 +53,10 @@ internal static class TagTableCommand
         var labels = ImageNetClasses.LoadAsync(classesPath, CancellationToken.None).GetAwaiter().GetResult();
         var builder = new TagTableBuilder(wordNet, vocabulary);
         var (table, report) = builder.Build(TagTableSources.ReadWnids(folder), labels,
-            TagTableSources.ReadOverrides(folder), TagTableSources.ReadGroups(folder));
+            TagTableSources.ReadOverrides(folder), TagTableSources.ReadGroups(folder), TagTableSources.ReadNovelWords(folder));
         table.Save(folder,
         [
-            "ImageNet class → caption words. GENERATED, do not edit: change overrides.tsv / groups.tsv and re-run",
+            "ImageNet class → caption words. GENERATED, do not edit: change overrides.tsv / groups.tsv / novel-words.tsv and re-run",
             "  dotnet run --project src/ImageCaptioning.Cli -c Release -- tag-table --wordnet /usr/share/wordnet",
             $"Inputs: WordNet 3.0 data.noun sha256 {Sha256(Path.Combine(wordNetFolder, WordNetNouns.DataFileName))[..16]}…, " +
                 $"vocab.json sha256 {Sha256(vocabPath)[..16]}… ({vocabulary.Count} tokens), {ImageNetClasses.FileName} sha256 {Sha256(classesPath)[..16]}…",
@@ -64,7 +64,8 @@ internal static class TagTableCommand
         ]);
         output.WriteLine($"wrote {ImageNetTagTable.ClassesFileName} and {ImageNetTagTable.GroupsFileName} to {folder}");
         output.WriteLine($"classes: {table.Classes.Count}; overridden by hand: {report.Overridden}; without any word: {report.ClassesWithoutWords}; " +
-            $"distinct words: {table.Classes.SelectMany(c => c.Words).Distinct().Count()}; groups: {table.Groups.Count}");
+            $"distinct words: {table.Classes.SelectMany(c => c.Words).Distinct().Count()}; groups: {table.Groups.Count}; " +
+            $"classes with a novel word: {table.Classes.Count(c => c.Novel is not null)} ({table.Classes.Where(c => c.Novel is not null).Select(c => c.Novel!.Word).Distinct().Count()} words)");
         output.WriteLine($"class names matching no lemma of their synset: {report.LabelMismatches.Count}");
         foreach (string m in report.LabelMismatches) output.WriteLine("  " + m);
         return 0;

@@ -55,11 +55,18 @@ internal sealed class TagTableBuilder
     /// <param name="Lead">The group's word becomes each member's first word (terrier, hound, poodle → "dog" first).</param>
     public sealed record GroupDefinition(string Word, string Wnid, bool Lead);
 
+    /// <summary>
+    /// A class's own name outside the vocabulary (checked by hand) and the vocabulary word it borrows weights from:
+    /// <paramref name="Proxy"/> null = the class's first table word (its nearest vocabulary word up WordNet, or its override)
+    /// with that word's plural when the vocabulary has it.
+    /// </summary>
+    public sealed record NovelDefinition(string Wnid, string Word, string Plural, string? Proxy, string? ProxyPlural, string Reason);
+
     /// <summary>What the build noticed: labels that match no lemma of their synset (the wnid list is checked by them).</summary>
     public sealed record Report(IReadOnlyList<string> LabelMismatches, int ClassesWithoutWords, int Overridden);
 
     public (ImageNetTagTable Table, Report Report) Build(IReadOnlyList<string> wnids, IReadOnlyList<string> labels,
-        IReadOnlyList<Override> overrides, IReadOnlyList<GroupDefinition> groups)
+        IReadOnlyList<Override> overrides, IReadOnlyList<GroupDefinition> groups, IReadOnlyList<NovelDefinition>? novelWords = null)
     {
         if (wnids.Count != EncoderGeometry.Classes || labels.Count != EncoderGeometry.Classes)
             throw new InvalidDataException($"Need {EncoderGeometry.Classes} wnids and labels, got {wnids.Count} and {labels.Count}.");
@@ -99,6 +106,21 @@ internal sealed class TagTableBuilder
                 foreach (int i in group.Members)
                     if (!byWnid.ContainsKey(wnids[i]))
                         classes[i] = classes[i] with { Words = [group.Word, .. classes[i].Words.Where(w => w != group.Word)], Source = classes[i].Source + $"; led by group {group.Word}" };
+        foreach (var n in novelWords ?? [])
+        {
+            int i = IndexOf(wnids, n.Wnid, "novel word");
+            if (_vocabulary.Contains(n.Word)) throw new InvalidDataException($"Novel word '{n.Word}' ({n.Wnid}) is in the vocabulary: use overrides.tsv.");
+            if (classes[i].Novel is not null) throw new InvalidDataException($"Class {n.Wnid} has two novel words.");
+            string proxy = n.Proxy ?? classes[i].Words.FirstOrDefault()
+                ?? throw new InvalidDataException($"Novel word '{n.Word}' ({n.Wnid}): the class has no table word to borrow from; name a proxy.");
+            string proxyPlural = n.Proxy is null ? (_vocabulary.Contains(EnglishPlural(proxy)) ? EnglishPlural(proxy) : "") : n.ProxyPlural ?? "";
+            RequireInVocabulary(proxy, $"proxy of novel word {n.Word}");
+            if (proxyPlural.Length > 0) RequireInVocabulary(proxyPlural, $"proxy plural of novel word {n.Word}");
+            var novel = n.Plural.Length > 0 && proxyPlural.Length > 0 ? new NovelWord(n.Word, n.Plural, proxy, proxyPlural) : new NovelWord(n.Word, "", proxy, "");
+            string how = n.Proxy is null ? "its table word" : "by hand";
+            classes[i] = classes[i] with { Source = classes[i].Source + $"; novel word by hand, proxy {how}" };
+            classes[i] = classes[i] with { Novel = novel };
+        }
         var table = new ImageNetTagTable(classes, built);
         return (table, new Report(mismatches, classes.Count(c => c.Words.Count == 0), overrides.Count));
     }
@@ -133,6 +155,19 @@ internal sealed class TagTableBuilder
         }
         return order;
     }
+
+    private static int IndexOf(IReadOnlyList<string> wnids, string wnid, string what)
+    {
+        for (int i = 0; i < wnids.Count; i++)
+            if (wnids[i] == wnid) return i;
+        throw new InvalidDataException($"The {what} for '{wnid}', which is not one of the 1000 classes.");
+    }
+
+    /// <summary>The regular English plural (animal → animals, fish → fishes is left to the vocabulary check).</summary>
+    internal static string EnglishPlural(string word) =>
+        word.EndsWith('y') && word.Length > 1 && !"aeiou".Contains(word[^2]) ? word[..^1] + "ies"
+        : word.EndsWith('s') || word.EndsWith("sh") || word.EndsWith("ch") || word.EndsWith('x') ? word + "es"
+        : word + "s";
 
     private static string Normalise(string lemma) => lemma.Replace('_', ' ').ToLowerInvariant();
 

@@ -57,8 +57,8 @@ public sealed record CaptionResponse(
         {
             Tags = [.. result.Tags.Select(t => new TagResponse(t.Word, Math.Round(t.Probability, 4), [.. t.SourceClasses.Select(c => c.Label)]))],
             Guidance = result.Guidance is { } g
-                ? new GuidanceResponse(g.Forced?.Word, g.Forced is { } f ? Math.Round(f.Probability, 4) : null, g.RequiredAnyOf, g.Forbidden,
-                    best.ConstraintMet, best.ConstrainedWordIndices)
+                ? new GuidanceResponse(g.Forced?.Word, g.Forced is { } f ? Math.Round(f.Probability, 4) : null, g.RequiredAnyOf, g.ShownAs,
+                    g.Forbidden, best.ConstraintMet, best.ConstrainedWordIndices)
                 : null,
         };
     }
@@ -120,9 +120,13 @@ public sealed record TagResponse(string Word, double Probability, IReadOnlyList<
 
 /// <summary>Guided decoding (<c>guidance=tags</c>).</summary>
 /// <param name="ForcedTag">The confident tag the caption had to name; null when no tag was confident enough.</param>
-/// <param name="RequiredAnyOf">The words that satisfy it.</param>
+/// <param name="RequiredAnyOf">The vocabulary words that satisfy it.</param>
+/// <param name="ShownAs">
+/// For a novel forced tag (a name outside the decoder's vocabulary, e.g. "pig"): required word → the word shown in its place
+/// ("animal" → "pig"); the decoder writes the required word with its weights. Empty for a vocabulary tag.
+/// </param>
 /// <param name="Forbidden">Words the dog rule forbade (the dog classes have near-zero probability and another tag is confident).</param>
 /// <param name="ConstraintMet">Whether the caption names the forced tag (false: it never fitted and the plain caption is shown).</param>
 /// <param name="WordsFromTags">Indices into <c>words</c> of the words written because a tag required them.</param>
 public sealed record GuidanceResponse(string? ForcedTag, double? ForcedTagProbability, IReadOnlyList<string> RequiredAnyOf,
-    IReadOnlyList<string> Forbidden, bool? ConstraintMet, IReadOnlyList<int> WordsFromTags);
+    IReadOnlyDictionary<string, string> ShownAs, IReadOnlyList<string> Forbidden, bool? ConstraintMet, IReadOnlyList<int> WordsFromTags);

@@ -185,7 +185,8 @@ public sealed class Captioner : IDisposable
         for (int i = 0; i < encoded.Count; i++)
             encoded[i].Grid.CopyTo(grids, i * gridFloats);
         long decodeStart = Stopwatch.GetTimestamp();
-        var evidence = encoded.Select(e => Evidence(e, options)).ToArray();
+        var distribution = encoded.Select(CheckDistribution).ToArray();
+        var evidence = encoded.Select((e, i) => Evidence(e, distribution[i], options)).ToArray();
         var captions = _generator.Generate(grids, encoded.Count, options,
             options.Guidance == DecodingGuidance.Tags ? [.. evidence.Select(e => e.Guidance?.Constraints)] : null);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
@@ -195,7 +196,7 @@ public sealed class Captioner : IDisposable
         var timings = new CaptionTimings(encoderMs / n, decoderMs / n, totalMs / n);
         var results = new CaptionResult[n];
         for (int i = 0; i < n; i++)
-            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), CheckDistribution(encoded[i]))
+            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), distribution[i])
             {
                 Tags = evidence[i].Tags,
                 Guidance = evidence[i].Guidance,
@@ -236,24 +237,28 @@ public sealed class Captioner : IDisposable
     private CaptionResult Decode(EncoderOutput encoded, DecodingOptions options, long start, double encoderMs)
     {
         long decodeStart = Stopwatch.GetTimestamp();
-        var (tags, guidance) = Evidence(encoded, options);
+        var distribution = CheckDistribution(encoded);
+        var (tags, guidance) = Evidence(encoded, distribution, options);
         var captions = _generator.Generate(encoded.Grid, 1, options, guidance is null ? null : [guidance.Constraints])[0];
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), CheckDistribution(encoded))
+        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), distribution)
         {
             Tags = tags,
             Guidance = guidance,
         };
     }
 
-    /// <summary>The encoder's tags, and with <see cref="DecodingGuidance.Tags"/> what they ask of the caption.</summary>
-    private (IReadOnlyList<EncoderTag> Tags, TagGuidance? Guidance) Evidence(EncoderOutput encoded, DecodingOptions options)
+    /// <summary>
+    /// The encoder's tags, and with <see cref="DecodingGuidance.Tags"/> what they ask of the caption (a photo the
+    /// out-of-distribution check flags trusts its tags more: the decoder alone is least reliable there).
+    /// </summary>
+    private (IReadOnlyList<EncoderTag> Tags, TagGuidance? Guidance) Evidence(EncoderOutput encoded, OutOfDistributionCheck? distribution, DecodingOptions options)
     {
         float[] probabilities = ImageNetTagger.Probabilities(encoded.Logits);
         var tags = Tagger.Tag(probabilities).Take(TagCount).ToArray();
         var guidance = options.Guidance == DecodingGuidance.Tags
-            ? TagConstraints.For(Tagger, probabilities, Model.Vocabulary)
+            ? TagConstraints.For(Tagger, probabilities, Model.Vocabulary, outOfDistribution: distribution?.Flagged == true)
             : null;
         return (tags, guidance);
     }

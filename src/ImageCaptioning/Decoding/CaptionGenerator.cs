@@ -95,10 +95,10 @@ public sealed class CaptionGenerator
                         : SequentialSearch.Run(Decoder, chunk, count, options, _tokens, scratch);
                 for (int i = 0; i < count; i++)
                 {
-                    int[] required = chunkConstraints?[i].RequiredAnyOf ?? [];
+                    var imageConstraints = chunkConstraints?[i];
                     bool imageMet = met[i];
                     IReadOnlyList<GeneratedCaption> list = Array.ConvertAll(hypotheses[i],
-                        h => required.Length == 0 ? ToCaption(h) : MarkConstraint(ToCaption(h), required, imageMet));
+                        h => imageConstraints is not { RequiredAnyOf.Length: > 0 } ? ToCaption(h) : MarkConstraint(ToCaption(h), imageConstraints, imageMet));
                     results[first + i] = options.ConsensusRerank && options.Method == DecodingMethod.Beam
                         ? ConsensusReranker.Rerank(list, options.ConsensusLogProbabilityWeight)
                         : list;
@@ -119,13 +119,25 @@ public sealed class CaptionGenerator
         return new GeneratedCaption(string.Join(' ', words), words, h.Tokens, h.LogProbability, h.Score, h.Finished, h.Attention);
     }
 
-    /// <summary>Records whether the required word was written and which word satisfied it (its first occurrence).</summary>
-    private static GeneratedCaption MarkConstraint(GeneratedCaption caption, int[] required, bool met)
+    /// <summary>
+    /// Records whether the required word was written and which word satisfied it (its first occurrence, where the acceptor
+    /// moved to "met"); shows a novel word there in place of its proxy, and makes an "a"/"an" just before it agree with it.
+    /// </summary>
+    private GeneratedCaption MarkConstraint(GeneratedCaption caption, TokenConstraints constraints, bool met)
     {
         int index = -1;
         for (int t = 0; t < caption.TokenIds.Count && index < 0; t++)
-            if (Array.BinarySearch(required, caption.TokenIds[t]) >= 0) index = t;
-        return caption with { ConstraintMet = met && index >= 0, ConstrainedWordIndices = index >= 0 && met ? [index] : [] };
+            if (Array.BinarySearch(constraints.RequiredAnyOf, caption.TokenIds[t]) >= 0) index = t;
+        if (!met || index < 0)
+            return caption with { ConstraintMet = met && index >= 0, ConstrainedWordIndices = [] };
+
+        // TokenIds stay what the decoder read and scored (the proxy's id for a novel word); only the words shown change.
+        var words = caption.Words.ToArray();
+        if (constraints.ShownAs.TryGetValue(caption.TokenIds[index], out string? novel))
+            words[index] = novel;
+        if (index > 0 && IndefiniteArticle.IsArticle(words[index - 1]))
+            words[index - 1] = IndefiniteArticle.For(words[index]);
+        return caption with { Text = string.Join(' ', words), Words = words, ConstraintMet = true, ConstrainedWordIndices = [index] };
     }
 
     /// <summary>A pooled scratch that fits, or a new one at least as large as what it replaces.</summary>

@@ -7,7 +7,9 @@ namespace ImageCaptioning.Tags;
 /// The committed table from the 1000 ImageNet classes to caption words, and the class groups
 /// (<c>models/imagenet-tags/</c>; see its README for how it is generated and checked).
 /// Two tab-separated files, <c>#</c> lines are comments:
-/// <c>imagenet-tags.tsv</c> — <c>index, wnid, label, words (|-separated), source</c>, 1000 rows in class order;
+/// <c>imagenet-tags.tsv</c> — <c>index, wnid, label, words (|-separated), novel, proxy, source</c>, 1000 rows in class order
+/// (<c>novel</c> = a name outside the vocabulary and its plural, e.g. <c>pig|pigs</c>; <c>proxy</c> = the vocabulary words it
+/// borrows weights from, e.g. <c>animal|animals</c>; both empty for most classes, see <see cref="NovelWord"/>);
 /// <c>imagenet-groups.tsv</c> — <c>word, wnid, members (comma-separated class indices)</c>.
 /// </summary>
 public sealed class ImageNetTagTable
@@ -15,7 +17,7 @@ public sealed class ImageNetTagTable
     public const string FolderName = "imagenet-tags";
     public const string ClassesFileName = "imagenet-tags.tsv";
     public const string GroupsFileName = "imagenet-groups.tsv";
-    private const string ClassesHeader = "index\twnid\tlabel\twords\tsource";
+    private const string ClassesHeader = "index\twnid\tlabel\twords\tnovel\tproxy\tsource";
     private const string GroupsHeader = "word\twnid\tmembers";
 
     public ImageNetTagTable(IReadOnlyList<ClassWords> classes, IReadOnlyList<ClassGroup> groups)
@@ -30,6 +32,9 @@ public sealed class ImageNetTagTable
         foreach (var group in groups)
             if (group.Members.Count == 0 || group.Members.Any(m => m < 0 || m >= EncoderGeometry.Classes))
                 throw new ArgumentException($"Group '{group.Word}' has no members or a member outside 0..{EncoderGeometry.Classes - 1}.", nameof(groups));
+        foreach (var sameWord in classes.Where(c => c.Novel is not null).GroupBy(c => c.Novel!.Word))
+            if (sameWord.Select(c => c.Novel).Distinct().Count() > 1)
+                throw new ArgumentException($"Novel word '{sameWord.Key}' has different plurals or proxies in different classes.", nameof(classes));
         Classes = classes;
         Groups = groups;
     }
@@ -60,7 +65,7 @@ public sealed class ImageNetTagTable
 
     private static ImageNetTagTable Parse(IEnumerable<string> classLines, string classesPath, IEnumerable<string> groupLines, string groupsPath)
     {
-        var classes = ReadRows(classLines, classesPath, ClassesHeader, 5).Select(r => ParseClass(classesPath, r)).ToList();
+        var classes = ReadRows(classLines, classesPath, ClassesHeader, 7).Select(r => ParseClass(classesPath, r)).ToList();
         if (classes.Count != EncoderGeometry.Classes)
             throw new TagTableFormatException(classesPath, $"holds {classes.Count} classes, not {EncoderGeometry.Classes}.");
         for (int i = 0; i < classes.Count; i++)
@@ -101,7 +106,7 @@ public sealed class ImageNetTagTable
         comment.ForEach(l => classes.Append(l).Append('\n'));
         classes.Append(ClassesHeader).Append('\n');
         foreach (var c in Classes)
-            classes.Append($"{c.Index}\t{c.Wnid}\t{c.Label}\t{string.Join('|', c.Words)}\t{c.Source}\n");
+            classes.Append($"{c.Index}\t{c.Wnid}\t{c.Label}\t{string.Join('|', c.Words)}\t{c.Novel?.WordsField}\t{c.Novel?.ProxyField}\t{c.Source}\n");
         File.WriteAllText(Path.Combine(folder, ClassesFileName), classes.ToString());
         var groups = new StringBuilder();
         comment.ForEach(l => groups.Append(l).Append('\n'));
@@ -145,7 +150,16 @@ public sealed class ImageNetTagTable
         string[] words = f[3].Length == 0 ? [] : f[3].Split('|');
         if (words.Any(string.IsNullOrWhiteSpace))
             throw new TagTableFormatException(path, $"line {row.Line}: an empty word in '{f[3]}'.");
-        return new ClassWords(index, f[1], f[2], words, f[4]);
+        return new ClassWords(index, f[1], f[2], words, f[6]) { Novel = ParseNovel(path, row.Line, f[4], f[5]) };
+    }
+
+    private static NovelWord? ParseNovel(string path, int line, string novel, string proxy)
+    {
+        if (novel.Length == 0 && proxy.Length == 0) return null;
+        string[] n = novel.Split('|'), p = proxy.Split('|');
+        if (novel.Length == 0 || proxy.Length == 0 || n.Length > 2 || p.Length > 2 || n.Length != p.Length || n.Concat(p).Any(string.IsNullOrWhiteSpace))
+            throw new TagTableFormatException(path, $"line {line}: novel '{novel}' and proxy '{proxy}' must both be 'word' or both 'word|plural'.");
+        return new NovelWord(n[0], n.Length > 1 ? n[1] : "", p[0], p.Length > 1 ? p[1] : "");
     }
 
     private static ClassGroup ParseGroup(string path, (int Line, string[] Fields) row)

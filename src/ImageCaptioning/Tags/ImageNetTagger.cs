@@ -18,6 +18,7 @@ public sealed class ImageNetTagger
 
     private readonly ImageNetTagTable _table;
     private readonly (string Word, int[] Classes)[] _words; // every word with the classes that stand for it, ascending
+    private readonly Dictionary<string, NovelWord> _novel = new(StringComparer.Ordinal); // novel word → how it is written
 
     public ImageNetTagger(ImageNetTagTable table)
     {
@@ -29,6 +30,12 @@ public sealed class ImageNetTagger
                 Members(word).Add(row.Index);
         foreach (var group in table.Groups)
             Members(group.Word).UnionWith(group.Members);
+        foreach (var row in table.Classes)
+            if (row.Novel is { } novel)
+            {
+                Members(novel.Word).Add(row.Index);
+                _novel[novel.Word] = novel;
+            }
         _words = [.. byWord.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.ToArray()))];
 
         SortedSet<int> Members(string word) =>
@@ -46,7 +53,10 @@ public sealed class ImageNetTagger
         return 0;
     }
 
-    /// <summary>Every word the table can produce.</summary>
+    /// <summary>How <paramref name="word"/> is written when it is a novel word (outside the vocabulary), else null.</summary>
+    public NovelWord? NovelWordFor(string word) => _novel.GetValueOrDefault(word);
+
+    /// <summary>Every word the table can produce (novel words included).</summary>
     public IEnumerable<string> Words => _words.Select(w => w.Word);
 
     /// <summary>Softmax of the encoder's logits [1000] → probabilities [1000].</summary>
@@ -85,7 +95,7 @@ public sealed class ImageNetTagger
             var sources = new List<ClassProbability>(sourceCount);
             foreach (int c in TopClasses(probabilities, classes, sourceCount))
                 sources.Add(new ClassProbability(_table.Classes[c].Label, probabilities[c]));
-            tags.Add(new EncoderTag(word, sum, sources));
+            tags.Add(new EncoderTag(word, sum, sources) { Novel = _novel.GetValueOrDefault(word) });
         }
         tags.Sort((a, b) => b.Probability != a.Probability ? b.Probability.CompareTo(a.Probability) : string.CompareOrdinal(a.Word, b.Word));
         return tags;

@@ -38,6 +38,32 @@ public sealed class CaptionCommandGuidanceTests
     }
 
     [Fact]
+    public async Task A_novel_word_is_shown_where_its_proxy_met_the_constraint_and_the_json_agrees_with_itself()
+    {
+        TestData.ModelsDirectory();
+        string pig = Path.Combine(TestData.RepositoryRoot(), "data", "subjects", "photos", "pig.jpg"); // the encoder: wild boar, warthog, hog
+        var (exitCode, output, error) = await RunAsync(pig, "--jsonl", "--guidance", "tags", "--attention");
+        Assert.True(exitCode == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        var guidance = root.GetProperty("guidance");
+        Assert.Equal("pig", guidance.GetProperty("forcedTag").GetString());
+        Assert.Equal(["animal", "animals"], guidance.GetProperty("requiredAnyOf").EnumerateArray().Select(w => w.GetString()));
+        Assert.Equal("pig", guidance.GetProperty("shownAs").GetProperty("animal").GetString());
+        Assert.True(guidance.GetProperty("constraintMet").GetBoolean());
+        var best = root.GetProperty("alternatives")[0];
+        string[] words = [.. best.GetProperty("words").EnumerateArray().Select(w => w.GetString()!)];
+        Assert.Equal(root.GetProperty("caption").GetString(), best.GetProperty("text").GetString());
+        Assert.Equal(best.GetProperty("text").GetString(), string.Join(' ', words));
+        Assert.Equal(words.Length, best.GetProperty("attention").GetArrayLength()); // one map per word shown
+        var fromTags = guidance.GetProperty("wordsFromTags").EnumerateArray().Select(w => w.GetString()).ToList();
+        Assert.True(fromTags is ["pig"] or ["pigs"], string.Join(' ', fromTags));
+        int at = Array.FindIndex(words, w => w is "pig" or "pigs");
+        Assert.True(at >= 0, string.Join(' ', words));
+        if (at > 0 && words[at - 1] is "a" or "an") Assert.Equal("a", words[at - 1]); // "a pig", never "an pig"
+    }
+
+    [Fact]
     public async Task Unguided_json_still_carries_the_tags_and_no_guidance()
     {
         TestData.ModelsDirectory();

@@ -29,6 +29,31 @@ public sealed class ImageNetTagTableFileTests
     }
 
     [Fact]
+    public void Novel_words_and_their_proxies_survive_a_round_trip()
+    {
+        using var temp = new TemporaryFolder("tag-file");
+        var rows = SmallTable((341, ["animal"]), (388, ["animal"])).Classes.ToArray();
+        rows[341] = rows[341] with { Novel = new NovelWord("pig", "pigs", "animal", "animals") };
+        rows[388] = rows[388] with { Novel = new NovelWord("red panda", "", "animal", "") };
+        new ImageNetTagTable(rows, []).Save(temp.Path, []);
+        var loaded = ImageNetTagTable.Load(temp.Path);
+        Assert.Equal(new NovelWord("pig", "pigs", "animal", "animals"), loaded.Classes[341].Novel);
+        Assert.Equal(new NovelWord("red panda", "", "animal", ""), loaded.Classes[388].Novel);
+        Assert.Null(loaded.Classes[0].Novel);
+        Assert.Contains("341\tn00000341\tclass 341\tanimal\tpig|pigs\tanimal|animals\ttest", File.ReadAllText(temp.File(ImageNetTagTable.ClassesFileName)));
+    }
+
+    [Fact]
+    public void One_novel_word_has_one_proxy()
+    {
+        var rows = SmallTable().Classes.ToArray();
+        rows[1] = rows[1] with { Novel = new NovelWord("pig", "pigs", "animal", "animals") };
+        rows[2] = rows[2] with { Novel = new NovelWord("pig", "pigs", "dog", "dogs") };
+        var error = Assert.Throws<ArgumentException>(() => new ImageNetTagTable(rows, []));
+        Assert.Contains("'pig'", error.Message);
+    }
+
+    [Fact]
     public void A_missing_folder_is_a_clear_error()
     {
         var error = Assert.Throws<TagTableFormatException>(() => ImageNetTagTable.Load(Path.Combine(Path.GetTempPath(), $"none-{Guid.NewGuid():N}")));
@@ -36,10 +61,12 @@ public sealed class ImageNetTagTableFileTests
     }
 
     [Theory]
-    [InlineData("0\tn01440764\ttench\tfish", "4 tab-separated fields, not 5")]
-    [InlineData("0\tx01440764\ttench\tfish\ts", "not a WordNet noun id")]
-    [InlineData("zero\tn01440764\ttench\tfish\ts", "not a class index")]
-    [InlineData("0\tn01440764\ttench\tfish||cat\ts", "an empty word")]
+    [InlineData("0\tn01440764\ttench\tfish\t\ts", "6 tab-separated fields, not 7")]
+    [InlineData("0\tx01440764\ttench\tfish\t\t\ts", "not a WordNet noun id")]
+    [InlineData("zero\tn01440764\ttench\tfish\t\t\ts", "not a class index")]
+    [InlineData("0\tn01440764\ttench\tfish||cat\t\t\ts", "an empty word")]
+    [InlineData("0\tn01440764\ttench\tfish\tpig|pigs\tanimal\ts", "must both be 'word' or both 'word|plural'")]
+    [InlineData("0\tn01440764\ttench\tfish\tpig\t\ts", "must both be 'word' or both 'word|plural'")]
     public void A_broken_row_names_its_line(string row, string problem)
     {
         using var temp = new TemporaryFolder("tag-file");

@@ -34,6 +34,39 @@ public sealed class ShippedTagTableTests
     public void Hand_checked_classes_lead_with_the_expected_word(string label, string word) =>
         Assert.Equal(word, Row(label).Words[0]);
 
+    [Theory]
+    [InlineData("hog", "pig", "pigs", "animal")]
+    [InlineData("wild boar", "pig", "pigs", "animal")]
+    [InlineData("bison", "bison", "bison", "animal")]
+    [InlineData("koala", "koala", "koalas", "animal")]
+    [InlineData("giant panda", "panda", "pandas", "animal")]
+    [InlineData("lesser panda", "red panda", "red pandas", "animal")]
+    [InlineData("rock crab", "crab", "crabs", "animal")]
+    [InlineData("goose", "goose", "geese", "bird")]
+    [InlineData("dam", "dam", "", "barrier")]               // "barriers" is not a vocabulary word: no plural
+    [InlineData("wooden spoon", "spoon", "", "container")]
+    [InlineData("ladle", "ladle", "", "container")]
+    [InlineData("wallaby", "kangaroo", "kangaroos", "animal")]
+    [InlineData("king penguin", "penguin", "penguins", "bird")]
+    [InlineData("hummingbird", "hummingbird", "hummingbirds", "bird")]
+    public void Hand_checked_classes_outside_the_vocabulary_have_their_novel_word_and_proxy(string label, string word, string plural, string proxy)
+    {
+        var novel = Row(label).Novel;
+        Assert.NotNull(novel);
+        Assert.Equal((word, plural, proxy, plural.Length > 0 ? proxy + "s" : ""), (novel.Word, novel.Plural, novel.Proxy, novel.ProxyPlural));
+        Assert.Equal(proxy, Row(label).Words[0]); // the proxy is the class's own table word
+    }
+
+    [Fact]
+    public void Novel_words_are_outside_the_vocabulary_and_their_proxies_inside()
+    {
+        var vocabulary = Vocabulary.Load(Path.Combine(TestData.RepositoryRoot(), "models", "flickr8k-mobilenetv2", "vocab.json"));
+        var novel = Table.Value.Classes.Where(c => c.Novel is not null).Select(c => c.Novel!).ToList();
+        Assert.True(novel.Count >= 50, $"{novel.Count} classes with a novel word");
+        Assert.All(novel, n => Assert.False(vocabulary.Contains(n.Word), n.Word));
+        Assert.All(novel, n => Assert.True(vocabulary.Contains(n.Proxy) && (n.ProxyPlural.Length == 0 || vocabulary.Contains(n.ProxyPlural)), n.Word));
+    }
+
     [Fact]
     public void Espresso_also_says_cup() => Assert.Contains("cup", Row("espresso").Words);
 
@@ -89,7 +122,7 @@ public sealed class ShippedTagTableTests
             Assert.Skip(reason);
         }
         using var temp = new TemporaryFolder("tag-table");
-        foreach (string source in new[] { "imagenet-wnids.txt", "overrides.tsv", "groups.tsv" })
+        foreach (string source in new[] { "imagenet-wnids.txt", "overrides.tsv", "groups.tsv", "novel-words.tsv" })
             File.Copy(Path.Combine(Folder, source), temp.File(source));
         var output = new StringWriter();
         int exit = TagTableCommand.Run(wordNet, Path.Combine(TestData.RepositoryRoot(), "models", "flickr8k-mobilenetv2", "vocab.json"),

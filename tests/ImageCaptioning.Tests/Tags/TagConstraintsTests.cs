@@ -7,14 +7,22 @@ namespace ImageCaptioning.Tests.Tags;
 /// <summary>Which tag guided decoding forces, with which alternatives, and when the dog rule forbids "dog".</summary>
 public sealed class TagConstraintsTests
 {
-    // 0, 1: cat; 2: espresso → coffee|cup; 3, 4: dog breeds (group "dog" = 3, 4, 5); 6, 7: "animal" with 0, 1 also animals.
+    // 0, 1: cat; 2: espresso → coffee|cup; 3, 4: dog breeds (group "dog" = 3, 4, 5); 6, 7: "animal" with 0, 1 also animals;
+    // 8, 9: hen and cock → chicken|bird, 10: a finch → bird (group "bird" = 8, 9, 10); 11, 12: hog and boar → animal, novel "pig".
     private static readonly ImageNetTagger Tagger = new(new ImageNetTagTable(
-        ImageNetTagTableFileTests.SmallTable((0, ["cat", "animal"]), (1, ["cat", "animal"]), (2, ["coffee", "cup"]),
-            (3, ["dog"]), (4, ["dog"]), (6, ["animal"]), (7, ["animal"])).Classes,
-        [new ClassGroup("dog", "n02084071", [3, 4, 5])]));
+        WithPig(ImageNetTagTableFileTests.SmallTable((0, ["cat", "animal"]), (1, ["cat", "animal"]), (2, ["coffee", "cup"]),
+            (3, ["dog"]), (4, ["dog"]), (6, ["animal"]), (7, ["animal"]), (8, ["chicken", "bird"]), (9, ["chicken", "bird"]),
+            (10, ["bird"]), (11, ["animal"]), (12, ["animal"])).Classes),
+        [new ClassGroup("dog", "n02084071", [3, 4, 5]), new ClassGroup("bird", "n01503061", [8, 9, 10])]));
+
+    private static IReadOnlyList<ClassWords> WithPig(IReadOnlyList<ClassWords> rows)
+    {
+        var pig = new NovelWord("pig", "pigs", "animal", "animals");
+        return [.. rows.Select(r => r.Index is 11 or 12 ? r with { Novel = pig } : r)];
+    }
 
     private static readonly Vocabulary Words = Vocabulary.Build(
-        [["a", "cat", "cats", "coffee", "cup", "cups", "dog", "dogs", "puppy", "animal", "animals"]], minCount: 1);
+        [["a", "cat", "cats", "coffee", "cup", "cups", "dog", "dogs", "puppy", "animal", "animals", "chicken", "chickens", "bird", "birds"]], minCount: 1);
 
     private static float[] Probabilities(params (int Class, float P)[] mass)
     {
@@ -31,7 +39,7 @@ public sealed class TagConstraintsTests
         // cat 0.92 and animal 0.97: both confident, cat has fewer classes
         var g = TagConstraints.For(Tagger, Probabilities((0, 0.6f), (1, 0.32f), (6, 0.05f)), Words);
         Assert.Equal("cat", g.Forced?.Word);
-        Assert.Equal(["cat", "cats", "animal"], g.RequiredAnyOf); // the top class's table words count too
+        Assert.Equal(["cat", "cats"], g.RequiredAnyOf); // not the class's later, more general "animal"
     }
 
     [Fact]
@@ -80,11 +88,62 @@ public sealed class TagConstraintsTests
     }
 
     [Fact]
+    public void A_class_own_word_beats_its_group_word_and_the_group_word_is_no_alternative()
+    {
+        // hen + cock: chicken 0.98 (2 classes) and bird 0.98 (3 classes) tie on probability; chicken is more specific.
+        var g = TagConstraints.For(Tagger, Probabilities((8, 0.7f), (9, 0.28f)), Words);
+        Assert.Equal("chicken", g.Forced?.Word);
+        Assert.Equal(["chicken", "chickens"], g.RequiredAnyOf); // not "bird", though the class's table words list it
+    }
+
+    [Fact]
+    public void Words_the_class_ranks_above_the_forced_one_stay_alternatives()
+    {
+        // A terrier row reads "dog|terrier": forcing the more specific "terrier" still lets "dog" satisfy the constraint.
+        var table = ImageNetTagTableFileTests.SmallTable((3, ["dog", "terrier"]), (4, ["dog"]));
+        var tagger = new ImageNetTagger(new ImageNetTagTable(table.Classes, [new ClassGroup("dog", "n02084071", [3, 4])]));
+        var vocabulary = Vocabulary.Build([["dog", "dogs", "terrier", "terriers"]], minCount: 1);
+        var g = TagConstraints.For(tagger, Probabilities((3, 0.95f)), vocabulary);
+        Assert.Equal("terrier", g.Forced?.Word);
+        Assert.Equal(["terrier", "terriers", "dog"], g.RequiredAnyOf);
+    }
+
+    [Fact]
+    public void A_confident_novel_word_is_forced_through_its_proxy()
+    {
+        var g = TagConstraints.For(Tagger, Probabilities((11, 0.6f), (12, 0.35f)), Words);
+        Assert.Equal("pig", g.Forced?.Word);
+        Assert.Equal(new NovelWord("pig", "pigs", "animal", "animals"), g.Forced?.Novel);
+        Assert.Equal(["animal", "animals"], g.RequiredAnyOf);
+        Assert.Equal(new Dictionary<string, string> { ["animal"] = "pig", ["animals"] = "pigs" }, g.ShownAs);
+        Assert.Equal(g.ShownAs, g.Constraints.ShownAs);
+    }
+
+    [Fact]
+    public void A_novel_word_below_the_threshold_leaves_nothing_to_show()
+    {
+        // pig 0.5 and animal 0.5 + 0.45: "animal" is forced as itself, never shown as "pig".
+        var g = TagConstraints.For(Tagger, Probabilities((11, 0.5f), (6, 0.45f)), Words);
+        Assert.Equal("animal", g.Forced?.Word);
+        Assert.Empty(g.ShownAs);
+    }
+
+    [Fact]
+    public void An_out_of_distribution_photo_forces_a_less_certain_tag()
+    {
+        var p = Probabilities((0, 0.5f), (1, 0.25f)); // cat 0.75
+        Assert.Null(TagConstraints.For(Tagger, p, Words).Forced);
+        var flagged = TagConstraints.For(Tagger, p, Words, outOfDistribution: true);
+        Assert.Equal("cat", flagged.Forced?.Word);
+        Assert.Equal(TagConstraints.OutOfDistributionForceMinProbability, flagged.ForceThreshold);
+    }
+
+    [Fact]
     public void The_embedded_table_is_the_committed_one()
     {
         var committed = ImageNetTagTable.Load(Path.Combine(TestData.RepositoryRoot(), "models", ImageNetTagTable.FolderName));
         var embedded = ImageNetTagTable.Embedded;
-        Assert.Equal(committed.Classes.Select(c => (c.Wnid, string.Join('|', c.Words))), embedded.Classes.Select(c => (c.Wnid, string.Join('|', c.Words))));
+        Assert.Equal(committed.Classes.Select(c => (c.Wnid, string.Join('|', c.Words), c.Novel)), embedded.Classes.Select(c => (c.Wnid, string.Join('|', c.Words), c.Novel)));
         Assert.Equal(committed.Groups.Select(g => (g.Word, string.Join(',', g.Members))), embedded.Groups.Select(g => (g.Word, string.Join(',', g.Members))));
     }
 }

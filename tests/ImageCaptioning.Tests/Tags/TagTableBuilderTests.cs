@@ -9,7 +9,7 @@ public sealed class TagTableBuilderTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new("wordnet");
     private readonly WordNetNouns _wordNet;
-    private static readonly Vocabulary Vocabulary = Vocabulary.Build([["cat", "coffee", "cup", "animal", "terrier", "dog", "good", "machine"]], minCount: 1);
+    private static readonly Vocabulary Vocabulary = Vocabulary.Build([["cat", "coffee", "cup", "animal", "animals", "terrier", "dog", "good", "machine"]], minCount: 1);
 
     // Upper synsets: entity ← animal ← {cat ← domestic_cat, ruminant, dog ← terrier}; entity ← coffee; entity ← commodity (lemma "good"); entity ← cup.
     private static readonly string[] Upper =
@@ -46,8 +46,32 @@ public sealed class TagTableBuilderTests : IDisposable
 
     private (ImageCaptioning.Tags.ImageNetTagTable Table, TagTableBuilder.Report Report) Build(
         IReadOnlyList<TagTableBuilder.Override>? overrides = null, IReadOnlyList<TagTableBuilder.GroupDefinition>? groups = null,
-        IReadOnlyList<string>? wnids = null, IReadOnlyList<string>? labels = null) =>
-        new TagTableBuilder(_wordNet, Vocabulary).Build(wnids ?? Wnids, labels ?? Labels, overrides ?? [], groups ?? []);
+        IReadOnlyList<string>? wnids = null, IReadOnlyList<string>? labels = null, IReadOnlyList<TagTableBuilder.NovelDefinition>? novel = null) =>
+        new TagTableBuilder(_wordNet, Vocabulary).Build(wnids ?? Wnids, labels ?? Labels, overrides ?? [], groups ?? [], novel);
+
+    [Fact]
+    public void A_novel_word_borrows_the_class_table_word_and_its_plural_unless_a_proxy_is_named()
+    {
+        var (table, _) = Build(novel:
+        [
+            new(Wnid(2), "giraffe", "giraffes", null, null, "its own name"),
+            new(Wnid(0), "kitty", "", "cat", "", "a hand-named proxy"),
+        ]);
+        Assert.Equal(["animal"], table.Classes[2].Words); // the class keeps its vocabulary words
+        Assert.Equal(new ImageCaptioning.Tags.NovelWord("giraffe", "giraffes", "animal", "animals"), table.Classes[2].Novel);
+        Assert.Contains("novel word by hand, proxy its table word", table.Classes[2].Source);
+        Assert.Equal(new ImageCaptioning.Tags.NovelWord("kitty", "", "cat", ""), table.Classes[0].Novel);
+        Assert.Contains("proxy by hand", table.Classes[0].Source);
+        Assert.Null(table.Classes[1].Novel);
+    }
+
+    [Fact]
+    public void A_novel_word_in_the_vocabulary_or_a_proxy_outside_it_is_refused()
+    {
+        Assert.Contains("is in the vocabulary", Assert.Throws<InvalidDataException>(() => Build(novel: [new(Wnid(2), "cat", "", null, null, "r")])).Message);
+        Assert.Contains("'horse'", Assert.Throws<InvalidDataException>(() => Build(novel: [new(Wnid(2), "zebra", "", "horse", "", "r")])).Message);
+        Assert.Contains("no table word", Assert.Throws<InvalidDataException>(() => Build(novel: [new(Wnid(6), "toaster", "", null, null, "r")])).Message);
+    }
 
     [Fact]
     public void A_class_takes_the_nearest_vocabulary_word_up_its_hypernyms()

@@ -44,11 +44,12 @@ public sealed class GuidanceFieldTests(SharedApiFixture fixture)
     {
         using var json = await CaptionAsync("beamWidth=2&maxLength=8&guidance=tags");
         var guidance = json.RootElement.GetProperty("guidance");
-        Assert.Equal(["forcedTag", "forcedTagProbability", "requiredAnyOf", "forbidden", "constraintMet", "wordsFromTags"],
+        Assert.Equal(["forcedTag", "forcedTagProbability", "requiredAnyOf", "shownAs", "forbidden", "constraintMet", "wordsFromTags"],
             guidance.EnumerateObject().Select(p => p.Name));
         Assert.Equal("cat", guidance.GetProperty("forcedTag").GetString());
         var words = json.RootElement.GetProperty("words").EnumerateArray().Select(w => w.GetProperty("text").GetString()).ToList();
         var required = guidance.GetProperty("requiredAnyOf").EnumerateArray().Select(w => w.GetString()).ToList();
+        Assert.Empty(guidance.GetProperty("shownAs").EnumerateObject()); // "cat" is a vocabulary word
         if (guidance.GetProperty("constraintMet").ValueKind == JsonValueKind.True)
             foreach (var index in guidance.GetProperty("wordsFromTags").EnumerateArray())
                 Assert.Contains(words[index.GetInt32()], required);

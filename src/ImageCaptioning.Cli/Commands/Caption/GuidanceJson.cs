@@ -18,7 +18,7 @@ internal static class GuidanceCli
 
     /// <summary>Null when guidance is off.</summary>
     public static GuidanceJson? Guidance(CaptionResult result) => result.Guidance is not { } g ? null : new GuidanceJson(
-        g.Forced?.Word, g.Forced is { } f ? Math.Round(f.Probability, 4) : null, g.RequiredAnyOf, g.Forbidden, Math.Round(g.DogProbability, 4),
+        g.Forced?.Word, g.Forced is { } f ? Math.Round(f.Probability, 4) : null, g.RequiredAnyOf, g.ShownAs, g.Forbidden, Math.Round(g.DogProbability, 4),
         result.Best.ConstraintMet, [.. result.Best.ConstrainedWordIndices.Select(i => result.Best.Words[i])]);
 }
 
@@ -26,9 +26,10 @@ internal static class GuidanceCli
 internal sealed record TagJson(string Word, double Probability, IReadOnlyList<string> Classes);
 
 /// <param name="ForcedTag">The confident tag the caption had to name (null: none).</param>
-/// <param name="RequiredAnyOf">Words that satisfy it.</param>
+/// <param name="RequiredAnyOf">Vocabulary words that satisfy it.</param>
+/// <param name="ShownAs">For a novel forced tag (e.g. "pig"): required word → word shown in its place ("animal" → "pig"); empty otherwise.</param>
 /// <param name="Forbidden">Words the dog rule forbade.</param>
 /// <param name="ConstraintMet">Whether the best caption names the forced tag (false: it never fitted, the plain caption is shown).</param>
 /// <param name="WordsFromTags">Words of the best caption that were written because a tag required them.</param>
 internal sealed record GuidanceJson(string? ForcedTag, double? ForcedTagProbability, IReadOnlyList<string> RequiredAnyOf,
-    IReadOnlyList<string> Forbidden, double DogProbability, bool? ConstraintMet, IReadOnlyList<string> WordsFromTags);
+    IReadOnlyDictionary<string, string> ShownAs, IReadOnlyList<string> Forbidden, double DogProbability, bool? ConstraintMet, IReadOnlyList<string> WordsFromTags);

@@ -305,7 +305,10 @@ function showTags(result) {
       notes.push(`Highlighted in the caption: “${fromTags.join("”, “")}”, written because the encoder recognised “${g.forcedTag}” (${(g.forcedTagProbability * 100).toFixed(0)}%).`);
     else if (g.forcedTag && g.constraintMet) notes.push(`The caption already names “${g.forcedTag}”, which the encoder recognised.`);
     else if (g.forcedTag) notes.push(`The encoder recognised “${g.forcedTag}”, but no caption with it could be found; this is the unguided caption.`);
-    else notes.push("No object was recognised confidently enough (90%) to guide the caption.");
+    else notes.push("No object was recognised confidently enough (90%, or 75% for a photo unlike the training photos) to guide the caption.");
+    const proxies = Object.entries(g.shownAs ?? {});
+    if (g.constraintMet && proxies.length)
+      notes.push(`“${g.forcedTag}” is not in the decoder's vocabulary: it was written with the weights of “${proxies[0][0]}”.`);
     if (g.forbidden?.length) notes.push("“Dog” was ruled out: the encoder sees no dog, but something else.");
   }
   el.tagsNote.textContent = notes.join(" ");
