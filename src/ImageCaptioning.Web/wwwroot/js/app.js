@@ -158,7 +158,9 @@ async function loadExamples() {
   try {
     examples = await api.requestJson("api/examples");
   } catch {
-    el.examplesCredit.textContent = "The examples could not be loaded.";
+    const item = document.createElement("li");
+    item.textContent = "The examples could not be loaded.";
+    el.examplesCredit.replaceChildren(item);
     return;
   }
   el.examples.replaceChildren(...examples.map(example => {
@@ -181,8 +183,12 @@ async function loadExamples() {
     button.addEventListener("click", () => useExample(example));
     return button;
   }));
-  const credits = examples.filter(e => e.credit && !e.random).map(e => `${e.title}: ${e.credit}`);
-  el.examplesCredit.textContent = credits.length ? `Photos — ${credits.join(" · ")}.` : "";
+  el.examplesCredit.replaceChildren(...examples.filter(e => e.credit).map(e => {
+    const item = document.createElement("li");
+    item.textContent = `${e.title}: ${e.credit}.`;
+    return item;
+  }));
+  el.examplesCredit.closest("details").hidden = el.examplesCredit.children.length === 0;
 }
 
 function thumbnail(example) {
