@@ -64,6 +64,11 @@ public static class ApiEndpoints
             .Produces(StatusCodes.Status200OK, null, "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapGet("/examples/" + Flickr8kTestPhotos.ExampleId + "/{image}/references", ReferencesOfTestPhoto)
+            .WithName("TestPhotoReferences")
+            .WithSummary("The captions people wrote for a Flickr8k test photo the random example served (by its file name), to compare with the model's.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         api.MapPost("/flag", FlagAsync)
             .RequireRateLimiting(FlagRateLimit.PolicyName)
             .WithName("Flag")
@@ -134,6 +139,12 @@ public static class ApiEndpoints
         }
         return TypedResults.PhysicalFile(example.FilePath!, example.ContentType, enableRangeProcessing: false);
     }
+
+    /// <summary><c>GET /api/examples/flickr8k-test/{image}/references</c>: a dictionary lookup, so only test-split names answer.</summary>
+    private static Results<Ok<TestPhotoReferences>, ProblemHttpResult> ReferencesOfTestPhoto(string image, ExampleCatalog catalog) =>
+        catalog.TestPhotos?.References(image) is { } references
+            ? TypedResults.Ok(new TestPhotoReferences(image, references))
+            : ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound, "There is no Flickr8k test photo of that name."));
 
     /// <summary><c>POST /api/flag</c>: the image (file), <c>caption</c>, <c>beamWidth</c>, <c>maxLength</c> and an optional <c>reason</c>.</summary>
     private static async Task<Created<FlagReceipt>> FlagAsync(HttpRequest request, FlagStore store, IOptions<WebOptions> settings, CancellationToken ct)

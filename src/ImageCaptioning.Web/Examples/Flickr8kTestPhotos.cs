@@ -12,11 +12,13 @@ public sealed class Flickr8kTestPhotos
     public const string ExampleId = "flickr8k-test";
 
     private readonly string _imagesDirectory;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _references;
 
-    private Flickr8kTestPhotos(string imagesDirectory, IReadOnlyList<string> names)
+    private Flickr8kTestPhotos(string imagesDirectory, IReadOnlyList<string> names, IReadOnlyDictionary<string, IReadOnlyList<string>> references)
     {
         _imagesDirectory = imagesDirectory;
         Names = names;
+        _references = references;
     }
 
     /// <summary>The test images it picks from.</summary>
@@ -47,7 +49,8 @@ public sealed class Flickr8kTestPhotos
                 logger.LogWarning("The Flickr8k folder '{Folder}' has no test photos; the gallery has no random test photo.", folder);
                 return null;
             }
-            return new Flickr8kTestPhotos(dataset.ImagesDirectory, names);
+            return new Flickr8kTestPhotos(dataset.ImagesDirectory, names,
+                names.ToDictionary(name => name, name => dataset.Captions[name], StringComparer.Ordinal));
         }
         catch (Exception ex) when (ex is DatasetFormatException or IOException or UnauthorizedAccessException)
         {
@@ -62,6 +65,9 @@ public sealed class Flickr8kTestPhotos
         string name = Names[System.Random.Shared.Next(Names.Count)];
         return (name, System.IO.Path.Combine(_imagesDirectory, name));
     }
+
+    /// <summary>The captions people wrote for test photo <paramref name="name"/> (Flickr8k's references), or null for any other name.</summary>
+    public IReadOnlyList<string>? References(string name) => _references.GetValueOrDefault(name);
 
     private static IReadOnlyList<string> SplitOrEmpty(Flickr8kDataset dataset, DatasetSplit split)
     {

@@ -81,6 +81,24 @@ public sealed class ExampleEndpointTests(SharedApiFixture fixture)
         }
         Assert.Equal(FakeFlickr8k.Test.Order(), served.Order()); // both test photos came up in 40 draws (each misses with p = 2^-40)
     }
+    [Fact]
+    public async Task A_test_photos_reference_captions_are_served_by_name_and_no_other_image_has_any()
+    {
+        var client = await fixture.ClientAsync();
+        string name = FakeFlickr8k.Test[1];
+        var answer = (await Requests.ReadAsync<TestPhotoReferences>(
+            await client.GetAsync($"/api/examples/{Flickr8kTestPhotos.ExampleId}/{name}/references", Ct)))!;
+        Assert.Equal(name, answer.Image);
+        Assert.Equal(5, answer.References.Count);
+        Assert.All(answer.References, r => Assert.Contains(Path.GetFileNameWithoutExtension(name), r));
+
+        foreach (string other in new[] { FakeFlickr8k.Train[0], FakeFlickr8k.Dev[0], "..%2F..%2Fappsettings.json", "nothing.jpg" })
+        {
+            using var response = await client.GetAsync($"/api/examples/{Flickr8kTestPhotos.ExampleId}/{other}/references", Ct);
+            await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCodes.NotFound);
+        }
+    }
+
     [Theory]
     [InlineData("no-such-example")]
     [InlineData("..%2F..%2Fappsettings.json")]

@@ -15,7 +15,7 @@ public sealed class ShippedModelBrowserFixture : BrowserFixture
 /// <summary>
 /// The gallery as a first-time visitor meets it: a click on the first example captions it at once, and the caption names
 /// the photo's subject, with the photo's credit beneath; an example marked as outside the training data shows the
-/// out-of-distribution note; the random Flickr8k test photo names its image and its source.
+/// out-of-distribution note; the random Flickr8k test photo names its image and its source and lists the captions people wrote.
 /// </summary>
 public sealed class GalleryPageTests(ShippedModelBrowserFixture fixture) : IClassFixture<ShippedModelBrowserFixture>
 {
@@ -71,6 +71,9 @@ public sealed class GalleryPageTests(ShippedModelBrowserFixture fixture) : IClas
         await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
         Assert.Matches(new Regex(@"\(\d+_[0-9a-f]+\.jpg\)"), await page.Locator("#example-credit").TextContentAsync());
         Assert.Matches(new Regex(@"^\d+_[0-9a-f]+\.jpg"), await page.Locator("#file-name").TextContentAsync());
+        await page.Locator("#references-list li").First.WaitForAsync(new() { Timeout = Timeout });   // what people wrote, beside the model's caption
+        Assert.Equal(5, await page.Locator("#references-list li").CountAsync());
+        Assert.Empty(await Axe.ViolationsAsync(page));
         await ScreenshotAsync(page, "gallery-random-test-photo.png");
         Assert.Empty(consoleErrors); // includes CSP violations
     }

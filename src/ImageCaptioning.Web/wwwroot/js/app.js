@@ -15,7 +15,7 @@ const el = {
   submit: $("submit"), clear: $("clear"), examples: $("examples"), examplesCredit: $("examples-credit"),
   outputColumn: $("output-column"), output: $("output"), progress: $("progress"), progressText: $("progress-text"),
   error: $("error"), errorTitle: $("error-title"), errorDetail: $("error-detail"),
-  caption: $("caption"), oodNote: $("ood-note"), exampleCredit: $("example-credit"),
+  caption: $("caption"), oodNote: $("ood-note"), exampleCredit: $("example-credit"), references: $("references"), referencesList: $("references-list"),
   copyCaption: $("copy-caption"), copyAlt: $("copy-alt"), downloadTxt: $("download-txt"), downloadJson: $("download-json"), copyFeedback: $("copy-feedback"),
   canvas: $("attention-canvas"), attentionEmpty: $("attention-empty"), attentionDescription: $("attention-description"),
   attentionScale: $("attention-scale"), scaleBar: $("attention-scale-bar"), words: $("words"), wordDescriptions: $("word-descriptions"),
@@ -236,13 +236,32 @@ async function useExample(example) {
   state.example = { example, name: file.name };
   showExampleCredit();
   announce(`Example “${example.title}” loaded; captioning it.`);
+  if (example.random) showReferences(file.name);
   await submit();
+}
+
+/** For a Flickr8k test photo: the captions people wrote, to compare with the model's (a failure only leaves them out). */
+async function showReferences(name) {
+  try {
+    const answer = await api.requestJson(`api/examples/${encodeURIComponent(state.example.example.id)}/${encodeURIComponent(name)}/references`);
+    if (state.example?.name !== name) return; // another image meanwhile
+    el.referencesList.replaceChildren(...answer.references.map(text => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    }));
+    el.references.hidden = answer.references.length === 0;
+  } catch {
+    el.references.hidden = true;
+  }
 }
 
 /** Under the caption: which example this is, where the photo comes from and its licence (text only, plus a link). */
 function showExampleCredit() {
   const current = state.example;
   el.exampleCredit.hidden = !current;
+  el.references.hidden = true; // shown again by showReferences for a Flickr8k test photo
+  el.referencesList.replaceChildren();
   if (!current) { el.exampleCredit.replaceChildren(); return; }
   const { example, name } = current;
   const parts = [];
