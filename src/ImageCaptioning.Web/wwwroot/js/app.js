@@ -168,7 +168,6 @@ async function loadExamples() {
     button.type = "button";
     button.className = "example";
     button.dataset.id = example.id;
-    if (example.outsideTrainingData) button.dataset.outside = "";
     button.title = example.credit ? `${example.title} — ${example.credit}` : example.title;
     const label = document.createElement("span");
     label.className = "example-title";
@@ -277,7 +276,7 @@ function showExampleCredit() {
     link.className = "link";
     link.href = example.sourceUrl;
     link.rel = "noopener noreferrer";
-    link.textContent = example.random ? "About Flickr8k" : "Original";
+    link.textContent = example.random ? "About Flickr8k" : "Original photo";
     parts.push(document.createTextNode(" "), link);
   }
   el.exampleCredit.replaceChildren(...parts);
