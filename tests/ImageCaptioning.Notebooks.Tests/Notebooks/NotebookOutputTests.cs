@@ -123,7 +123,7 @@ public sealed partial class NotebookOutputTests
         }
     }
 
-    [GeneratedRegex(@"any of: (?<words>[^;]+);")]
+    [GeneratedRegex(@"any of: (?<words>[^;(]+?)\s*[;(]")]
     private static partial Regex RequiredWords();
 
     [GeneratedRegex(@"forbidden: (?<words>[^(]+?) \(")]
