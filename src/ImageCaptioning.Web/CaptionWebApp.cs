@@ -48,8 +48,9 @@ public static class CaptionWebApp
         {
             var options = sp.GetRequiredService<IOptions<WebOptions>>().Value;
             string builtIn = Path.Combine(WebRoot.Resolve(sp.GetRequiredService<IWebHostEnvironment>()), WebRoot.ExamplesFolder);
-            return new ExampleCatalog(builtIn, options.ExamplesFolder, options.ImageLimits,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExampleCatalog>());
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExampleCatalog>();
+            return new ExampleCatalog(builtIn, options.ExamplesFolder, options.ImageLimits, logger,
+                Flickr8kTestPhotos.TryLoad(options.Flickr8kFolder, logger));
         });
         services.AddSingleton(sp =>
         {

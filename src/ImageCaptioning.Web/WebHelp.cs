@@ -38,6 +38,7 @@ public static class WebHelp
                 $"  {CaptioningPaths.ModelsDirVariable,-32} a folder that already holds the encoder files",
                 $"  {CaptioningPaths.ModelCacheVariable,-32} where downloaded and derived model files go",
                 $"  {WebConfiguration.ExamplesVariable,-32} an extra folder of example photos",
+                $"  {CaptioningPaths.Flickr8kDirVariable,-32} the Flickr8k folder: the gallery offers a random test photo",
                 $"  {WebConfiguration.FlagVariable,-32} where flagged examples are written",
                 $"  {"ImageCaptioning__<Setting>",-32} any setting, e.g. ImageCaptioning__QueueLimit=16",
                 $"  {"OTEL_EXPORTER_OTLP_ENDPOINT",-32} push metrics and traces over OTLP (and the other standard OTEL_* variables)",

@@ -54,12 +54,19 @@ public static class ApiEndpoints
 
         api.MapGet("/examples", Examples)
             .WithName("Examples")
-            .WithSummary("The example gallery: id, title and credit of each image.");
+            .WithSummary("The example gallery, in order: id, title, credit and source of each image, the words its caption should name, " +
+                         "whether it lies outside the training data, and whether it is the random Flickr8k test photo (listed only when Flickr8k is configured).");
 
         api.MapGet("/examples/{id}", ExampleImageFile)
             .WithName("ExampleImage")
-            .WithSummary("One example image, by the id listed in /api/examples.")
+            .WithSummary("One example image, by the id listed in /api/examples; the random test photo is another test image on every request " +
+                         "(its file name in Content-Disposition).")
             .Produces(StatusCodes.Status200OK, null, "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/examples/" + Flickr8kTestPhotos.ExampleId + "/{image}/references", ReferencesOfTestPhoto)
+            .WithName("TestPhotoReferences")
+            .WithSummary("The captions people wrote for a Flickr8k test photo the random example served (by its file name), to compare with the model's.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/flag", FlagAsync)
@@ -116,10 +123,28 @@ public static class ApiEndpoints
     private static Ok<IReadOnlyList<ExampleImage>> Examples(ExampleCatalog catalog) => TypedResults.Ok(catalog.All);
 
     /// <summary><c>GET /api/examples/{id}</c>: one image, by id only (a path never comes from the client).</summary>
-    private static Results<PhysicalFileHttpResult, ProblemHttpResult> ExampleImageFile(string id, ExampleCatalog catalog) =>
-        catalog.Find(id) is { } example
-            ? TypedResults.PhysicalFile(example.FilePath, example.ContentType, enableRangeProcessing: false)
-            : ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound, "There is no example with that id."));
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> ExampleImageFile(string id, ExampleCatalog catalog, HttpResponse response)
+    {
+        if (id == Flickr8kTestPhotos.ExampleId && catalog.TestPhotos is null)
+            return ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound,
+                "The random test photo needs the Flickr8k data: start the demo with IMAGECAPTIONING_FLICKR8K_DIR (or --flickr8k-dir) set to the Flickr8k folder."));
+        if (catalog.Find(id) is not { } example)
+            return ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound, "There is no example with that id."));
+        if (example.Random && catalog.TestPhotos is { } photos)
+        {
+            var (name, path) = photos.Next();
+            response.Headers.CacheControl = "no-store"; // another photo next time
+            response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { Inline = true, FileName = name }.ToString();
+            return TypedResults.PhysicalFile(path, example.ContentType, enableRangeProcessing: false);
+        }
+        return TypedResults.PhysicalFile(example.FilePath!, example.ContentType, enableRangeProcessing: false);
+    }
+
+    /// <summary><c>GET /api/examples/flickr8k-test/{image}/references</c>: a dictionary lookup, so only test-split names answer.</summary>
+    private static Results<Ok<TestPhotoReferences>, ProblemHttpResult> ReferencesOfTestPhoto(string image, ExampleCatalog catalog) =>
+        catalog.TestPhotos?.References(image) is { } references
+            ? TypedResults.Ok(new TestPhotoReferences(image, references))
+            : ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound, "There is no Flickr8k test photo of that name."));
 
     /// <summary><c>POST /api/flag</c>: the image (file), <c>caption</c>, <c>beamWidth</c>, <c>maxLength</c> and an optional <c>reason</c>.</summary>
     private static async Task<Created<FlagReceipt>> FlagAsync(HttpRequest request, FlagStore store, IOptions<WebOptions> settings, CancellationToken ct)

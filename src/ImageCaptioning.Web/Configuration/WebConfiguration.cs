@@ -1,3 +1,4 @@
+using ImageCaptioning.Configuration;
 using Microsoft.AspNetCore.Hosting;
 
 namespace ImageCaptioning.Web.Configuration;
@@ -21,6 +22,7 @@ public static class WebConfiguration
         [ModelVariable] = Key(nameof(WebOptions.ModelFolder)),
         [ExamplesVariable] = Key(nameof(WebOptions.ExamplesFolder)),
         [FlagVariable] = Key(nameof(WebOptions.FlagFolder)),
+        [CaptioningPaths.Flickr8kDirVariable] = Key(nameof(WebOptions.Flickr8kFolder)),
     };
 
     /// <summary>Short command-line switches, e.g. <c>--model models/run7 --concurrency 2</c>.</summary>
@@ -29,6 +31,7 @@ public static class WebConfiguration
         ["--model"] = Key(nameof(WebOptions.ModelFolder)),
         ["--examples-dir"] = Key(nameof(WebOptions.ExamplesFolder)),
         ["--flag-dir"] = Key(nameof(WebOptions.FlagFolder)),
+        ["--flickr8k-dir"] = Key(nameof(WebOptions.Flickr8kFolder)),
         ["--max-upload-bytes"] = Key(nameof(WebOptions.MaxUploadBytes)),
         ["--max-pixels"] = Key(nameof(WebOptions.MaxPixels)),
         ["--concurrency"] = Key(nameof(WebOptions.ConcurrencyLimit)),

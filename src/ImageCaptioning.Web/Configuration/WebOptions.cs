@@ -89,6 +89,9 @@ public sealed class WebOptions
     /// <summary>An extra folder of example images shown after the built-in ones.</summary>
     public string? ExamplesFolder { get; set; }
 
+    /// <summary>The Flickr8k folder (<c>IMAGECAPTIONING_FLICKR8K_DIR</c>): when set, the gallery offers a random photo of its test split.</summary>
+    public string? Flickr8kFolder { get; set; }
+
     /// <summary>Upper bound of the beam width a request may ask for (beam search costs grow linearly).</summary>
     public int MaxBeamWidth { get; set; } = 10;
 

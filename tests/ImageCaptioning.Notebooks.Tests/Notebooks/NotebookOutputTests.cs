@@ -75,6 +75,61 @@ public sealed partial class NotebookOutputTests
     }
 
     [Fact]
+    public void Guided_decoding_writes_a_forced_tag_word_and_keeps_forbidden_dog_words_out()
+    {
+        var notebook = ExecutedNotebook.Load("04-attention-decoder-step-by-step.ipynb");
+
+        // One block per photo: its name, the encoder's tags, the rules, the caption without and with guidance.
+        var blocks = notebook.Texts().Where(t => t.Contains("\n  with guidance:", StringComparison.Ordinal)).Select(GuidedBlock.Parse).ToList();
+        Assert.True(blocks.Count >= 4, $"{blocks.Count} photos compared without and with guidance");
+        Assert.All(blocks, b => Assert.False(string.IsNullOrWhiteSpace(b.Unguided), b.Photo));
+        Assert.Contains(notebook.Charts(), c => c.Html.Contains("as the encoder sees them", StringComparison.Ordinal));
+
+        // A forced tag appears in the guided caption as one of its words (unless the notebook says the constraint was not met),
+        // and the words marked as coming from the tags are exactly such words.
+        var forcedAndMet = blocks.Where(b => b.Required.Count > 0 && !b.ConstraintNotMet).ToList();
+        Assert.True(forcedAndMet.Count >= 3, $"{forcedAndMet.Count} photos with a forced tag written");
+        Assert.All(forcedAndMet, b =>
+        {
+            Assert.Contains(b.GuidedWords, w => b.Required.Contains(w));
+            Assert.NotEmpty(b.MarkedWords);
+            Assert.All(b.MarkedWords, w => Assert.Contains(w, b.Required));
+        });
+        // Guidance changes something: at least one photo's caption differs, and the dog rule fires somewhere and holds.
+        Assert.Contains(blocks, b => b.Unguided != string.Join(' ', b.GuidedWords));
+        var dogRule = blocks.Where(b => b.Forbidden.Count > 0).ToList();
+        Assert.NotEmpty(dogRule);
+        Assert.All(dogRule, b => Assert.DoesNotContain(b.GuidedWords, w => b.Forbidden.Contains(w)));
+    }
+
+    /// <summary>One photo's comparison as the guided-decoding cell prints it.</summary>
+    private sealed record GuidedBlock(string Photo, IReadOnlyList<string> Required, IReadOnlyList<string> Forbidden, string Unguided,
+        IReadOnlyList<string> GuidedWords, IReadOnlyList<string> MarkedWords, bool ConstraintNotMet)
+    {
+        public static GuidedBlock Parse(string text)
+        {
+            var lines = text.Split('\n');
+            string Field(string name) => lines.Single(l => l.StartsWith($"  {name}:", StringComparison.Ordinal))[(name.Length + 3)..].Trim();
+            string rules = Field("rules");
+            var required = RequiredWords().Match(rules) is { Success: true } r ? r.Groups["words"].Value.Split(", ") : [];
+            var forbidden = ForbiddenWords().Match(rules) is { Success: true } f ? f.Groups["words"].Value.Split(", ") : [];
+            string guided = Field("with guidance");
+            bool notMet = guided.Contains("(constraint not met", StringComparison.Ordinal);
+            if (notMet)
+                guided = guided[..guided.IndexOf("   (", StringComparison.Ordinal)];
+            var tokens = guided.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return new GuidedBlock(lines[0], required, forbidden, Field("without guidance"),
+                [.. tokens.Select(t => t.Trim('[', ']'))], [.. tokens.Where(t => t.StartsWith('[')).Select(t => t.Trim('[', ']'))], notMet);
+        }
+    }
+
+    [GeneratedRegex(@"any of: (?<words>[^;(]+?)\s*[;(]")]
+    private static partial Regex RequiredWords();
+
+    [GeneratedRegex(@"forbidden: (?<words>[^(]+?) \(")]
+    private static partial Regex ForbiddenWords();
+
+    [Fact]
     public void Attention_plots_overlay_the_photo_on_one_absolute_scale()
     {
         var notebook = ExecutedNotebook.Load("05-attention-plots.ipynb");

@@ -8,7 +8,7 @@ namespace ImageCaptioning.Web.Tests.Browser;
 /// headless Chromium driven by Playwright — never a browser Playwright downloads. Without Chromium or the
 /// encoder the tests skip, or fail when IMAGECAPTIONING_REQUIRE_DATA=1 (CI installs Chromium).
 /// </summary>
-public sealed class BrowserFixture : IAsyncDisposable
+public class BrowserFixture : IAsyncDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -31,8 +31,7 @@ public sealed class BrowserFixture : IAsyncDisposable
         {
             if (_browser is null)
             {
-                string model = Path.Combine(_root.Path, "model");
-                TestModelFolder.Write(model);
+                string? model = PrepareModel(_root.Path);
                 _factory = new CaptionAppFactory(new Dictionary<string, string?>
                 {
                     [CaptionAppFactory.Key("ModelFolder")] = model,
@@ -61,6 +60,14 @@ public sealed class BrowserFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>The decoder model folder the app serves: a test decoder written under <paramref name="root"/>; null = the shipped model.</summary>
+    protected virtual string? PrepareModel(string root)
+    {
+        string model = Path.Combine(root, "model");
+        TestModelFolder.Write(model);
+        return model;
+    }
+
     private static void RequireChromium()
     {
         if (File.Exists(ChromiumPath))
@@ -73,6 +80,7 @@ public sealed class BrowserFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_browser is not null)
             await _browser.DisposeAsync();
         _playwright?.Dispose();

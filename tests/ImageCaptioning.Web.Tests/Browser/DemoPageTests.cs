@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 
 namespace ImageCaptioning.Web.Tests.Browser;
 
-/// <summary>The page in headless Chromium, as a person uses it: example → Submit → caption → hover a word → Clear.</summary>
+/// <summary>The page in headless Chromium, as a person uses it: options → example (captioned at once) → hover a word → flag → Clear.</summary>
 public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const float Timeout = 30_000; // ms; the first caption also warms the encoder up
@@ -25,25 +25,23 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator("#model-info:has-text('step weights')").WaitForAsync(new() { Timeout = Timeout });
         Assert.Contains("measured quality (model card): BLEU-", await page.Locator("#model-info").TextContentAsync());
 
-        // Click an example: it fills the input.
-        await page.Locator(".example[data-id='chelsea']").ClickAsync();
-        await page.Locator("#preview").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
-        Assert.StartsWith("chelsea.png", await page.Locator("#file-name").TextContentAsync());
-
-        // Advanced: a shorter max length, which the "Use via API" command follows.
+        // Advanced first: a shorter max length, which the "Use via API" command follows.
         await page.Locator("#advanced summary").ClickAsync();
         await page.Locator("#max-length").EvaluateAsync("input => { input.value = '12'; input.dispatchEvent(new Event('input', { bubbles: true })); }");
         Assert.Equal("12", await page.Locator("#max-length-value").TextContentAsync());
         await page.Locator("#guidance").UncheckAsync(); // the test decoder's fixed word chain, unguided (guidance: GuidanceDisplayTests)
+
+        // Click an example: it fills the input and is captioned at once with those settings (progress, then the caption).
+        await page.Locator(".example[data-id='chelsea']").ClickAsync();
+        await page.Locator("#preview").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
+        Assert.StartsWith("chelsea.png", await page.Locator("#file-name").TextContentAsync());
         string curl = (await page.Locator("#curl").TextContentAsync())!;
         Assert.Contains("maxLength=12", curl);
         Assert.Contains("guidance=off", curl);
         Assert.Contains("-F \"image=@chelsea.png\"", curl);
         Assert.Contains($"{fixture.BaseAddress}api/caption?", curl);
-
-        // Submit: progress, then a non-empty caption with its words.
-        await page.Locator("#submit").ClickAsync();
         await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
+        Assert.Contains("Chelsea the cat", await page.Locator("#example-credit").TextContentAsync()); // the photo's credit under the caption
         string caption = (await page.Locator("#caption").TextContentAsync())!;
         Assert.False(string.IsNullOrWhiteSpace(caption));
         Assert.True(await page.Locator("#progress").IsHiddenAsync());
@@ -89,6 +87,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator("#clear").ClickAsync();
         await page.Locator("#caption.placeholder").WaitForAsync(new() { Timeout = Timeout });
         Assert.True(await page.Locator("#preview").IsHiddenAsync());
+        Assert.True(await page.Locator("#example-credit").IsHiddenAsync());
         Assert.Equal(0, await page.Locator(".word-chip").CountAsync());
         Assert.Equal(0, await page.Locator("#alternatives tbody tr").CountAsync());
         Assert.Null(await page.Locator("#attention-canvas").GetAttributeAsync("data-overlay"));

@@ -15,7 +15,7 @@ const el = {
   submit: $("submit"), clear: $("clear"), examples: $("examples"), examplesCredit: $("examples-credit"),
   outputColumn: $("output-column"), output: $("output"), progress: $("progress"), progressText: $("progress-text"),
   error: $("error"), errorTitle: $("error-title"), errorDetail: $("error-detail"),
-  caption: $("caption"), oodNote: $("ood-note"),
+  caption: $("caption"), oodNote: $("ood-note"), exampleCredit: $("example-credit"), references: $("references"), referencesList: $("references-list"),
   copyCaption: $("copy-caption"), copyAlt: $("copy-alt"), downloadTxt: $("download-txt"), downloadJson: $("download-json"), copyFeedback: $("copy-feedback"),
   canvas: $("attention-canvas"), attentionEmpty: $("attention-empty"), attentionDescription: $("attention-description"),
   attentionScale: $("attention-scale"), scaleBar: $("attention-scale-bar"), words: $("words"), wordDescriptions: $("word-descriptions"),
@@ -32,6 +32,7 @@ const RESULT_BUTTONS = [el.copyCaption, el.copyAlt, el.downloadTxt, el.downloadJ
 const state = {
   file: null,          // the File or Blob to caption
   fileName: "",
+  example: null,       // the gallery example `file` came from: { example, name }, or null for the user's own image
   image: null,         // the decoded HTMLImageElement of `file` (for the attention view)
   previewUrl: null,
   result: null,        // the last /api/caption answer
@@ -69,6 +70,8 @@ function setFile(file, name) {
     cancelRequest(); // a caption still on its way belongs to the previous image
     resetOutput();
     if (state.previewUrl) URL.revokeObjectURL(state.previewUrl);
+    state.example = null;
+    showExampleCredit();
     state.file = file;
     state.fileName = name || file.name || "image";
     state.previewUrl = URL.createObjectURL(file);
@@ -91,7 +94,8 @@ function setFile(file, name) {
 
 function clearInput() {
   if (state.previewUrl) URL.revokeObjectURL(state.previewUrl);
-  Object.assign(state, { file: null, fileName: "", image: null, previewUrl: null });
+  Object.assign(state, { file: null, fileName: "", example: null, image: null, previewUrl: null });
+  showExampleCredit();
   el.fileInput.value = "";
   el.preview.removeAttribute("src");
   el.preview.alt = "";
@@ -154,7 +158,9 @@ async function loadExamples() {
   try {
     examples = await api.requestJson("api/examples");
   } catch {
-    el.examplesCredit.textContent = "The examples could not be loaded.";
+    const item = document.createElement("li");
+    item.textContent = "The examples could not be loaded.";
+    el.examplesCredit.replaceChildren(item);
     return;
   }
   el.examples.replaceChildren(...examples.map(example => {
@@ -163,31 +169,117 @@ async function loadExamples() {
     button.className = "example";
     button.dataset.id = example.id;
     button.title = example.credit ? `${example.title} — ${example.credit}` : example.title;
-    const image = document.createElement("img");
-    image.src = `api/examples/${encodeURIComponent(example.id)}`;
-    image.alt = ""; // the button's text names it; the thumbnail would only repeat it
-    image.loading = "lazy";
     const label = document.createElement("span");
+    label.className = "example-title";
     label.textContent = example.title;
-    button.append(image, label);
+    button.append(example.random ? randomTile() : thumbnail(example), label);
+    if (example.outsideTrainingData) {
+      const badge = document.createElement("span");
+      badge.className = "example-badge";
+      badge.textContent = "outside its training data";
+      button.append(badge);
+    }
     button.addEventListener("click", () => useExample(example));
     return button;
   }));
-  const credits = examples.filter(e => e.credit).map(e => `${e.title}: ${e.credit}`);
-  el.examplesCredit.textContent = credits.length ? `Photos — ${credits.join(" · ")}.` : "";
+  el.examplesCredit.replaceChildren(...examples.filter(e => e.credit).map(e => {
+    const item = document.createElement("li");
+    item.textContent = `${e.title}: ${e.credit}.`;
+    return item;
+  }));
+  el.examplesCredit.closest("details").hidden = el.examplesCredit.children.length === 0;
 }
 
+function thumbnail(example) {
+  const image = document.createElement("img");
+  image.src = `api/examples/${encodeURIComponent(example.id)}`;
+  image.alt = ""; // the button's text names it; the thumbnail would only repeat it
+  image.loading = "lazy";
+  return image;
+}
+
+/** The random test photo's tile: a die instead of a thumbnail (each click brings another photo). */
+function randomTile() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "example-random");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 4a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm8 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm-4 4a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm-4 4a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm8 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z");
+  svg.append(path);
+  return svg;
+}
+
+/** The file name a served example carries (the random test photo names its Flickr8k image), else `fallback`. */
+function servedName(response, fallback) {
+  const match = /filename="?([\w.-]{1,100})"?/.exec(response.headers.get("Content-Disposition") || "");
+  return match ? match[1] : fallback;
+}
+
+/** A click on an example loads it and captions it at once with the current settings. */
 async function useExample(example) {
+  let file;
   try {
-    const response = await fetch(`api/examples/${encodeURIComponent(example.id)}`);
+    const response = await fetch(`api/examples/${encodeURIComponent(example.id)}`, { cache: "no-store" });
     if (!response.ok) throw new Error(String(response.status));
     const blob = await response.blob();
     const extension = (blob.type.split("/")[1] || "jpg").replace("jpeg", "jpg");
-    setFile(new File([blob], `${example.id}.${extension}`, { type: blob.type }));
-    announce(`Example “${example.title}” loaded. Press Submit to caption it.`);
+    file = new File([blob], servedName(response, `${example.id}.${extension}`), { type: blob.type });
   } catch {
     showError(new api.ApiProblem("The example could not be loaded", "Try another example or upload your own image."));
+    return;
   }
+  setFile(file);
+  state.example = { example, name: file.name };
+  showExampleCredit();
+  announce(`Example “${example.title}” loaded; captioning it.`);
+  if (example.random) showReferences(file.name);
+  await submit();
+}
+
+/** For a Flickr8k test photo: the captions people wrote, to compare with the model's (a failure only leaves them out). */
+async function showReferences(name) {
+  try {
+    const answer = await api.requestJson(`api/examples/${encodeURIComponent(state.example.example.id)}/${encodeURIComponent(name)}/references`);
+    if (state.example?.name !== name) return; // another image meanwhile
+    el.referencesList.replaceChildren(...answer.references.map(text => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    }));
+    el.references.hidden = answer.references.length === 0;
+  } catch {
+    el.references.hidden = true;
+  }
+}
+
+/** Under the caption: which example this is, where the photo comes from and its licence (text only, plus a link). */
+function showExampleCredit() {
+  const current = state.example;
+  el.exampleCredit.hidden = !current;
+  el.references.hidden = true; // shown again by showReferences for a Flickr8k test photo
+  el.referencesList.replaceChildren();
+  if (!current) { el.exampleCredit.replaceChildren(); return; }
+  const { example, name } = current;
+  const parts = [];
+  if (example.outsideTrainingData) {
+    const strong = document.createElement("strong");
+    strong.textContent = "Outside its training data: ";
+    parts.push(strong);
+  }
+  const what = example.random ? `${example.title} (${name})` : example.title;
+  parts.push(document.createTextNode(`Example: ${what}${example.credit ? ` — ${example.credit}` : ""}.`));
+  if (example.sourceUrl && /^https:\/\//.test(example.sourceUrl)) {
+    const link = document.createElement("a");
+    link.className = "link";
+    link.href = example.sourceUrl;
+    link.rel = "noopener noreferrer";
+    link.textContent = example.random ? "About Flickr8k" : "Original photo";
+    parts.push(document.createTextNode(" "), link);
+  }
+  el.exampleCredit.replaceChildren(...parts);
 }
 
 // ---------- Submit and output ----------
