@@ -10,7 +10,8 @@ public sealed class ImageNetTaggerTests
         ImageNetTagTableFileTests.SmallTable((0, ["cat"]), (1, ["cat"]), (2, ["coffee", "cup"]), (3, ["dog", "terrier"]), (4, ["dog"])).Classes,
         [new ClassGroup("dog", "n02084071", [3, 4, 5])]));
 
-    private static float[] Probabilities(params (int Class, float P)[] mass)
+    /// <summary>A 1000-class softmax with the given mass on the given classes and the rest spread evenly (shared with TagConstraintsTests).</summary>
+    internal static float[] Probabilities(params (int Class, float P)[] mass)
     {
         var p = new float[1000];
         float rest = 1 - mass.Sum(m => m.P);

@@ -24,14 +24,7 @@ public sealed class TagConstraintsTests
     private static readonly Vocabulary Words = Vocabulary.Build(
         [["a", "cat", "cats", "coffee", "cup", "cups", "dog", "dogs", "puppy", "animal", "animals", "chicken", "chickens", "bird", "birds"]], minCount: 1);
 
-    private static float[] Probabilities(params (int Class, float P)[] mass)
-    {
-        var p = new float[1000];
-        float rest = 1 - mass.Sum(m => m.P);
-        for (int i = 0; i < p.Length; i++) p[i] = rest / (p.Length - mass.Length);
-        foreach (var (c, v) in mass) p[c] = v;
-        return p;
-    }
+    private static float[] Probabilities(params (int Class, float P)[] mass) => ImageNetTaggerTests.Probabilities(mass);
 
     [Fact]
     public void The_most_specific_confident_tag_is_forced_with_its_plural()
