@@ -40,7 +40,7 @@ public static class CaptionQuery
         if (string.IsNullOrWhiteSpace(text))
             return fallback;
         if (!int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
-            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidOption,
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.InvalidOption,
                 $"'{name}' must be a whole number from {min} to {max}; got '{Shorten(text)}'.");
         return value;
     }
@@ -54,7 +54,7 @@ public static class CaptionQuery
         {
             "off" => DecodingGuidance.Off,
             "tags" => DecodingGuidance.Tags,
-            _ => throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidOption,
+            _ => throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.InvalidOption,
                 $"'{Guidance}' must be 'off' or 'tags'; got '{Shorten(text)}'."),
         };
     }
