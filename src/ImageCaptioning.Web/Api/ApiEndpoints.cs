@@ -155,8 +155,8 @@ public static class ApiEndpoints
         var example = new FlaggedExample(
             upload.Bytes,
             upload.Fields.GetValueOrDefault("caption") ?? "",
-            OptionalInt(upload.Fields, CaptionQuery.BeamWidth, options.MaxBeamWidth),
-            OptionalInt(upload.Fields, CaptionQuery.MaxLength, options.MaxCaptionLength),
+            OptionalInt(upload.Fields, CaptionQuery.BeamWidth.Name, options.MaxBeamWidth),
+            OptionalInt(upload.Fields, CaptionQuery.MaxLength.Name, options.MaxCaptionLength),
             upload.Fields.GetValueOrDefault("reason"));
         var receipt = await store.SaveAsync(example, ct);
         return TypedResults.Created((string?)null, receipt);
