@@ -4,7 +4,7 @@ namespace ImageCaptioning.Decoding;
 
 /// <summary>
 /// What every search decodes from: the decoder, the encoder grids [Images, P, D], the options, the special tokens and the
-/// scratch rented for the call. <see cref="CaptionGenerator"/> checks and makes it once per chunk of images.
+/// scratch rented for the call. <see cref="CaptionGenerator"/> checks the call once and makes one per chunk of images.
 /// </summary>
 internal readonly ref struct SearchInput(IStepDecoder decoder, ReadOnlySpan<float> grids, int images, DecodingOptions options,
     DecodingTokens tokens, DecodingScratch scratch)
