@@ -59,16 +59,18 @@ public sealed record HeatmapTrace(double[,] Z, double ZMin, double ZMax) : Trace
 /// <summary>A picture (a data: URI) whose pixel (x, y) sits at (x, y): image coordinates, y downwards.</summary>
 public sealed record ImageTrace(string DataUri, int PixelWidth, int PixelHeight) : Trace;
 
-/// <summary>Trace colours (plotly's default colour way, so charts look familiar).</summary>
+/// <summary>Trace colours: plotly's default colour way (so charts look familiar), named where a chart picks one.</summary>
 public static class Palette
 {
-    public const string Blue = "#636efa";
-    public const string Red = "#EF553B";
-    public const string Green = "#00cc96";
-    public const string Purple = "#ab63fa";
-    public const string Orange = "#FFA15A";
-    public const string Cyan = "#19d3f3";
-    public const string Grey = "#8c8c8c";
+    /// <summary>The colour way in plotly's order: the i-th trace of a chart takes <c>Cycle[i % Cycle.Count]</c>.</summary>
+    public static IReadOnlyList<string> Cycle { get; } = ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880"];
 
-    public static IReadOnlyList<string> Cycle { get; } = [Blue, Red, Green, Purple, Orange, Cyan, "#FF6692", "#B6E880"];
+    public static string Blue => Cycle[0];
+    public static string Red => Cycle[1];
+    public static string Green => Cycle[2];
+    public static string Purple => Cycle[3];
+    public static string Orange => Cycle[4];
+
+    /// <summary>Outside the colour way: a neutral bar beside coloured ones.</summary>
+    public const string Grey = "#8c8c8c";
 }

@@ -126,10 +126,10 @@ public static class ApiEndpoints
     private static Results<PhysicalFileHttpResult, ProblemHttpResult> ExampleImageFile(string id, ExampleCatalog catalog, HttpResponse response)
     {
         if (id == Flickr8kTestPhotos.ExampleId && catalog.TestPhotos is null)
-            return ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound,
+            return ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCode.NotFound,
                 "The random test photo needs the Flickr8k data: start the demo with IMAGECAPTIONING_FLICKR8K_DIR (or --flickr8k-dir) set to the Flickr8k folder."));
         if (catalog.Find(id) is not { } example)
-            return ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound, "There is no example with that id."));
+            return ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCode.NotFound, "There is no example with that id."));
         if (example.Random && catalog.TestPhotos is { } photos)
         {
             var (name, path) = photos.Next();
@@ -144,7 +144,7 @@ public static class ApiEndpoints
     private static Results<Ok<TestPhotoReferences>, ProblemHttpResult> ReferencesOfTestPhoto(string image, ExampleCatalog catalog) =>
         catalog.TestPhotos?.References(image) is { } references
             ? TypedResults.Ok(new TestPhotoReferences(image, references))
-            : ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCodes.NotFound, "There is no Flickr8k test photo of that name."));
+            : ApiProblem.Create(StatusCodes.Status404NotFound, new ApiError(ApiErrorCode.NotFound, "There is no Flickr8k test photo of that name."));
 
     /// <summary><c>POST /api/flag</c>: the image (file), <c>caption</c>, <c>beamWidth</c>, <c>maxLength</c> and an optional <c>reason</c>.</summary>
     private static async Task<Created<FlagReceipt>> FlagAsync(HttpRequest request, FlagStore store, IOptions<WebOptions> settings, CancellationToken ct)
@@ -155,8 +155,8 @@ public static class ApiEndpoints
         var example = new FlaggedExample(
             upload.Bytes,
             upload.Fields.GetValueOrDefault("caption") ?? "",
-            OptionalInt(upload.Fields, CaptionQuery.BeamWidth, options.MaxBeamWidth),
-            OptionalInt(upload.Fields, CaptionQuery.MaxLength, options.MaxCaptionLength),
+            OptionalInt(upload.Fields, CaptionQuery.BeamWidth.Name, options.MaxBeamWidth),
+            OptionalInt(upload.Fields, CaptionQuery.MaxLength.Name, options.MaxCaptionLength),
             upload.Fields.GetValueOrDefault("reason"));
         var receipt = await store.SaveAsync(example, ct);
         return TypedResults.Created((string?)null, receipt);
@@ -168,9 +168,9 @@ public static class ApiEndpoints
         if (!fields.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text))
             return null;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
-            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidOption, $"'{name}' must be a whole number.");
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.InvalidOption, $"'{name}' must be a whole number.");
         if (value < 1 || value > max)
-            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidOption,
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.InvalidOption,
                 $"'{name}' must be between 1 and {max} (is {value}).");
         return value;
     }

@@ -33,12 +33,12 @@ public static class ImageUploadReader
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new WebRequestException(StatusCodes.Status408RequestTimeout, ApiErrorCodes.Timeout,
+            throw new WebRequestException(StatusCodes.Status408RequestTimeout, ApiErrorCode.Timeout,
                 $"The request body did not arrive within {deadline.TotalSeconds:0.#} s.") { BodyUnreadable = true };
         }
         catch (BadHttpRequestException http) when (http.StatusCode == StatusCodes.Status408RequestTimeout)
         {
-            throw new WebRequestException(StatusCodes.Status408RequestTimeout, ApiErrorCodes.Timeout,
+            throw new WebRequestException(StatusCodes.Status408RequestTimeout, ApiErrorCode.Timeout,
                 "The request body arrived too slowly.") { BodyUnreadable = true };
         }
         catch (BadHttpRequestException http) when (http.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -52,7 +52,7 @@ public static class ImageUploadReader
             string why = ex is IOException && ex.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal)
                 ? "it ends before the form's closing boundary (cut short, or longer than its Content-Length says)."
                 : Sentence(ex.Message);
-            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.BadRequest,
                 $"The request body could not be read: {why}") { BodyUnreadable = true };
         }
     }
@@ -89,7 +89,7 @@ public static class ImageUploadReader
             return new UploadedImage(await ReadLimitedAsync(body, maxImageBytes, Announced(request), ct), EmptyFields);
         }
 
-        throw new WebRequestException(StatusCodes.Status415UnsupportedMediaType, ApiErrorCodes.UnsupportedMediaType,
+        throw new WebRequestException(StatusCodes.Status415UnsupportedMediaType, ApiErrorCode.UnsupportedMediaType,
             $"A request with content type '{mediaType.MediaType}' cannot carry an image: send multipart/form-data with a file field " +
             "named 'image', or the raw image with content type image/* or application/octet-stream.");
     }
@@ -109,7 +109,7 @@ public static class ImageUploadReader
     {
         string boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "";
         if (boundary.Length == 0)
-            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.BadRequest,
                 "The multipart/form-data content type has no boundary.");
         var reader = new MultipartReader(boundary, body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -122,7 +122,7 @@ public static class ImageUploadReader
             if (isFile)
             {
                 if (image is not null)
-                    throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                    throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.BadRequest,
                         "The form holds more than one file; send one image per request.");
                 image = await ReadLimitedAsync(section.Body, maxImageBytes, bodyLength, ct);
             }
@@ -134,7 +134,7 @@ public static class ImageUploadReader
             }
         }
         if (image is null)
-            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+            throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.BadRequest,
                 "The form holds no file: add the image as a file field named 'image'.");
         return new UploadedImage(image.Value, fields);
     }
@@ -152,7 +152,7 @@ public static class ImageUploadReader
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxFieldBytes)
-                throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                throw new WebRequestException(StatusCodes.Status400BadRequest, ApiErrorCode.BadRequest,
                     $"The form field '{name}' is longer than {MaxFieldBytes} bytes.");
         }
         return buffer.ToArray();

@@ -10,17 +10,10 @@ namespace ImageCaptioning.Web.Api;
 /// </summary>
 public static class OpenApiUpload
 {
-    private static readonly (string Name, string Description)[] CaptionOptions =
-    [
-        (CaptionQuery.BeamWidth, "Hypotheses kept by beam search (1 = greedy). Default 5."),
-        (CaptionQuery.MaxLength, "Most words in a caption, the end token included. Default 20."),
-        (CaptionQuery.NBest, "Alternatives returned (at most the beam width); with 2 or more the best is chosen by consensus among them. Default 5."),
-    ];
-
     public static Task DescribeCaptionRequest(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var form = FileForm("The image (JPEG, PNG, BMP, GIF or WebP).");
-        foreach (var (name, description) in CaptionOptions)
+        foreach (var (name, description) in new[] { CaptionQuery.BeamWidth, CaptionQuery.MaxLength, CaptionQuery.NBest })
         {
             form.Properties![name] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = description };
             operation.Parameters ??= [];
@@ -30,12 +23,12 @@ public static class OpenApiUpload
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
             });
         }
-        const string guidance = "Guided decoding: 'tags' makes a confident encoder tag appear in the caption and forbids 'dog' when the dog classes say no; 'off' (default) lets the decoder alone choose.";
-        form.Properties![CaptionQuery.Guidance] = new OpenApiSchema { Type = JsonSchemaType.String, Description = guidance };
+        var guidance = CaptionQuery.Guidance;
+        form.Properties![guidance.Name] = new OpenApiSchema { Type = JsonSchemaType.String, Description = guidance.Description };
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
         {
-            Name = CaptionQuery.Guidance, In = ParameterLocation.Query, Description = guidance + " A form field of the same name wins.",
+            Name = guidance.Name, In = ParameterLocation.Query, Description = guidance.Description + " A form field of the same name wins.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
         });
         var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
@@ -57,8 +50,8 @@ public static class OpenApiUpload
     {
         var form = FileForm("The image that was captioned.");
         form.Properties!["caption"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The caption it got." };
-        form.Properties[CaptionQuery.BeamWidth] = new OpenApiSchema { Type = JsonSchemaType.Integer };
-        form.Properties[CaptionQuery.MaxLength] = new OpenApiSchema { Type = JsonSchemaType.Integer };
+        form.Properties[CaptionQuery.BeamWidth.Name] = new OpenApiSchema { Type = JsonSchemaType.Integer };
+        form.Properties[CaptionQuery.MaxLength.Name] = new OpenApiSchema { Type = JsonSchemaType.Integer };
         form.Properties["reason"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Why it is flagged (optional)." };
         operation.RequestBody = new OpenApiRequestBody
         {

@@ -43,7 +43,7 @@ public static class FlagRateLimit
                     .LogDebug("Request {Method} {Path} refused with 429: client {Client} flags too often", http.Request.Method, http.Request.Path,
                         http.Connection.RemoteIpAddress);
                 http.Response.Headers.Connection = "close"; // the body was not read
-                await ApiProblem.WriteAsync(http, StatusCodes.Status429TooManyRequests, new ApiError(ApiErrorCodes.RateLimited,
+                await ApiProblem.WriteAsync(http, StatusCodes.Status429TooManyRequests, new ApiError(ApiErrorCode.RateLimited,
                     $"Too many flags from this address; try again in {retryAfter.ToString(CultureInfo.InvariantCulture)} s."), retryAfter);
             };
         });

@@ -55,7 +55,7 @@ public sealed class FlagStore(string folder, ImageLimits limits, TimeProvider cl
             if (_usedBytes < 0)
                 _usedBytes = FolderBytes();
             if (_usedBytes + adding > QuotaBytes)
-                throw new WebRequestException(StatusCodes.Status507InsufficientStorage, ApiErrorCodes.StorageFull,
+                throw new WebRequestException(StatusCodes.Status507InsufficientStorage, ApiErrorCode.StorageFull,
                     $"The flag folder is full ({_usedBytes / 1048576.0:N1} MB of its {QuotaBytes / 1048576.0:N1} MB quota used); nothing was saved.");
             await File.WriteAllBytesAsync(Path.Combine(Folder, imageFile), image.Bytes, ct);
             await File.AppendAllTextAsync(LogPath, text, Encoding.UTF8, ct);
@@ -63,7 +63,7 @@ public sealed class FlagStore(string folder, ImageLimits limits, TimeProvider cl
         }
         catch (IOException ex)
         {
-            throw new WebRequestException(StatusCodes.Status507InsufficientStorage, ApiErrorCodes.StorageFull,
+            throw new WebRequestException(StatusCodes.Status507InsufficientStorage, ApiErrorCode.StorageFull,
                 $"The flag could not be stored: {ex.Message}");
         }
         finally

@@ -44,11 +44,11 @@ public sealed class CaptionerHost(IOptions<WebOptions> options, CaptioningPaths 
     /// <summary>The captioner, or a 503 <see cref="WebRequestException"/> saying why there is none.</summary>
     public Captioner Require() => _model?.Captioner ?? throw State switch
     {
-        ModelState.Loading => new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.ModelLoading, Message)
+        ModelState.Loading => new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCode.ModelLoading, Message)
         {
             RetryAfterSeconds = 2,
         },
-        _ => new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.ModelUnavailable, Message),
+        _ => new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCode.ModelUnavailable, Message),
     };
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -1,33 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace ImageCaptioning.Web.Problems;
 
 /// <summary>
 /// What every error the API returns says: a stable machine-readable code and one readable sentence, sent as
 /// the <c>error</c> and <c>detail</c> members of problem details (<see cref="ApiProblem"/>). Never a stack trace.
 /// </summary>
-/// <param name="Error">Short code, e.g. <c>not_an_image</c> (see <see cref="ApiErrorCodes"/>).</param>
+/// <param name="Error">The code, written snake_case: <see cref="ApiErrorCode.NotAnImage"/> is <c>not_an_image</c>.</param>
 /// <param name="Detail">One sentence for a person.</param>
-public sealed record ApiError(string Error, string Detail);
+public sealed record ApiError(ApiErrorCode Error, string Detail);
 
-/// <summary>The codes <see cref="ApiError.Error"/> takes.</summary>
-public static class ApiErrorCodes
+/// <summary>The codes <see cref="ApiError.Error"/> takes; clients compare the snake_case names, so a name never changes.</summary>
+[JsonConverter(typeof(ApiErrorCodeConverter))]
+public enum ApiErrorCode
 {
-    public const string Empty = "empty";
-    public const string NotAnImage = "not_an_image";
-    public const string Corrupt = "corrupt";
-    public const string TooLarge = "too_large";
-    public const string UnsupportedFormat = "unsupported_format";
-    public const string UnsupportedMediaType = "unsupported_media_type";
-    public const string InvalidOption = "invalid_option";
-    public const string BadRequest = "bad_request";
-    public const string NotFound = "not_found";
-    public const string Forbidden = "forbidden";
-    public const string MethodNotAllowed = "method_not_allowed";
-    public const string Busy = "busy";
-    public const string Timeout = "timeout";
-    public const string UnknownHost = "unknown_host";
-    public const string RateLimited = "rate_limited";
-    public const string StorageFull = "storage_full";
-    public const string ModelLoading = "model_loading";
-    public const string ModelUnavailable = "model_unavailable";
-    public const string Internal = "internal";
+    // the upload
+    Empty, NotAnImage, Corrupt, TooLarge, UnsupportedFormat, UnsupportedMediaType,
+    // the request
+    InvalidOption, BadRequest, NotFound, Forbidden, MethodNotAllowed, UnknownHost, Timeout,
+    // the server
+    Busy, RateLimited, StorageFull, ModelLoading, ModelUnavailable, Internal,
 }
+
+/// <summary>Writes and reads <see cref="ApiErrorCode"/> by its snake_case name (never as a number).</summary>
+internal sealed class ApiErrorCodeConverter() : JsonStringEnumConverter<ApiErrorCode>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false);

@@ -16,26 +16,26 @@ public static class ApiErrorMapping
         // for a recognised format we do not decode and for a request whose content type is not an image.
         InvalidImageException bad => bad.Reason switch
         {
-            InvalidImageReason.Empty => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.Empty, bad.Message), false),
-            InvalidImageReason.NotAnImage => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.NotAnImage, bad.Message), false),
-            InvalidImageReason.Corrupt => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.Corrupt, bad.Message), false),
-            InvalidImageReason.TooLarge => (StatusCodes.Status413PayloadTooLarge, new ApiError(ApiErrorCodes.TooLarge, bad.Message), false),
-            InvalidImageReason.UnsupportedFormat => (StatusCodes.Status415UnsupportedMediaType, new ApiError(ApiErrorCodes.UnsupportedFormat, bad.Message), false),
-            _ => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.BadRequest, bad.Message), false),
+            InvalidImageReason.Empty => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCode.Empty, bad.Message), false),
+            InvalidImageReason.NotAnImage => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCode.NotAnImage, bad.Message), false),
+            InvalidImageReason.Corrupt => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCode.Corrupt, bad.Message), false),
+            InvalidImageReason.TooLarge => (StatusCodes.Status413PayloadTooLarge, new ApiError(ApiErrorCode.TooLarge, bad.Message), false),
+            InvalidImageReason.UnsupportedFormat => (StatusCodes.Status415UnsupportedMediaType, new ApiError(ApiErrorCode.UnsupportedFormat, bad.Message), false),
+            _ => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCode.BadRequest, bad.Message), false),
         },
         WebRequestException web => (web.StatusCode, new ApiError(web.Error, web.Message), false),
         // Kestrel's own refusals: body over MaxRequestBodySize (413), malformed HTTP or multipart (400).
         BadHttpRequestException http => http.StatusCode switch
         {
-            StatusCodes.Status413PayloadTooLarge => (http.StatusCode, new ApiError(ApiErrorCodes.TooLarge, "The request body is larger than the server accepts."), false),
-            StatusCodes.Status408RequestTimeout => (http.StatusCode, new ApiError(ApiErrorCodes.Timeout, "The request body arrived too slowly."), false),
-            _ => (http.StatusCode, new ApiError(ApiErrorCodes.BadRequest, "The request could not be read: " + http.Message), false),
+            StatusCodes.Status413PayloadTooLarge => (http.StatusCode, new ApiError(ApiErrorCode.TooLarge, "The request body is larger than the server accepts."), false),
+            StatusCodes.Status408RequestTimeout => (http.StatusCode, new ApiError(ApiErrorCode.Timeout, "The request body arrived too slowly."), false),
+            _ => (http.StatusCode, new ApiError(ApiErrorCode.BadRequest, "The request could not be read: " + http.Message), false),
         },
         // A malformed multipart body (bad boundary, truncated section) surfaces as InvalidDataException.
-        InvalidDataException data => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.BadRequest, "The request body could not be read: " + data.Message), false),
-        InvalidDecodingOptionsException options => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.InvalidOption, options.Message), false),
+        InvalidDataException data => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCode.BadRequest, "The request body could not be read: " + data.Message), false),
+        InvalidDecodingOptionsException options => (StatusCodes.Status400BadRequest, new ApiError(ApiErrorCode.InvalidOption, options.Message), false),
         // Any other deliberate error (e.g. a model file that fails its check) is a readable sentence but the server's fault.
-        ImageCaptioningException known => (StatusCodes.Status500InternalServerError, new ApiError(ApiErrorCodes.Internal, known.Message), true),
-        _ => (StatusCodes.Status500InternalServerError, new ApiError(ApiErrorCodes.Internal, UnexpectedDetail), true),
+        ImageCaptioningException known => (StatusCodes.Status500InternalServerError, new ApiError(ApiErrorCode.Internal, known.Message), true),
+        _ => (StatusCodes.Status500InternalServerError, new ApiError(ApiErrorCode.Internal, UnexpectedDetail), true),
     };
 }

@@ -6,7 +6,7 @@ namespace ImageCaptioning.Web.Problems;
 /// <summary>
 /// Writes an API error as RFC 9457 problem details (<c>application/problem+json</c>): <c>type</c>, <c>title</c>,
 /// <c>status</c>, <c>detail</c> (one readable sentence) and the extension member <c>error</c> (the stable code of
-/// <see cref="ApiErrorCodes"/>), so a client reading <c>{error, detail}</c> keeps working. Never a stack trace.
+/// <see cref="ApiErrorCode"/>), so a client reading <c>{error, detail}</c> keeps working. Never a stack trace.
 /// </summary>
 public static class ApiProblem
 {

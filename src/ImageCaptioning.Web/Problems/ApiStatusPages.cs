@@ -16,9 +16,9 @@ public static class ApiStatusPages
         int status = http.Response.StatusCode;
         var error = status switch
         {
-            StatusCodes.Status404NotFound => new ApiError(ApiErrorCodes.NotFound, "There is no such API endpoint; the OpenAPI document at /openapi/v1.json lists them."),
-            StatusCodes.Status405MethodNotAllowed => new ApiError(ApiErrorCodes.MethodNotAllowed, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
-            _ => new ApiError(ApiErrorCodes.BadRequest, $"The request failed with status {status}."),
+            StatusCodes.Status404NotFound => new ApiError(ApiErrorCode.NotFound, "There is no such API endpoint; the OpenAPI document at /openapi/v1.json lists them."),
+            StatusCodes.Status405MethodNotAllowed => new ApiError(ApiErrorCode.MethodNotAllowed, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
+            _ => new ApiError(ApiErrorCode.BadRequest, $"The request failed with status {status}."),
         };
         return ApiProblem.WriteAsync(http, status, error);
     }

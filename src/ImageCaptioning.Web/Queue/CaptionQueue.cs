@@ -81,7 +81,7 @@ public sealed class CaptionQueue : IDisposable
         lease.Dispose();
         Interlocked.Increment(ref _refused);
         int retryAfter = _latency.RetryAfterSeconds(QueueLimit, Concurrency);
-        throw new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.Busy,
+        throw new WebRequestException(StatusCodes.Status503ServiceUnavailable, ApiErrorCode.Busy,
             $"The server is busy: {Concurrency} caption(s) are running and {QueueLimit} are waiting. Try again in {retryAfter} s.")
         {
             RetryAfterSeconds = retryAfter,

@@ -39,7 +39,7 @@ public static class HostFilterProblem
                 {
                     context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HostFilterProblem))
                         .LogInformation("Request {Method} {Path} refused with 400: host '{Host}' is not allowed", context.Request.Method, context.Request.Path, context.Request.Host.Value);
-                    await ApiProblem.WriteAsync(context, StatusCodes.Status400BadRequest, new ApiError(ApiErrorCodes.UnknownHost,
+                    await ApiProblem.WriteAsync(context, StatusCodes.Status400BadRequest, new ApiError(ApiErrorCode.UnknownHost,
                         "This server does not answer to the host name in the request; its AllowedHosts setting lists the names it does."));
                 }
             });

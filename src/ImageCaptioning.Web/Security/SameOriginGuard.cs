@@ -26,7 +26,7 @@ public static class SameOriginGuard
                     && Uri.Compare(uri, allowedUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
                     return;
         }
-        throw new WebRequestException(StatusCodes.Status403Forbidden, ApiErrorCodes.Forbidden,
+        throw new WebRequestException(StatusCodes.Status403Forbidden, ApiErrorCode.Forbidden,
             "Requests from another site are not accepted here (the server's ImageCaptioning:AllowedOrigins setting lists the sites that may).");
     }
 }

@@ -19,16 +19,13 @@ namespace ImageCaptioning.Decoding;
 internal static class BeamSearch
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TokenHypothesis[][] Run(IStepDecoder decoder, ReadOnlySpan<float> grids, int images,
-        DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
+    public static TokenHypothesis[][] Run(in SearchInput input)
     {
+        var (s, options, tokens, images) = (input.Scratch, input.Options, input.Tokens, input.Images);
         int beam = options.BeamWidth, results = options.ResultsPerImage, maxLength = options.MaxLength;
-        int vocabulary = decoder.Config.VocabSize;
+        int vocabulary = input.Decoder.Config.VocabSize;
         int stride = s.RowsPerImage; // result slots of image i: [i·stride, i·stride + results)
-        var ws = s.Workspace;
-
-        decoder.PrepareImages(grids, images, ws);
-        decoder.StartRows(ws, images, rowsPerImage: 1, tokens.Start); // all beams of an image start identical: one row
+        var ws = input.Start(rowsPerImage: 1); // all beams of an image start identical: one row
         for (int i = 0; i < images; i++)
         {
             s.RowStart[i] = i;
@@ -42,7 +39,7 @@ internal static class BeamSearch
 
         for (int t = 0; t < maxLength && ws.Rows > 0; t++)
         {
-            s.StepAndMask(decoder, tokens, options);                     // LogProbs [R, V], Alpha [R, P]
+            input.StepAndMask();                                        // LogProbs [R, V], Alpha [R, P]
             int nextRows = 0;
             for (int image = 0; image < images; image++)
             {

@@ -87,12 +87,11 @@ public sealed class CaptionGenerator
                 var chunk = grids.Slice(first * gridFloats, count * gridFloats);
                 var chunkConstraints = tokenConstraints?.AsSpan(first, count).ToArray();
                 var met = new bool[count];
+                var input = new SearchInput(Decoder, chunk, count, options, _tokens, scratch);
                 TokenHypothesis[][] hypotheses =
-                    chunkConstraints is not null && chunkConstraints.Any(c => !c.IsEmpty)
-                        ? ConstrainedBeamSearch.Run(Decoder, chunk, count, options, _tokens, scratch, chunkConstraints, met)
-                    : options.Method == DecodingMethod.Beam
-                        ? BeamSearch.Run(Decoder, chunk, count, options, _tokens, scratch)
-                        : SequentialSearch.Run(Decoder, chunk, count, options, _tokens, scratch);
+                    chunkConstraints is not null && chunkConstraints.Any(c => !c.IsEmpty) ? ConstrainedBeamSearch.Run(input, chunkConstraints, met)
+                    : options.Method == DecodingMethod.Beam ? BeamSearch.Run(input)
+                    : SequentialSearch.Run(input);
                 for (int i = 0; i < count; i++)
                 {
                     var imageConstraints = chunkConstraints?[i];

@@ -19,15 +19,14 @@ namespace ImageCaptioning.Decoding;
 internal static class ConstrainedBeamSearch
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TokenHypothesis[][] Run(IStepDecoder decoder, ReadOnlySpan<float> grids, int images,
-        DecodingOptions options, DecodingTokens tokens, DecodingScratch s, IReadOnlyList<TokenConstraints> constraints, bool[] met)
+    public static TokenHypothesis[][] Run(in SearchInput input, IReadOnlyList<TokenConstraints> constraints, bool[] met)
     {
+        var (s, options, tokens, images) = (input.Scratch, input.Options, input.Tokens, input.Images);
         int beam = options.BeamWidth, results = options.ResultsPerImage, maxLength = options.MaxLength;
-        int vocabulary = decoder.Config.VocabSize;
+        int vocabulary = input.Decoder.Config.VocabSize;
         int stride = s.RowsPerImage; // state st of image i: result slots [i·stride + st·beam, + results)
         if (stride < 2 * beam)
             throw new InvalidOperationException($"Constrained beam search needs {2 * beam} rows per image, the scratch has {stride}.");
-        var ws = s.Workspace;
 
         // Per (image, state) key = 2·image + state: its rows are contiguous, [start, start + count).
         var rowStart = new int[2 * images];
@@ -36,8 +35,7 @@ internal static class ConstrainedBeamSearch
         var previousCount = new int[2 * images];
         var finalCount = new int[2 * images];
 
-        decoder.PrepareImages(grids, images, ws);
-        decoder.StartRows(ws, images, rowsPerImage: 1, tokens.Start);
+        var ws = input.Start(rowsPerImage: 1);
         for (int i = 0; i < images; i++)
         {
             rowStart[2 * i] = i;
@@ -50,7 +48,7 @@ internal static class ConstrainedBeamSearch
 
         for (int t = 0; t < maxLength && ws.Rows > 0; t++)
         {
-            s.StepAndMask(decoder, tokens, options);                     // LogProbs [R, V], Alpha [R, P]
+            input.StepAndMask();                                        // LogProbs [R, V], Alpha [R, P]
             rowStart.CopyTo(previousStart, 0);
             rowCount.CopyTo(previousCount, 0);
             for (int image = 0; image < images; image++)

@@ -76,18 +76,6 @@ internal sealed class DecodingScratch
         TopValues = new float[k];
     }
 
-    /// <summary>
-    /// One decoder step over the live rows (LogProbs [R, V], Alpha [R, P]), then every word no row may write set to −∞:
-    /// the banned tokens and each row's repeat of an n-gram. The step every search starts its loop with.
-    /// </summary>
-    public void StepAndMask(IStepDecoder decoder, DecodingTokens tokens, DecodingOptions options)
-    {
-        int vocabulary = decoder.Config.VocabSize;
-        decoder.Step(Workspace);
-        tokens.Mask(Workspace.LogProbs, Workspace.Rows, vocabulary);
-        DecodingTokens.BlockRepeatedNGrams(Workspace.LogProbs, Workspace.Rows, vocabulary, Live, options.NoRepeatNGramSize);
-    }
-
     /// <summary>After building the next rows: they become the live rows.</summary>
     public void SwapLive()
     {

@@ -14,19 +14,17 @@ namespace ImageCaptioning.Decoding;
 internal static class SequentialSearch
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TokenHypothesis[][] Run(IStepDecoder decoder, ReadOnlySpan<float> grids, int images,
-        DecodingOptions options, DecodingTokens tokens, DecodingScratch s)
+    public static TokenHypothesis[][] Run(in SearchInput input)
     {
+        var (s, options, tokens, images) = (input.Scratch, input.Options, input.Tokens, input.Images);
         bool sample = options.Method == DecodingMethod.Sample;
         int rowsPerImage = options.RowsPerImage, maxLength = options.MaxLength;
-        int vocabulary = decoder.Config.VocabSize, positions = decoder.Config.Positions;
+        int vocabulary = input.Decoder.Config.VocabSize, positions = input.Decoder.Config.Positions;
         int stride = s.RowsPerImage;
-        var ws = s.Workspace;
         Random? rng = sample ? new Random(options.Seed ?? Random.Shared.Next()) : null;
         if (sample && options.TopK > 0) s.EnsureTopK(options.TopK);
 
-        decoder.PrepareImages(grids, images, ws);
-        decoder.StartRows(ws, images, rowsPerImage, tokens.Start);
+        var ws = input.Start(rowsPerImage);
         for (int row = 0; row < ws.Rows; row++)
         {
             s.Live.Clear(row);
@@ -35,7 +33,7 @@ internal static class SequentialSearch
 
         for (int t = 0; t < maxLength && ws.Rows > 0; t++)
         {
-            s.StepAndMask(decoder, tokens, options);                     // LogProbs [R, V], Alpha [R, P]
+            input.StepAndMask();                                        // LogProbs [R, V], Alpha [R, P]
             int nextRows = 0;
             for (int row = 0; row < ws.Rows; row++)
             {

@@ -25,11 +25,11 @@ internal static class FeatureModel
     public const string LogitsOutput = "output";
     public const string FeaturesOutput = "features";
 
-    /// <summary>The original model's input and the last convolution's quantised output with its parameters.</summary>
+    /// <summary>The original model's input.</summary>
     internal const string OriginalInput = "input";
-    internal const string LastConvQuantized = "627_quantized";
-    internal const string LastConvScale = "627_scale";
-    internal const string LastConvZeroPoint = "627_zero_point";
+
+    /// <summary>The last convolution's uint8 output and its scale and zero point: the inputs DequantizeLinear takes.</summary>
+    private static readonly string[] LastConvQuantized = ["627_quantized", "627_scale", "627_zero_point"];
 
     internal const string SourceHashKey = "imagecaptioning.source_sha256";
     internal const string RecipeKey = "imagecaptioning.recipe";
@@ -42,9 +42,7 @@ internal static class FeatureModel
     public static byte[] Derive(byte[] originalOnnx, string sourceSha256)
     {
         var editor = OnnxModelEditor.Parse(originalOnnx);
-        editor.RequireValue(LastConvQuantized);
-        editor.RequireValue(LastConvScale);
-        editor.RequireValue(LastConvZeroPoint);
+        foreach (string value in LastConvQuantized) editor.RequireValue(value);
         editor.GraphInput(OriginalInput);
 
         // Normalisation prefix: input = (pixels − 255·mean) · 1/(255·std), constants shaped [1,3,1,1] to broadcast over N,H,W.
@@ -57,7 +55,7 @@ internal static class FeatureModel
         editor.AddNode("Sub", "imagenet_center", [PixelsInput, "imagenet_pixel_mean"], "pixels_centered", atStart: true);
 
         // Feature output: the last convolution's uint8 map, dequantised to float [N,1280,7,7].
-        editor.AddNode("DequantizeLinear", "features_dequantize", [LastConvQuantized, LastConvScale, LastConvZeroPoint], FeaturesOutput);
+        editor.AddNode("DequantizeLinear", "features_dequantize", LastConvQuantized, FeaturesOutput);
         editor.AddFloatOutput(FeaturesOutput, BatchSymbol, (long)EncoderGeometry.Channels, (long)EncoderGeometry.GridSide, (long)EncoderGeometry.GridSide);
 
         editor.SetMetadata(SourceHashKey, sourceSha256);

@@ -1,4 +1,3 @@
-using System.Text;
 using ImageCaptioning.Encoder;
 
 namespace ImageCaptioning.Tags;
@@ -102,18 +101,12 @@ public sealed class ImageNetTagTable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Directory.CreateDirectory(folder);
         var comment = headerComment.Select(l => "# " + l).ToList();
-        var classes = new StringBuilder();
-        comment.ForEach(l => classes.Append(l).Append('\n'));
-        classes.Append(ClassesHeader).Append('\n');
-        foreach (var c in Classes)
-            classes.Append($"{c.Index}\t{c.Wnid}\t{c.Label}\t{string.Join('|', c.Words)}\t{c.Novel?.WordsField}\t{c.Novel?.ProxyField}\t{c.Source}\n");
-        File.WriteAllText(Path.Combine(folder, ClassesFileName), classes.ToString());
-        var groups = new StringBuilder();
-        comment.ForEach(l => groups.Append(l).Append('\n'));
-        groups.Append(GroupsHeader).Append('\n');
-        foreach (var g in Groups)
-            groups.Append($"{g.Word}\t{g.Wnid}\t{string.Join(',', g.Members)}\n");
-        File.WriteAllText(Path.Combine(folder, GroupsFileName), groups.ToString());
+        void Write(string fileName, string header, IEnumerable<string> rows) =>
+            File.WriteAllText(Path.Combine(folder, fileName), string.Concat(comment.Append(header).Concat(rows).Select(line => line + "\n")));
+
+        Write(ClassesFileName, ClassesHeader, Classes.Select(c =>
+            $"{c.Index}\t{c.Wnid}\t{c.Label}\t{string.Join('|', c.Words)}\t{c.Novel?.WordsField}\t{c.Novel?.ProxyField}\t{c.Source}"));
+        Write(GroupsFileName, GroupsHeader, Groups.Select(g => $"{g.Word}\t{g.Wnid}\t{string.Join(',', g.Members)}"));
     }
 
     private static IEnumerable<(int Line, string[] Fields)> ReadRows(IEnumerable<string> lines, string path, string header, int fields)

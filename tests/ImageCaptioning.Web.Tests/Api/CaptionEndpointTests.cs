@@ -94,7 +94,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.PostAsync($"/api/caption?{option}={Uri.EscapeDataString(value)}", Requests.Raw(TestImages.Jpeg(), "image/jpeg"), Ct);
-        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.InvalidOption);
+        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCode.InvalidOption);
         Assert.Contains(option, error.Detail);
     }
 
@@ -103,9 +103,9 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var raw = await client.PostAsync("/api/caption", Requests.Raw([], "image/jpeg"), Ct);
-        await Requests.ErrorAsync(raw, HttpStatusCode.BadRequest, ApiErrorCodes.Empty);
+        await Requests.ErrorAsync(raw, HttpStatusCode.BadRequest, ApiErrorCode.Empty);
         using var form = await client.PostAsync("/api/caption", Requests.Form([]), Ct);
-        await Requests.ErrorAsync(form, HttpStatusCode.BadRequest, ApiErrorCodes.Empty);
+        await Requests.ErrorAsync(form, HttpStatusCode.BadRequest, ApiErrorCode.Empty);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
         var client = await fixture.ClientAsync();
         var form = new MultipartFormDataContent { { new StringContent("3"), "beamWidth" } };
         using var response = await client.PostAsync("/api/caption", form, Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.BadRequest);
+        await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCode.BadRequest);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.PostAsync("/api/caption", Requests.Form(TestImages.RandomBytes(5000)), Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.NotAnImage);
+        await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCode.NotAnImage);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.PostAsync("/api/caption", Requests.Raw(TestImages.TruncatedJpeg(), "image/jpeg"), Ct);
-        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.Corrupt);
+        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCode.Corrupt);
         Assert.Contains("truncated", error.Detail);
     }
 
@@ -142,7 +142,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
         var client = await fixture.ClientAsync();
         // Only 33 bytes: if the server tried to decode them it would answer 400 (corrupt), not 413.
         using var response = await client.PostAsync("/api/caption", Requests.Raw(TestImages.HugePngHeader(width, height), "image/png"), Ct);
-        var error = await Requests.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        var error = await Requests.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, ApiErrorCode.TooLarge);
         Assert.Contains($"{width}×{height}", error.Detail);
     }
 
@@ -151,7 +151,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.PostAsync("/api/caption", Requests.Form(TestImages.TiffHeader(), "scan.tif", "image/tiff"), Ct);
-        var error = await Requests.ErrorAsync(response, HttpStatusCode.UnsupportedMediaType, ApiErrorCodes.UnsupportedFormat);
+        var error = await Requests.ErrorAsync(response, HttpStatusCode.UnsupportedMediaType, ApiErrorCode.UnsupportedFormat);
         Assert.Contains("TIFF", error.Detail);
     }
 
@@ -163,7 +163,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.PostAsync("/api/caption", Requests.Raw(TestImages.Jpeg(), contentType), Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.UnsupportedMediaType, ApiErrorCodes.UnsupportedMediaType);
+        await Requests.ErrorAsync(response, HttpStatusCode.UnsupportedMediaType, ApiErrorCode.UnsupportedMediaType);
     }
 
     [Fact]
@@ -173,10 +173,10 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
         var body = new byte[10 * 1024 * 1024 + 1];
         TestImages.Jpeg().CopyTo(body, 0); // a real JPEG start: the size, not the content, must be what is refused
         using var raw = await client.PostAsync("/api/caption", Requests.Raw(body, "image/jpeg"), Ct);
-        var rawError = await Requests.ErrorAsync(raw, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        var rawError = await Requests.ErrorAsync(raw, HttpStatusCode.RequestEntityTooLarge, ApiErrorCode.TooLarge);
         Assert.StartsWith($"The upload is {body.Length:N0} bytes; at most {body.Length - 1:N0} bytes", rawError.Detail);
         using var form = await client.PostAsync("/api/caption", Requests.Form(body), Ct);
-        var formError = await Requests.ErrorAsync(form, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        var formError = await Requests.ErrorAsync(form, HttpStatusCode.RequestEntityTooLarge, ApiErrorCode.TooLarge);
         // The multipart reader stops at the limit, so it knows only "more than the limit", never a made-up size.
         Assert.StartsWith($"The upload is more than {body.Length - 1:N0} bytes; at most {body.Length - 1:N0} bytes", formError.Detail);
     }
@@ -190,7 +190,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
         content.Headers.ContentType = new("image/jpeg");
         content.Headers.ContentLength = 200L * 1024 * 1024;
         using var response = await client.PostAsync("/api/caption", content, Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.TooLarge);
+        await Requests.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, ApiErrorCode.TooLarge);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class CaptionEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.GetAsync("/api/caption", Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed);
+        await Requests.ErrorAsync(response, HttpStatusCode.MethodNotAllowed, ApiErrorCode.MethodNotAllowed);
     }
 
     /// <summary>A body that yields zeros for ever (reading it would never end).</summary>

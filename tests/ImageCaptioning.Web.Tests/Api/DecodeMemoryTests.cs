@@ -38,7 +38,7 @@ public sealed class DecodeMemoryTests
 
         // One whose decode alone would exceed the whole decode budget is refused from its header, before any pixel.
         using var tooCostly = await client.PostAsync("/api/caption", Requests.Raw(TestImages.Png16(8000, 5000, colourType: 6, interlaced: true), "image/png"), ct);
-        var error = await Requests.ErrorAsync(tooCostly, HttpStatusCode.RequestEntityTooLarge, Web.Problems.ApiErrorCodes.TooLarge);
+        var error = await Requests.ErrorAsync(tooCostly, HttpStatusCode.RequestEntityTooLarge, Web.Problems.ApiErrorCode.TooLarge);
         Assert.Contains("to decode", error.Detail);
     }
 }

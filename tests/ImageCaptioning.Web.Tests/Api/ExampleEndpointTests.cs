@@ -95,7 +95,7 @@ public sealed class ExampleEndpointTests(SharedApiFixture fixture)
         foreach (string other in new[] { FakeFlickr8k.Train[0], FakeFlickr8k.Dev[0], "..%2F..%2Fappsettings.json", "nothing.jpg" })
         {
             using var response = await client.GetAsync($"/api/examples/{Flickr8kTestPhotos.ExampleId}/{other}/references", Ct);
-            await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCodes.NotFound);
+            await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCode.NotFound);
         }
     }
 
@@ -110,6 +110,6 @@ public sealed class ExampleEndpointTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.GetAsync($"/api/examples/{id}", Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCodes.NotFound);
+        await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCode.NotFound);
     }
 }

@@ -73,7 +73,7 @@ public sealed class FlagEndpointTests(SharedApiFixture fixture)
         int before = LogLines().Length;
         using var response = await client.PostAsync("/api/flag", Requests.Form(TestImages.Png(32, 32), "x.png", "image/png",
             ("caption", "x"), (name, value)), Ct);
-        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.InvalidOption);
+        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCode.InvalidOption);
         Assert.Contains(name, error.Detail);
         Assert.Equal(before, LogLines().Length);
     }
@@ -86,7 +86,7 @@ public sealed class FlagEndpointTests(SharedApiFixture fixture)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/flag") { Content = Requests.Form(TestImages.Jpeg(32, 32), fields: [("caption", "x")]) };
         request.Headers.Add("Origin", "http://evil.example");
         using var response = await client.SendAsync(request, Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.Forbidden, ApiErrorCodes.Forbidden);
+        await Requests.ErrorAsync(response, HttpStatusCode.Forbidden, ApiErrorCode.Forbidden);
         Assert.Equal(before, LogLines().Length);
 
         using var sameOrigin = new HttpRequestMessage(HttpMethod.Post, "/api/flag") { Content = Requests.Form(TestImages.Jpeg(32, 32), fields: [("caption", "x")]) };
@@ -101,7 +101,7 @@ public sealed class FlagEndpointTests(SharedApiFixture fixture)
         var client = await fixture.ClientAsync();
         int before = LogLines().Length;
         using var response = await client.PostAsync("/api/flag", Requests.Form(TestImages.RandomBytes(300), fields: [("caption", "x")]), Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.NotAnImage);
+        await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCode.NotAnImage);
         Assert.Equal(before, LogLines().Length);
     }
 }

@@ -38,7 +38,7 @@ public sealed class FlagRateLimitTests(FlagRateFixture fixture) : IClassFixture<
             Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         }
         using var refused = await client.PostAsync("/api/flag", Requests.Form(TestImages.Png(16, 16), "x.png", "image/png", ("caption", "one too many")), ct);
-        await Requests.ErrorAsync(refused, HttpStatusCode.TooManyRequests, ApiErrorCodes.RateLimited);
+        await Requests.ErrorAsync(refused, HttpStatusCode.TooManyRequests, ApiErrorCode.RateLimited);
         Assert.InRange(int.Parse(string.Join("", refused.Headers.GetValues("Retry-After"))), 1, 60);
         Assert.Equal(1 + FlagRateFixture.PerMinute, File.ReadAllLines(Path.Combine(fixture.FlagFolder, FlagStore.LogFileName)).Length);
 
@@ -67,13 +67,13 @@ public sealed class FlagQuotaTests(SmallFlagQuotaFixture fixture) : IClassFixtur
         }
         Assert.NotNull(full);
         using (full)
-            await Requests.ErrorAsync(full, HttpStatusCode.InsufficientStorage, ApiErrorCodes.StorageFull);
+            await Requests.ErrorAsync(full, HttpStatusCode.InsufficientStorage, ApiErrorCode.StorageFull);
         Assert.InRange(created, 1, SmallFlagQuotaFixture.QuotaBytes / image.Length);
         long used = Directory.EnumerateFiles(fixture.FlagFolder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         Assert.InRange(used, 1, SmallFlagQuotaFixture.QuotaBytes);
 
         using var again = await client.PostAsync("/api/flag", Requests.Form(image, "x.png", "image/png", ("caption", "c")), ct);
-        await Requests.ErrorAsync(again, HttpStatusCode.InsufficientStorage, ApiErrorCodes.StorageFull);
+        await Requests.ErrorAsync(again, HttpStatusCode.InsufficientStorage, ApiErrorCode.StorageFull);
         Assert.Equal(used, Directory.EnumerateFiles(fixture.FlagFolder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
     }
 }

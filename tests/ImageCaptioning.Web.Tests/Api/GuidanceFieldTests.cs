@@ -65,7 +65,7 @@ public sealed class GuidanceFieldTests(SharedApiFixture fixture)
         var client = await fixture.ClientAsync();
         using var response = await client.PostAsync("/api/caption?guidance=" + Uri.EscapeDataString(value),
             Requests.Raw(Cat(), "image/jpeg"), TestContext.Current.CancellationToken);
-        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.InvalidOption);
+        var error = await Requests.ErrorAsync(response, HttpStatusCode.BadRequest, ApiErrorCode.InvalidOption);
         Assert.Contains("'guidance' must be 'off' or 'tags'", error.Detail);
     }
 }

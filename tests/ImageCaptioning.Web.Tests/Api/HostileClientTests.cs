@@ -197,7 +197,7 @@ public sealed class HostileClientTests(HostileClientFixture fixture) : IClassFix
         using var foreign = new HttpRequestMessage(HttpMethod.Post, path) { Content = Requests.Form(TestImages.Jpeg(32, 32), fields: [("caption", "x")]) };
         foreign.Headers.Add("Origin", "http://evil.example");
         using var refused = await client.SendAsync(foreign, Ct);
-        await Requests.ErrorAsync(refused, HttpStatusCode.Forbidden, Web.Problems.ApiErrorCodes.Forbidden);
+        await Requests.ErrorAsync(refused, HttpStatusCode.Forbidden, Web.Problems.ApiErrorCode.Forbidden);
 
         using var configured = new HttpRequestMessage(HttpMethod.Post, path) { Content = Requests.Form(TestImages.Jpeg(32, 32), fields: [("caption", "x")]) };
         configured.Headers.Add("Origin", HostileClientFixture.AllowedOrigin);

@@ -26,7 +26,7 @@ public sealed class NoFlickr8kGalleryTests(NoFlickr8kFixture fixture) : IClassFi
         Assert.DoesNotContain(examples, e => e.Random || e.Id == Flickr8kTestPhotos.ExampleId);
 
         using var response = await client.GetAsync($"/api/examples/{Flickr8kTestPhotos.ExampleId}", Ct);
-        var problem = await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCodes.NotFound);
+        var problem = await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCode.NotFound);
         Assert.Contains("IMAGECAPTIONING_FLICKR8K_DIR", problem.Detail);
     }
 }

@@ -43,10 +43,10 @@ public sealed class NoModelTests : IAsyncLifetime
     public async Task Caption_and_model_answer_503_with_the_same_reason()
     {
         using var caption = await _client.PostAsync("/api/caption", Requests.Form(TestImages.Jpeg(32, 32)), Ct);
-        var error = await Requests.ErrorAsync(caption, HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable);
+        var error = await Requests.ErrorAsync(caption, HttpStatusCode.ServiceUnavailable, ApiErrorCode.ModelUnavailable);
         Assert.Contains("No trained decoder found at", error.Detail);
         using var model = await _client.GetAsync("/api/model", Ct);
-        await Requests.ErrorAsync(model, HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable);
+        await Requests.ErrorAsync(model, HttpStatusCode.ServiceUnavailable, ApiErrorCode.ModelUnavailable);
     }
 
     [Fact]

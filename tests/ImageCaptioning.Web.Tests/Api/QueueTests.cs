@@ -43,7 +43,7 @@ public sealed class QueueTests(SmallQueueFixture fixture) : IClassFixture<SmallQ
             .Select(_ => client.PostAsync("/api/caption", Requests.Raw(image, "image/jpeg"), Ct)));
         foreach (var response in burst)
         {
-            var error = await Requests.ErrorAsync(response, HttpStatusCode.ServiceUnavailable, ApiErrorCodes.Busy);
+            var error = await Requests.ErrorAsync(response, HttpStatusCode.ServiceUnavailable, ApiErrorCode.Busy);
             Assert.Contains("busy", error.Detail);
             Assert.InRange(int.Parse(string.Join("", response.Headers.GetValues("Retry-After"))), 1, 60);
             response.Dispose();

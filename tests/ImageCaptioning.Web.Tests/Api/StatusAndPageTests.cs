@@ -61,6 +61,6 @@ public sealed class StatusAndPageTests(SharedApiFixture fixture)
     {
         var client = await fixture.ClientAsync();
         using var response = await client.GetAsync("/api/no-such-thing", Ct);
-        await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCodes.NotFound);
+        await Requests.ErrorAsync(response, HttpStatusCode.NotFound, ApiErrorCode.NotFound);
     }
 }

@@ -46,7 +46,7 @@ public static class Requests
     /// detail and the extension member error), the expected code, a readable detail, and nothing that looks like a
     /// stack trace or an exception type.
     /// </summary>
-    public static async Task<ApiError> ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    public static async Task<ApiError> ErrorAsync(HttpResponseMessage response, HttpStatusCode status, ApiErrorCode code)
     {
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
@@ -54,8 +54,8 @@ public static class Requests
         using var document = JsonDocument.Parse(body);
         Assert.Equal(["detail", "error", "status", "title", "type"], document.RootElement.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal((int)status, document.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(JsonSerializer.SerializeToElement(code).GetString(), document.RootElement.GetProperty("error").GetString());
         var error = document.RootElement.Deserialize<ApiError>(Json)!;
-        Assert.Equal(code, error.Error);
         Assert.False(string.IsNullOrWhiteSpace(error.Detail));
         Assert.DoesNotContain("   at ", body);
         Assert.DoesNotContain("Exception", body);
