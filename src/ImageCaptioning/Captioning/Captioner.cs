@@ -275,8 +275,16 @@ public sealed class Captioner : IDisposable
         return (tags, guidance);
     }
 
-    private OutOfDistributionCheck?[] CheckDistribution(IReadOnlyList<EncoderOutput> encoded) =>
-        OutOfDistribution is { } detector ? [.. encoded.Select(e => detector.Check(e.Pooled))] : new OutOfDistributionCheck?[encoded.Count];
+    /// <summary>The out-of-distribution check of every image at once (one product against the reference set), or nulls without one.</summary>
+    private OutOfDistributionCheck?[] CheckDistribution(IReadOnlyList<EncoderOutput> encoded)
+    {
+        if (OutOfDistribution is not { } detector) return new OutOfDistributionCheck?[encoded.Count];
+        int channels = detector.Channels;
+        var pooled = new float[encoded.Count * channels]; // [N, C]
+        for (int i = 0; i < encoded.Count; i++)
+            encoded[i].Pooled.CopyTo(pooled, i * channels);
+        return [.. detector.Check(pooled, encoded.Count)];
+    }
 
     private static ClassProbability[] TopClasses(EncoderOutput encoded) =>
         [.. encoded.TopClasses(TopClassCount).Select(c => new ClassProbability(c.Label, c.Probability))];
