@@ -13,14 +13,16 @@ the first --skip images (warm-up):
   e2e w/o ood+tags   totalMs − outOfDistributionMs − tagsMs: what an older build's totalMs covered, for like for like
   process/image      the `caption` process's wall time divided by the images (start-up, model loading, file reading and
                      output included: what a user waits for; one value per run, not a median over images)
+  CPU/image          the process's user + system CPU time divided by the images (less sensitive to other load than wall
+                     time; both cores' work counts)
 --beam N runs `--beam N --rerank false`; --default-decoding passes no decoding option (the CLI's defaults).
 Prints each run's medians and the machine's load, then per side the median of the run medians with min–max, and the
 after/before ratio per round with its median and min–max.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 
 FIGURES = (("decode", "decoderMs"), ("end to end", "totalMs"), ("ood", "outOfDistributionMs"), ("tags", "tagsMs"),
-           ("e2e w/o ood+tags", None), ("process/image", "wall"))
+           ("e2e w/o ood+tags", None), ("process/image", "wall"), ("CPU/image", "wall"))
 
 def value(timings, key):
     if key is not None:
@@ -35,14 +37,17 @@ def run(cli, images, args):
         cmd += ["--beam", str(args.beam)]
         if args.beam > 1:
             cmd += ["--rerank", "false"]
-    started = time.perf_counter()
+    started, usage = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     wall = (time.perf_counter() - started) * 1000 / len(images)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime) * 1000 / len(images)
     rows = [json.loads(line) for line in open(path) if line.strip()]
     os.unlink(path)
     rows = rows[args.skip:]
     medians = {name: statistics.median(value(r["timings"], key) for r in rows) for name, key in FIGURES if key != "wall"}
     medians["process/image"] = wall
+    medians["CPU/image"] = cpu
     return medians
 
 def main():
