@@ -197,7 +197,7 @@ public sealed class Captioner : IDisposable
         int n = encoded.Count;
         var timings = new CaptionTimings(encoderMs / n, decoderMs / n, totalMs / n)
         {
-            OutOfDistributionMs = Stopwatch.GetElapsedTime(checkStart, tagsStart).TotalMilliseconds / n,
+            OutOfDistributionMs = CheckMs(checkStart, tagsStart) / n,
             TagsMs = Stopwatch.GetElapsedTime(tagsStart, decodeStart).TotalMilliseconds / n,
         };
         var results = new CaptionResult[n];
@@ -251,7 +251,7 @@ public sealed class Captioner : IDisposable
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds)
         {
-            OutOfDistributionMs = Stopwatch.GetElapsedTime(checkStart, tagsStart).TotalMilliseconds,
+            OutOfDistributionMs = CheckMs(checkStart, tagsStart),
             TagsMs = Stopwatch.GetElapsedTime(tagsStart, decodeStart).TotalMilliseconds,
         };
         return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), distribution)
@@ -274,6 +274,9 @@ public sealed class Captioner : IDisposable
             : null;
         return (tags, guidance);
     }
+
+    /// <summary>The check's time, 0 without a check (the stopwatch would otherwise report the empty call).</summary>
+    private double CheckMs(long start, long end) => OutOfDistribution is null ? 0 : Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
 
     /// <summary>The out-of-distribution check of every image at once (one product against the reference set), or nulls without one.</summary>
     private OutOfDistributionCheck?[] CheckDistribution(IReadOnlyList<EncoderOutput> encoded)
