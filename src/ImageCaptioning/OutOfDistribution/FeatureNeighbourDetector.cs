@@ -101,7 +101,7 @@ public sealed class FeatureNeighbourDetector
     /// <summary>
     /// The mean distance to the k nearest references, the k found among the references whose ranking dot product
     /// <paramref name="dots"/> [N] is within <see cref="_candidateMargin"/> of the k-th largest (two float dot products of the
-    /// same vectors differ by less than half of it, whatever their summation order), each re-scored with
+    /// same vectors differ by less than it, whatever their summation order), each re-scored with
     /// <see cref="TensorPrimitives.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>: the values the full scan gave.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
