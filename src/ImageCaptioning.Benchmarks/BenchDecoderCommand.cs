@@ -146,27 +146,37 @@ internal static class BenchDecoderCommand
         string Next() => files[next++ % files.Length];
         string NextForEncoder() => files[nextForEncoder++ % files.Length];
 
-        var stageTimings = new List<(double EncoderMs, double DecoderMs)>();
+        var stageTimings = new List<CaptionTimings>();
         var single = BenchStats.Compare(() => captioner.Encoder.Encode(NextForEncoder()),
-            () => stageTimings.Add(ToStages(captioner.Caption(Next(), options).Timings)), warmup: 3, runs: runs, minWarmupMs: WarmupMs);
+            () => stageTimings.Add(captioner.Caption(Next(), options).Timings), warmup: 3, runs: runs, minWarmupMs: WarmupMs);
         var timed = stageTimings.TakeLast(single.Candidate.Runs).ToArray();          // the measured calls, not the warm-up
         Console.WriteLine("end to end, Flickr8k files, beam 3 (image file → text): median (min–max, runs), and the ratio to the encoder alone " +
                           "(file → 7×7 grid) timed in alternating runs on the same files");
         Console.WriteLine($"  batch 1 : {single.Candidate.Format(unit: "ms/image")}; encoder alone {single.Baseline.Format()}; ratio {single.FormatRatio()}; " +
-                          $"mean encoder {timed.Average(t => t.EncoderMs):F2} ms, decoder {timed.Average(t => t.DecoderMs):F2} ms{JitNote(single.Candidate)}");
+                          $"{Stages(timed)}{JitNote(single.Candidate)}");
 
         var batches = files.Chunk(batchSize).Where(b => b.Length == batchSize).ToArray();
         int nextBatch = 0, nextEncoderBatch = 0;
         int batchRuns = Math.Max(BenchStats.MinRuns, runs / 5);
-        var batchTimings = new List<(double EncoderMs, double DecoderMs)>();
+        var batchTimings = new List<CaptionTimings>();
         var batched = BenchStats.Compare(() => captioner.Encoder.EncodeBatch(batches[nextEncoderBatch++ % batches.Length]),
-            () => batchTimings.Add(ToStages(captioner.CaptionBatch(batches[nextBatch++ % batches.Length], options)[0].Timings)),
+            () => batchTimings.Add(captioner.CaptionBatch(batches[nextBatch++ % batches.Length], options)[0].Timings),
             warmup: 1, runs: batchRuns, minWarmupMs: WarmupMs);
         var timedBatches = batchTimings.TakeLast(batched.Candidate.Runs).ToArray();
         Console.WriteLine($"  batch {batchSize,-2}: {batched.Candidate.Format(batchSize, "ms/image")}, {1000 * batchSize / batched.Candidate.MedianMs:F0} images/s; " +
                           $"encoder alone {batched.Baseline.Format(batchSize, "ms/image")}; ratio {batched.FormatRatio()}; " +
-                          $"per image: mean encoder {timedBatches.Average(t => t.EncoderMs):F2} ms, decoder {timedBatches.Average(t => t.DecoderMs):F2} ms{JitNote(batched.Candidate)}");
+                          $"per image: {Stages(timedBatches)}{JitNote(batched.Candidate)}");
     }
 
-    private static (double EncoderMs, double DecoderMs) ToStages(CaptionTimings timings) => (timings.EncoderMs, timings.DecoderMs);
+    /// <summary>The library's own stage timings of the timed calls: median (min–max) of each stage.</summary>
+    private static string Stages(IReadOnlyList<CaptionTimings> timings)
+    {
+        string Stage(string name, Func<CaptionTimings, double> ms)
+        {
+            var r = BenchStats.Result.Of([.. timings.Select(ms)], jitQuiet: true);
+            return $"{name} {r.MedianMs:F2} ms ({r.MinMs:F2}–{r.MaxMs:F2})";
+        }
+        return $"stages (median, min–max): {Stage("encoder", t => t.EncoderMs)}, {Stage("out-of-distribution check", t => t.OutOfDistributionMs)}, " +
+               $"{Stage("tags", t => t.TagsMs)}, {Stage("decoder", t => t.DecoderMs)}";
+    }
 }

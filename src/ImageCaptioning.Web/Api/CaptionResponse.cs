@@ -106,13 +106,17 @@ public sealed record ImageClass(string Label, double Probability);
 
 /// <summary>Milliseconds per stage.</summary>
 /// <param name="EncoderMs">Image decoding and the CNN encoder.</param>
-/// <param name="DecoderMs">Caption generation (beam search).</param>
-/// <param name="CaptionMs">The whole captioning call (encoder + decoder).</param>
+/// <param name="DecoderMs">Caption generation alone (beam search).</param>
+/// <param name="CaptionMs">The whole captioning call (encoder, out-of-distribution check, tags, decoder).</param>
 /// <param name="ServerMs">The request on the server: reading the upload, checks, captioning (queue wait excluded).</param>
-public sealed record CaptionTimingsResponse(double EncoderMs, double DecoderMs, double CaptionMs, double ServerMs)
+/// <param name="OutOfDistributionMs">The out-of-distribution check.</param>
+/// <param name="TagsMs">The encoder's tags (and guidance, when asked for).</param>
+public sealed record CaptionTimingsResponse(double EncoderMs, double DecoderMs, double CaptionMs, double ServerMs,
+    double OutOfDistributionMs, double TagsMs)
 {
     public static CaptionTimingsResponse From(CaptionTimings timings, double serverMs) =>
-        new(Math.Round(timings.EncoderMs, 2), Math.Round(timings.DecoderMs, 2), Math.Round(timings.TotalMs, 2), Math.Round(serverMs, 2));
+        new(Math.Round(timings.EncoderMs, 2), Math.Round(timings.DecoderMs, 2), Math.Round(timings.TotalMs, 2), Math.Round(serverMs, 2),
+            Math.Round(timings.OutOfDistributionMs, 2), Math.Round(timings.TagsMs, 2));
 }
 
 /// <summary>A caption word the encoder gives evidence for: its summed probability and its most probable ImageNet classes.</summary>

@@ -27,6 +27,13 @@ public sealed record CaptionResult(
 
 /// <summary>Milliseconds spent per stage for one image.</summary>
 /// <param name="EncoderMs">The encoder (image decoding + CNN + grid layout).</param>
-/// <param name="DecoderMs">Caption generation (greedy, beam search or sampling).</param>
-/// <param name="TotalMs">Wall time of the whole call.</param>
-public sealed record CaptionTimings(double EncoderMs, double DecoderMs, double TotalMs);
+/// <param name="DecoderMs">Caption generation alone (greedy, beam search or sampling).</param>
+/// <param name="TotalMs">Wall time of the whole call (every stage, <see cref="OutOfDistributionMs"/> and <see cref="TagsMs"/> included).</param>
+public sealed record CaptionTimings(double EncoderMs, double DecoderMs, double TotalMs)
+{
+    /// <summary>The out-of-distribution check (nearest training features); 0 when the model folder has no reference set.</summary>
+    public double OutOfDistributionMs { get; init; }
+
+    /// <summary>The encoder's tags and, with guidance on, what they ask of the caption.</summary>
+    public double TagsMs { get; init; }
+}

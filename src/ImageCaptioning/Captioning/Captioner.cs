@@ -184,16 +184,22 @@ public sealed class Captioner : IDisposable
         var grids = new float[encoded.Count * gridFloats]; // [N, 49, 1280]
         for (int i = 0; i < encoded.Count; i++)
             encoded[i].Grid.CopyTo(grids, i * gridFloats);
-        long decodeStart = Stopwatch.GetTimestamp();
-        var distribution = encoded.Select(CheckDistribution).ToArray();
+        long checkStart = Stopwatch.GetTimestamp();
+        var distribution = CheckDistribution(encoded);
+        long tagsStart = Stopwatch.GetTimestamp();
         var evidence = encoded.Select((e, i) => Evidence(e, distribution[i], options)).ToArray();
+        long decodeStart = Stopwatch.GetTimestamp();
         var captions = _generator.Generate(grids, encoded.Count, options,
             options.Guidance == DecodingGuidance.Tags ? [.. evidence.Select(e => e.Guidance?.Constraints)] : null);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         double totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         int n = encoded.Count;
-        var timings = new CaptionTimings(encoderMs / n, decoderMs / n, totalMs / n);
+        var timings = new CaptionTimings(encoderMs / n, decoderMs / n, totalMs / n)
+        {
+            OutOfDistributionMs = CheckMs(checkStart, tagsStart) / n,
+            TagsMs = Stopwatch.GetElapsedTime(tagsStart, decodeStart).TotalMilliseconds / n,
+        };
         var results = new CaptionResult[n];
         for (int i = 0; i < n; i++)
             results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), distribution[i])
@@ -236,12 +242,18 @@ public sealed class Captioner : IDisposable
 
     private CaptionResult Decode(EncoderOutput encoded, DecodingOptions options, long start, double encoderMs)
     {
-        long decodeStart = Stopwatch.GetTimestamp();
-        var distribution = CheckDistribution(encoded);
+        long checkStart = Stopwatch.GetTimestamp();
+        var distribution = CheckDistribution([encoded])[0];
+        long tagsStart = Stopwatch.GetTimestamp();
         var (tags, guidance) = Evidence(encoded, distribution, options);
+        long decodeStart = Stopwatch.GetTimestamp();
         var captions = _generator.Generate(encoded.Grid, 1, options, guidance is null ? null : [guidance.Constraints])[0];
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
-        var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds)
+        {
+            OutOfDistributionMs = CheckMs(checkStart, tagsStart),
+            TagsMs = Stopwatch.GetElapsedTime(tagsStart, decodeStart).TotalMilliseconds,
+        };
         return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), distribution)
         {
             Tags = tags,
@@ -263,7 +275,19 @@ public sealed class Captioner : IDisposable
         return (tags, guidance);
     }
 
-    private OutOfDistributionCheck? CheckDistribution(EncoderOutput encoded) => OutOfDistribution?.Check(encoded.Pooled);
+    /// <summary>The check's time, 0 without a check (the stopwatch would otherwise report the empty call).</summary>
+    private double CheckMs(long start, long end) => OutOfDistribution is null ? 0 : Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
+
+    /// <summary>The out-of-distribution check of every image at once (one product against the reference set), or nulls without one.</summary>
+    private OutOfDistributionCheck?[] CheckDistribution(IReadOnlyList<EncoderOutput> encoded)
+    {
+        if (OutOfDistribution is not { } detector) return new OutOfDistributionCheck?[encoded.Count];
+        int channels = detector.Channels;
+        var pooled = new float[encoded.Count * channels]; // [N, C]
+        for (int i = 0; i < encoded.Count; i++)
+            encoded[i].Pooled.CopyTo(pooled, i * channels);
+        return [.. detector.Check(pooled, encoded.Count)];
+    }
 
     private static ClassProbability[] TopClasses(EncoderOutput encoded) =>
         [.. encoded.TopClasses(TopClassCount).Select(c => new ClassProbability(c.Label, c.Probability))];

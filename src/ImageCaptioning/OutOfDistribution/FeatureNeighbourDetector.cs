@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using ImageCaptioning.Model;
 using ImageCaptioning.ModelFolder;
+using ImageCaptioning.Numerics;
 
 namespace ImageCaptioning.OutOfDistribution;
 
@@ -17,6 +19,7 @@ public sealed class FeatureNeighbourDetector
     private const string ReferenceTensor = "reference";
 
     private readonly float[] _reference; // [N, C] unit rows
+    private readonly float _candidateMargin; // per unit of the query's norm: twice the rounding bound of a C-term dot product with the longest row
 
     public FeatureNeighbourDetector(float[] reference, int channels, int neighbours, double threshold, string calibration)
     {
@@ -29,6 +32,10 @@ public sealed class FeatureNeighbourDetector
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(neighbours);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(neighbours, Count);
         _reference = reference;
+        float longestRow = 0;
+        for (int row = 0; row < Count; row++)
+            longestRow = Math.Max(longestRow, TensorPrimitives.Norm(reference.AsSpan(row * channels, channels)));
+        _candidateMargin = 2.5f * channels * MathF.Pow(2, -24) * longestRow; // float rounding of a C-term sum: ≤ C·2⁻²⁴·|x|·|y| each
         Neighbours = neighbours;
         Threshold = threshold;
         Calibration = calibration;
@@ -39,6 +46,9 @@ public sealed class FeatureNeighbourDetector
 
     /// <summary>N: training photos in the reference set.</summary>
     public int Count { get; }
+
+    /// <summary>The reference set [N, C], unit rows.</summary>
+    public ReadOnlyMemory<float> ReferenceRows => _reference;
 
     /// <summary>k: nearest references averaged into the score.</summary>
     public int Neighbours { get; }
@@ -66,10 +76,51 @@ public sealed class FeatureNeighbourDetector
     public double Score(ReadOnlySpan<float> pooled)
     {
         if (pooled.Length != Channels) throw new ArgumentException($"expected a {Channels}-float pooled feature, got {pooled.Length}", nameof(pooled));
-        var unit = Normalize(pooled, Channels);
+        return Score(pooled, 1)[0];
+    }
+
+    /// <summary>
+    /// <see cref="Score(ReadOnlySpan{float})"/> of each of <paramref name="count"/> pooled features [count, C], with the
+    /// same values: one matrix product ranks every reference, then only the few that can be among the k nearest are
+    /// scored as <see cref="Score(ReadOnlySpan{float})"/> always did.
+    /// </summary>
+    public double[] Score(ReadOnlySpan<float> pooled, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (pooled.Length != count * Channels)
+            throw new ArgumentException($"expected {count} pooled features of {Channels} floats, got {pooled.Length} floats", nameof(pooled));
+        var units = Normalize(pooled, Channels);                                                 // [n, C]
+        var dots = new float[count * Count];                                                     // [n, N]
+        if (count > 0) Gemm.Multiply(false, true, count, Count, Channels, units, Channels, _reference, Channels, dots, Count);
+        var scores = new double[count];
+        for (int i = 0; i < count; i++)
+            scores[i] = NearestMean(units.AsSpan(i * Channels, Channels), dots.AsSpan(i * Count, Count));
+        return scores;
+    }
+
+    /// <summary>
+    /// The mean distance to the k nearest references, the k found among the references whose ranking dot product
+    /// <paramref name="dots"/> [N] is within <see cref="_candidateMargin"/> of the k-th largest (two float dot products of the
+    /// same vectors differ by less than it, whatever their summation order), each re-scored with
+    /// <see cref="TensorPrimitives.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>: the values the full scan gave.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double NearestMean(ReadOnlySpan<float> unit, ReadOnlySpan<float> dots)
+    {
+        Span<float> top = stackalloc float[Neighbours];                                          // k largest dots, descending
+        int filled = 0;
+        foreach (float dot in dots)
+        {
+            if (filled == Neighbours && dot <= top[^1]) continue;
+            int at = filled < Neighbours ? filled++ : Neighbours - 1;
+            while (at > 0 && top[at - 1] < dot) { top[at] = top[at - 1]; at--; }
+            top[at] = dot;
+        }
+        float floor = top[Neighbours - 1] - _candidateMargin * TensorPrimitives.Norm(unit);
         var nearest = new PriorityQueue<double, double>(Neighbours + 1);   // max-heap of the k smallest distances
         for (int i = 0; i < Count; i++)
         {
+            if (dots[i] < floor) continue;
             double distance = 1 - TensorPrimitives.Dot(unit, _reference.AsSpan(i * Channels, Channels));
             if (nearest.Count < Neighbours) nearest.Enqueue(distance, -distance);
             else if (distance < nearest.Peek()) nearest.EnqueueDequeue(distance, -distance);
@@ -80,9 +131,13 @@ public sealed class FeatureNeighbourDetector
     }
 
     /// <summary>Scores <paramref name="pooled"/> and says whether it is flagged, and why.</summary>
-    public OutOfDistributionCheck Check(ReadOnlySpan<float> pooled)
+    public OutOfDistributionCheck Check(ReadOnlySpan<float> pooled) => ToCheck(Score(pooled));
+
+    /// <summary><see cref="Check(ReadOnlySpan{float})"/> of each of <paramref name="count"/> pooled features [count, C].</summary>
+    public OutOfDistributionCheck[] Check(ReadOnlySpan<float> pooled, int count) => Array.ConvertAll(Score(pooled, count), ToCheck);
+
+    private OutOfDistributionCheck ToCheck(double score)
     {
-        double score = Score(pooled);
         bool flagged = score > Threshold;
         // A clause, not a sentence: the page quotes it inside its own note ("… unlike the training data (<reason>; score …)").
         string reason = flagged

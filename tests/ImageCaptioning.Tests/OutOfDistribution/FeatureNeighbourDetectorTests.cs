@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using ImageCaptioning.Model;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.OutOfDistribution;
@@ -28,6 +29,54 @@ public class FeatureNeighbourDetectorTests
         Assert.Equal(1, far.Score, 4);
         Assert.Equal(0.5, far.Threshold);
         Assert.Contains("far from", far.Reason);
+    }
+
+    [Fact]
+    public void BatchedScoresEqualAFullScanOfEveryReferenceBitForBit()
+    {
+        // 1280-d references in clusters of near-copies: their dot products with a query lie a few float roundings apart, so
+        // the matrix product's ranking can order them differently from the dot products the score is made of.
+        const int channels = 1280, clusters = 40, copies = 6;
+        var rng = new Random(11);
+        var raw = new float[clusters * copies * channels];
+        for (int c = 0; c < clusters; c++)
+        {
+            var centre = Enumerable.Range(0, channels).Select(_ => rng.NextSingle() < 0.5f ? 0f : rng.NextSingle() * 6).ToArray();
+            for (int k = 0; k < copies; k++)
+                for (int j = 0; j < channels; j++)
+                    raw[(c * copies + k) * channels + j] = centre[j] * (1 + (k == 0 ? 0 : 1e-6f * (rng.NextSingle() - 0.5f)));
+        }
+        var detector = new FeatureNeighbourDetector(FeatureNeighbourDetector.Normalize(raw, channels), channels, neighbours: 5, 0.3, "test");
+        const int queries = 40;
+        var pooled = new float[queries * channels];
+        for (int q = 0; q < queries; q++)
+            for (int j = 0; j < channels; j++)                 // half are near a reference, half anywhere
+                pooled[q * channels + j] = q % 2 == 0 ? raw[(q * 7 % (clusters * copies)) * channels + j] + 0.01f * rng.NextSingle() : rng.NextSingle() * 6;
+
+        var batched = detector.Score(pooled, queries);
+        for (int q = 0; q < queries; q++)
+        {
+            var query = pooled.AsSpan(q * channels, channels);
+            double expected = FullScan(detector, query);
+            Assert.Equal(expected, batched[q]);                 // exact: the same doubles, not merely close
+            Assert.Equal(expected, detector.Score(query));
+        }
+        Assert.Equal(batched.Select(s => Math.Round(s, 4)), detector.Check(pooled, queries).Select(c => c.Score));
+    }
+
+    /// <summary>The score as first written: the distance to every reference with <see cref="TensorPrimitives.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>, a max-heap of the k smallest.</summary>
+    private static double FullScan(FeatureNeighbourDetector detector, ReadOnlySpan<float> pooled)
+    {
+        var unit = FeatureNeighbourDetector.Normalize(pooled, detector.Channels);
+        var reference = detector.ReferenceRows.Span;
+        var nearest = new PriorityQueue<double, double>();
+        for (int i = 0; i < detector.Count; i++)
+        {
+            double distance = 1 - TensorPrimitives.Dot(unit, reference.Slice(i * detector.Channels, detector.Channels));
+            if (nearest.Count < detector.Neighbours) nearest.Enqueue(distance, -distance);
+            else if (distance < nearest.Peek()) nearest.EnqueueDequeue(distance, -distance);
+        }
+        return nearest.UnorderedItems.Sum(item => item.Element) / detector.Neighbours;
     }
 
     [Fact]
