@@ -83,7 +83,7 @@ public static class TagConstraints
     /// </summary>
     private static IReadOnlyList<string> Alternatives(ImageNetTagger tagger, EncoderTag tag, Vocabulary vocabulary)
     {
-        var words = new List<string> { tag.Word, Plural(tag.Word) };
+        var words = new List<string> { tag.Word, EnglishPlural.Of(tag.Word) };
         int specificity = tagger.ClassCount(tag.Word);
         if (tag.SourceClasses.Count > 0 && tagger.Table.Classes.FirstOrDefault(c => c.Label == tag.SourceClasses[0].Label) is { } top)
         {
@@ -92,9 +92,4 @@ public static class TagConstraints
         }
         return [.. words.Distinct().Where(vocabulary.Contains)];
     }
-
-    private static string Plural(string word) =>
-        word.EndsWith('y') && word.Length > 1 && !"aeiou".Contains(word[^2]) ? word[..^1] + "ies"
-        : word.EndsWith('s') || word.EndsWith("sh") || word.EndsWith("ch") || word.EndsWith('x') ? word + "es"
-        : word + "s";
 }
