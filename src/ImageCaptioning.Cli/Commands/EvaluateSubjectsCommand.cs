@@ -83,8 +83,11 @@ internal static class EvaluateSubjectsCommand
             float[] probabilities = options.Decoding.Guidance == DecodingGuidance.Tags
                 ? captioner.Encoder.ClassProbabilitiesOverSquares(image)
                 : ImageNetTagger.Probabilities(captioner.Encoder.Encode(image).Logits);
-            observations.Add(new SubjectObservation(label, caption,
-                tagger.Tag(probabilities, minProbability: 0.01f), tagger.GroupProbability("dog", probabilities) ?? 0f));
+            var tags = tagger.Tag(probabilities, minProbability: 0.01f);
+            observations.Add(new SubjectObservation(label, caption, tags, tagger.GroupProbability("dog", probabilities) ?? 0f)
+            {
+                TopTag = tagger.BestGuess(tags),
+            });
         }
         var evaluation = new SubjectEvaluation(observations);
         Print(evaluation, options, output);
@@ -191,6 +194,7 @@ internal static class EvaluateSubjectsCommand
             namesSubject = o.CaptionNamesSubject,
             mentionsDog = o.CaptionMentionsDog,
             dogProbability = o.DogProbability,
+            topTag = o.TopTag?.Word,
             tags = o.Tags.Take(5).Select(t => new { word = t.Word, probability = t.Probability, classes = t.SourceClasses }),
         }),
     };

@@ -275,7 +275,7 @@ public sealed class Captioner : IDisposable
         float[] probabilities = guided && image is not null
             ? _encoder.ClassProbabilitiesOverSquares(image, encoded)
             : ImageNetTagger.Probabilities(encoded.Logits);
-        var tags = Tagger.Tag(probabilities).Take(TagCount).ToArray();
+        var tags = Tagger.MostSpecific(Tagger.Tag(probabilities)).Take(TagCount).ToArray();
         var guidance = guided
             ? TagConstraints.For(Tagger, probabilities, Model.Vocabulary, outOfDistribution: distribution?.Flagged == true)
             : null;

@@ -15,7 +15,8 @@ public sealed record SubjectObservation(SubjectLabel Label, string Caption, IRea
     /// <summary>The caption names the subject with exactly a listed word (<see cref="SubjectWordMatch.ExactWords"/>).</summary>
     public bool CaptionNamesSubjectExactly => SubjectMentions.NamesSubject(Caption, Label.Subjects, SubjectWordMatch.ExactWords);
     public bool CaptionMentionsDog => SubjectMentions.MentionsDog(Caption);
-    public EncoderTag? TopTag => Tags.Count > 0 ? Tags[0] : null;
+    /// <summary>The encoder's best guess: the most probable tag unless the caller names a better one (<see cref="ImageNetTagger.BestGuess"/>).</summary>
+    public EncoderTag? TopTag { get; init; } = Tags.Count > 0 ? Tags[0] : null;
     public bool TopTagNamesSubject => TopTag is { } tag && SubjectMentions.NamesSubject(tag.Word, Label.Subjects);
     /// <summary>The top tag names the subject or one of its generic categories: a word a guided caption could use without lying.</summary>
     public bool TopTagIsRight => TopTag is { } tag && SubjectMentions.NamesSubject(tag.Word, [.. Label.Subjects, .. Label.Categories]);
