@@ -24,9 +24,10 @@ internal static class BenchEncoderCommand
         var runs = new Option<int>("--runs") { Description = "Timed single-image runs per path (after a warm-up).", DefaultValueFactory = _ => 40 };
         var batches = new Option<int[]>("--batch") { Description = "Batch sizes for the throughput runs.", DefaultValueFactory = _ => [1, 16, 32], AllowMultipleArgumentsPerToken = true };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = its default).", DefaultValueFactory = _ => 0 };
+        var squares = new Option<string?>("--squares") { Description = "Also time guided decoding's extra encoder work (the covering squares' ImageNet prediction) on the photos of this folder, e.g. data/subjects/photos." };
         var command = new Command("encoder", "Encoder speed: ML.NET vs raw ONNX Runtime latency, batched throughput on Flickr8k.")
         {
-            images, runs, batches, threads,
+            images, runs, batches, threads, squares,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +42,8 @@ internal static class BenchEncoderCommand
             Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, ONNX Runtime intra-op threads: {(threadCount > 0 ? threadCount : "default")}");
 
             ReportLatency(encoder, files, parse.GetValue(runs));
+            if (parse.GetValue(squares) is { } folder)
+                ReportSquares(encoder, folder, parse.GetValue(runs));
             ReportThroughput(encoder, files.Take(Math.Min(parse.GetValue(images), files.Length)).ToArray(), parse.GetValue(batches) ?? [16]);
             return 0;
         });
@@ -66,6 +69,23 @@ internal static class BenchEncoderCommand
         Print("  of which validation decode", decode);
         Console.WriteLine($"  ML.NET / raw, per pair of runs     {pair.FormatRatio()}  " +
                           $"(medians without the validation decode: {(pair.Candidate.MedianMs - decode.MedianMs) / pair.Baseline.MedianMs:F2}×)");
+    }
+
+    /// <summary>Encode (the grid) vs Encode + the covering squares' prediction, in alternating runs over the folder's photos.</summary>
+    private static void ReportSquares(ImageEncoder encoder, string folder, int runs)
+    {
+        var photos = Directory.EnumerateFiles(folder, "*.jpg").Order(StringComparer.Ordinal)
+            .Select(f => ValidatedImage.FromFile(f, encoder.Limits)).ToArray();
+        if (photos.Length == 0) throw new DirectoryNotFoundException($"No .jpg photos in '{folder}'.");
+        int next = 0;
+        ValidatedImage Next() => photos[next++ % photos.Length];
+        var pair = BenchStats.Compare(() => encoder.Encode(Next()),
+            () => { var image = Next(); encoder.ClassProbabilitiesOverSquares(image, encoder.Encode(image)); }, warmup: 5, runs: runs);
+        Console.WriteLine();
+        Console.WriteLine($"guided decoding's encoder work on {photos.Length} photos of {folder} (median, min–max)");
+        Print("Encode (the grid)", pair.Baseline);
+        Print("Encode + covering squares", pair.Candidate);
+        Console.WriteLine($"  with squares / without, per pair     {pair.FormatRatio()}");
     }
 
     private static void ReportThroughput(ImageEncoder encoder, string[] files, int[] batchSizes)

@@ -7,6 +7,7 @@ using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Evaluation;
+using ImageCaptioning.Imaging;
 using ImageCaptioning.Subjects;
 using ImageCaptioning.Tags;
 
@@ -76,11 +77,17 @@ internal static class EvaluateSubjectsCommand
         foreach (var label in labels)
         {
             ct.ThrowIfCancellationRequested();
-            var encoded = captioner.Encoder.Encode(label.ImagePath);
-            var caption = captioner.Caption(encoded, options.Decoding).Best.Text;
-            float[] probabilities = ImageNetTagger.Probabilities(encoded.Logits);
-            observations.Add(new SubjectObservation(label, caption,
-                tagger.Tag(probabilities, minProbability: 0.01f), tagger.GroupProbability("dog", probabilities) ?? 0f));
+            var image = ValidatedImage.FromFile(label.ImagePath, captioner.Encoder.Limits);
+            var caption = captioner.Caption(image, options.Decoding).Best.Text;
+            // The prediction the caption's tags were read from: with guidance the photo's undistorted squares, else the one encoder run.
+            float[] probabilities = options.Decoding.Guidance == DecodingGuidance.Tags
+                ? captioner.Encoder.ClassProbabilitiesOverSquares(image)
+                : ImageNetTagger.Probabilities(captioner.Encoder.Encode(image).Logits);
+            var tags = tagger.Tag(probabilities, minProbability: 0.01f);
+            observations.Add(new SubjectObservation(label, caption, tags, tagger.GroupProbability("dog", probabilities) ?? 0f)
+            {
+                TopTag = tagger.BestGuess(tags),
+            });
         }
         var evaluation = new SubjectEvaluation(observations);
         Print(evaluation, options, output);
@@ -105,7 +112,8 @@ internal static class EvaluateSubjectsCommand
         }
         output.WriteLine();
         output.WriteLine(string.Create(inv, $"decoding: beam {options.Decoding.BeamWidth}, re-ranking {(options.Decoding.ConsensusRerank ? "on" : "off")}, guidance {options.Decoding.Guidance.ToString().ToLowerInvariant()}; labels: {options.LabelsPath}"));
-        output.WriteLine(string.Create(inv, $"subject named in the caption: {e.SubjectNamed}/{e.Photos} = {e.SubjectMentionRate:P1}"));
+        output.WriteLine(string.Create(inv,
+            $"subject named in the caption: {e.SubjectNamed}/{e.Photos} = {e.SubjectMentionRate:P1} (a listed word or its regular plural/singular; exactly a listed word: {e.SubjectNamedExactly}/{e.Photos})"));
         output.WriteLine(string.Create(inv, $"dog in a dog-free photo's caption: {e.DogInDogFree}/{e.DogFreePhotos} = {e.DogInDogFreeRate:P1}"));
         output.WriteLine();
         output.WriteLine("| P(dog group) below | false dogs it would remove | photos with a dog it would wrongly forbid |");
@@ -171,6 +179,7 @@ internal static class EvaluateSubjectsCommand
         photos = e.Photos,
         subjectNamed = e.SubjectNamed,
         subjectMentionRate = e.SubjectMentionRate,
+        subjectNamedExactWords = e.SubjectNamedExactly,
         dogFreePhotos = e.DogFreePhotos,
         dogInDogFree = e.DogInDogFree,
         dogInDogFreeRate = e.DogInDogFreeRate,
@@ -185,6 +194,7 @@ internal static class EvaluateSubjectsCommand
             namesSubject = o.CaptionNamesSubject,
             mentionsDog = o.CaptionMentionsDog,
             dogProbability = o.DogProbability,
+            topTag = o.TopTag?.Word,
             tags = o.Tags.Take(5).Select(t => new { word = t.Word, probability = t.Probability, classes = t.SourceClasses }),
         }),
     };

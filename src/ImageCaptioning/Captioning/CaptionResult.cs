@@ -9,7 +9,10 @@ namespace ImageCaptioning.Captioning;
 /// <param name="Best">The highest-scoring caption (= <paramref name="Alternatives"/>[0]).</param>
 /// <param name="Alternatives">The n-best list, best <see cref="GeneratedCaption.Score"/> first, <paramref name="Best"/> included.</param>
 /// <param name="Timings">Where the time went (per image; a batch's totals are divided by its size).</param>
-/// <param name="TopClasses">The encoder's most likely ImageNet classes, a hint at what it saw.</param>
+/// <param name="TopClasses">
+/// The encoder's most likely ImageNet classes, a hint at what it saw (with guided decoding, of the photo's undistorted squares
+/// the tags were read from, <see cref="ImageEncoder.ClassProbabilitiesOverSquares"/>).
+/// </param>
 /// <param name="OutOfDistribution">Whether the photo looks unlike the training photos (null when the model folder has no reference set).</param>
 public sealed record CaptionResult(
     GeneratedCaption Best,
@@ -18,7 +21,10 @@ public sealed record CaptionResult(
     IReadOnlyList<ClassProbability> TopClasses,
     OutOfDistributionCheck? OutOfDistribution = null)
 {
-    /// <summary>Caption words the encoder's ImageNet head gives evidence for (P ≥ 0.05, most probable first, at most <see cref="Captioner.TagCount"/>).</summary>
+    /// <summary>
+    /// Caption words the encoder's ImageNet head gives evidence for (P ≥ 0.05, most probable first, at most
+    /// <see cref="Captioner.TagCount"/>), without a broader word a narrower one holds half of (<see cref="ImageNetTagger.MostSpecific"/>).
+    /// </summary>
     public IReadOnlyList<EncoderTag> Tags { get; init; } = [];
 
     /// <summary>What guided decoding asked of the caption (null when <see cref="DecodingOptions.Guidance"/> is off).</summary>

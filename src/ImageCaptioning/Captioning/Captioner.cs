@@ -162,7 +162,7 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(encoded);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Decode(encoded, options ?? DecodingOptions.Default, Stopwatch.GetTimestamp(), encoderMs: 0);
+        return Decode(encoded, image: null, options ?? DecodingOptions.Default, Stopwatch.GetTimestamp(), encoderMs: 0);
     }
 
     /// <summary>
@@ -187,7 +187,7 @@ public sealed class Captioner : IDisposable
         long checkStart = Stopwatch.GetTimestamp();
         var distribution = CheckDistribution(encoded);
         long tagsStart = Stopwatch.GetTimestamp();
-        var evidence = encoded.Select((e, i) => Evidence(e, distribution[i], options)).ToArray();
+        var evidence = encoded.Select((e, i) => Evidence(e, images[i], distribution[i], options)).ToArray();
         long decodeStart = Stopwatch.GetTimestamp();
         var captions = _generator.Generate(grids, encoded.Count, options,
             options.Guidance == DecodingGuidance.Tags ? [.. evidence.Select(e => e.Guidance?.Constraints)] : null);
@@ -202,7 +202,7 @@ public sealed class Captioner : IDisposable
         };
         var results = new CaptionResult[n];
         for (int i = 0; i < n; i++)
-            results[i] = new CaptionResult(captions[i][0], captions[i], timings, TopClasses(encoded[i]), distribution[i])
+            results[i] = new CaptionResult(captions[i][0], captions[i], timings, evidence[i].TopClasses, distribution[i])
             {
                 Tags = evidence[i].Tags,
                 Guidance = evidence[i].Guidance,
@@ -234,18 +234,19 @@ public sealed class Captioner : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= DecodingOptions.Default; // valid by construction, so a bad option never costs an image read
         long start = Stopwatch.GetTimestamp();
-        var encoded = _encoder.Encode(read());
+        var image = read();
+        var encoded = _encoder.Encode(image);
         double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         ct.ThrowIfCancellationRequested(); // the decoder's work is not started for a caller that has gone
-        return Decode(encoded, options, start, encoderMs);
+        return Decode(encoded, image, options, start, encoderMs);
     }
 
-    private CaptionResult Decode(EncoderOutput encoded, DecodingOptions options, long start, double encoderMs)
+    private CaptionResult Decode(EncoderOutput encoded, ValidatedImage? image, DecodingOptions options, long start, double encoderMs)
     {
         long checkStart = Stopwatch.GetTimestamp();
         var distribution = CheckDistribution([encoded])[0];
         long tagsStart = Stopwatch.GetTimestamp();
-        var (tags, guidance) = Evidence(encoded, distribution, options);
+        var (tags, guidance, topClasses) = Evidence(encoded, image, distribution, options);
         long decodeStart = Stopwatch.GetTimestamp();
         var captions = _generator.Generate(encoded.Grid, 1, options, guidance is null ? null : [guidance.Constraints])[0];
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
@@ -254,7 +255,7 @@ public sealed class Captioner : IDisposable
             OutOfDistributionMs = CheckMs(checkStart, tagsStart),
             TagsMs = Stopwatch.GetElapsedTime(tagsStart, decodeStart).TotalMilliseconds,
         };
-        return new CaptionResult(captions[0], captions, timings, TopClasses(encoded), distribution)
+        return new CaptionResult(captions[0], captions, timings, topClasses, distribution)
         {
             Tags = tags,
             Guidance = guidance,
@@ -262,17 +263,23 @@ public sealed class Captioner : IDisposable
     }
 
     /// <summary>
-    /// The encoder's tags, and with <see cref="DecodingGuidance.Tags"/> what they ask of the caption (a photo the
-    /// out-of-distribution check flags trusts its tags more: the decoder alone is least reliable there).
+    /// The encoder's tags and top classes, and with <see cref="DecodingGuidance.Tags"/> what they ask of the caption (a photo
+    /// the out-of-distribution check flags trusts its tags more: the decoder alone is least reliable there). With guidance
+    /// and the image at hand, the ImageNet prediction is read from the photo's undistorted squares
+    /// (<see cref="ImageEncoder.ClassProbabilitiesOverSquares"/>); otherwise from the encoder run that gave the grid.
     /// </summary>
-    private (IReadOnlyList<EncoderTag> Tags, TagGuidance? Guidance) Evidence(EncoderOutput encoded, OutOfDistributionCheck? distribution, DecodingOptions options)
+    private (IReadOnlyList<EncoderTag> Tags, TagGuidance? Guidance, ClassProbability[] TopClasses) Evidence(EncoderOutput encoded,
+        ValidatedImage? image, OutOfDistributionCheck? distribution, DecodingOptions options)
     {
-        float[] probabilities = ImageNetTagger.Probabilities(encoded.Logits);
-        var tags = Tagger.Tag(probabilities).Take(TagCount).ToArray();
-        var guidance = options.Guidance == DecodingGuidance.Tags
+        bool guided = options.Guidance == DecodingGuidance.Tags;
+        float[] probabilities = guided && image is not null
+            ? _encoder.ClassProbabilitiesOverSquares(image, encoded)
+            : ImageNetTagger.Probabilities(encoded.Logits);
+        var tags = Tagger.MostSpecific(Tagger.Tag(probabilities)).Take(TagCount).ToArray();
+        var guidance = guided
             ? TagConstraints.For(Tagger, probabilities, Model.Vocabulary, outOfDistribution: distribution?.Flagged == true)
             : null;
-        return (tags, guidance);
+        return (tags, guidance, TopClasses(probabilities));
     }
 
     /// <summary>The check's time, 0 without a check (the stopwatch would otherwise report the empty call).</summary>
@@ -289,8 +296,9 @@ public sealed class Captioner : IDisposable
         return [.. detector.Check(pooled, encoded.Count)];
     }
 
-    private static ClassProbability[] TopClasses(EncoderOutput encoded) =>
-        [.. encoded.TopClasses(TopClassCount).Select(c => new ClassProbability(c.Label, c.Probability))];
+    private ClassProbability[] TopClasses(float[] probabilities) =>
+        [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).ThenBy(i => i).Take(TopClassCount)
+            .Select(i => new ClassProbability(_encoder.ClassNames[i], probabilities[i]))];
 
     private static void CheckEncoderMatches(DecoderModel model)
     {

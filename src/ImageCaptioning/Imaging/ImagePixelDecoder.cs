@@ -13,6 +13,7 @@ namespace ImageCaptioning.Imaging;
 /// <item>resize with nearest neighbour (<see cref="ImageResampling.MatchMlNet"/>) unless already the right size.</item>
 /// </list>
 /// Unlike <c>SKBitmap.Decode</c> it refuses truncated data instead of returning a half-grey picture.
+/// <see cref="DecodeCoveringSquaresChw"/> gives a second, undistorted view for the ImageNet classifier alone (guided decoding's tags).
 /// </summary>
 public static class ImagePixelDecoder
 {
@@ -23,27 +24,90 @@ public static class ImagePixelDecoder
         if (chw.Length != 3 * side * side)
             throw new ArgumentException($"Destination must hold 3×{side}×{side} floats, not {chw.Length}.", nameof(chw));
 
-        using SKBitmap decoded = Decode(image);
-        SKBitmap rgba = decoded.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888
-            ? decoded
-            : decoded.Copy(SKColorType.Bgra8888) ?? throw Corrupt(image, "its pixel format cannot be converted to RGB");
+        using var rgba = DecodeRgba(image);
+        if (rgba.Bitmap.Width == side && rgba.Bitmap.Height == side)
+        {
+            CopyPlanes(rgba.Bitmap, chw);
+            return;
+        }
+        var quality = resampling == ImageResampling.Smooth ? SKFilterQuality.High : SKFilterQuality.None;
+        using SKBitmap resized = rgba.Bitmap.Resize(new SKSizeI(side, side), quality)
+            ?? throw Corrupt(image, $"it could not be resized to {side}×{side}");
+        CopyPlanes(resized, chw);
+    }
+
+    /// <summary>The most squares <see cref="CoveringSquares"/> returns.</summary>
+    public const int MaxCoveringSquares = 3;
+
+    /// <summary>
+    /// The squares, as large as the image's shorter side, that together cover a <paramref name="width"/> × <paramref name="height"/>
+    /// image: the image itself when it is square, else three — left, centre, right (top, centre, bottom for a portrait image).
+    /// </summary>
+    public static (int X, int Y, int Side)[] CoveringSquares(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        int side = Math.Min(width, height), slack = Math.Max(width, height) - side;
+        if (slack == 0) return [(0, 0, side)];
+        int[] offsets = [0, slack / 2, slack];
+        return width > height ? [.. offsets.Select(x => (x, 0, side))] : [.. offsets.Select(y => (0, y, side))];
+    }
+
+    /// <summary>
+    /// Writes each of the <see cref="CoveringSquares"/> of <paramref name="image"/>, scaled to side × side with the smooth
+    /// filter (<see cref="ImageResampling.Smooth"/>), into <paramref name="chw"/> as [squares, 3, side, side], and returns how
+    /// many it wrote. Unlike <see cref="DecodeChw"/>, which stretches the whole image to a square, this keeps its proportions.
+    /// </summary>
+    /// <param name="chw">Room for <see cref="MaxCoveringSquares"/> images: 3 × 3 × side × side floats.</param>
+    /// <exception cref="InvalidImageException">The data cannot be decoded (<see cref="InvalidImageReason.Corrupt"/>).</exception>
+    public static int DecodeCoveringSquaresChw(ValidatedImage image, int side, Span<float> chw)
+    {
+        int planes = 3 * side * side;
+        if (chw.Length != MaxCoveringSquares * planes)
+            throw new ArgumentException($"Destination must hold {MaxCoveringSquares}×3×{side}×{side} floats, not {chw.Length}.", nameof(chw));
+
+        using var rgba = DecodeRgba(image);
+        SKBitmap bitmap = rgba.Bitmap;
+        var squares = CoveringSquares(bitmap.Width, bitmap.Height);
+        for (int i = 0; i < squares.Length; i++)
+        {
+            var (x, y, size) = squares[i];
+            using var view = new SKBitmap(); // shares the image's pixels; the copy below owns its own, rows packed
+            if (!bitmap.ExtractSubset(view, new SKRectI(x, y, x + size, y + size)))
+                throw Corrupt(image, $"its square at ({x}, {y}) could not be cut out");
+            using SKBitmap square = view.Copy() ?? throw Corrupt(image, $"its square at ({x}, {y}) could not be copied");
+            Span<float> destination = chw.Slice(i * planes, planes);
+            if (size == side)
+            {
+                CopyPlanes(square, destination);
+                continue;
+            }
+            using SKBitmap resized = square.Resize(new SKSizeI(side, side), SKFilterQuality.High)
+                ?? throw Corrupt(image, $"its square could not be resized to {side}×{side}");
+            CopyPlanes(resized, destination);
+        }
+        return squares.Length;
+    }
+
+    /// <summary>The decoded image as BGRA/RGBA 8888 (converted when the codec gives another format), as <c>MLImage</c> holds it.</summary>
+    private static RgbaBitmap DecodeRgba(ValidatedImage image)
+    {
+        SKBitmap decoded = Decode(image);
+        if (decoded.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888)
+            return new RgbaBitmap(decoded);
         try
         {
-            if (rgba.Width == side && rgba.Height == side)
-            {
-                CopyPlanes(rgba, chw);
-                return;
-            }
-            var quality = resampling == ImageResampling.Smooth ? SKFilterQuality.High : SKFilterQuality.None;
-            using SKBitmap resized = rgba.Resize(new SKSizeI(side, side), quality)
-                ?? throw Corrupt(image, $"it could not be resized to {side}×{side}");
-            CopyPlanes(resized, chw);
+            return new RgbaBitmap(decoded.Copy(SKColorType.Bgra8888) ?? throw Corrupt(image, "its pixel format cannot be converted to RGB"));
         }
         finally
         {
-            if (!ReferenceEquals(rgba, decoded))
-                rgba.Dispose();
+            decoded.Dispose();
         }
+    }
+
+    private readonly record struct RgbaBitmap(SKBitmap Bitmap) : IDisposable
+    {
+        public void Dispose() => Bitmap.Dispose();
     }
 
     private static unsafe SKBitmap Decode(ValidatedImage image)

@@ -9,9 +9,14 @@ namespace ImageCaptioning.Subjects;
 /// <param name="DogProbability">The summed probability of the dog group (every dog breed).</param>
 public sealed record SubjectObservation(SubjectLabel Label, string Caption, IReadOnlyList<EncoderTag> Tags, float DogProbability)
 {
+    /// <summary>The caption names the subject (<see cref="SubjectWordMatch.SingularOrPlural"/>: "crabs" names a crab).</summary>
     public bool CaptionNamesSubject => SubjectMentions.NamesSubject(Caption, Label.Subjects);
+
+    /// <summary>The caption names the subject with exactly a listed word (<see cref="SubjectWordMatch.ExactWords"/>).</summary>
+    public bool CaptionNamesSubjectExactly => SubjectMentions.NamesSubject(Caption, Label.Subjects, SubjectWordMatch.ExactWords);
     public bool CaptionMentionsDog => SubjectMentions.MentionsDog(Caption);
-    public EncoderTag? TopTag => Tags.Count > 0 ? Tags[0] : null;
+    /// <summary>The encoder's best guess: the most probable tag unless the caller names a better one (<see cref="ImageNetTagger.BestGuess"/>).</summary>
+    public EncoderTag? TopTag { get; init; } = Tags.Count > 0 ? Tags[0] : null;
     public bool TopTagNamesSubject => TopTag is { } tag && SubjectMentions.NamesSubject(tag.Word, Label.Subjects);
     /// <summary>The top tag names the subject or one of its generic categories: a word a guided caption could use without lying.</summary>
     public bool TopTagIsRight => TopTag is { } tag && SubjectMentions.NamesSubject(tag.Word, [.. Label.Subjects, .. Label.Categories]);
@@ -48,6 +53,7 @@ public sealed class SubjectEvaluation
         Observations = observations;
         Photos = observations.Count;
         SubjectNamed = observations.Count(o => o.CaptionNamesSubject);
+        SubjectNamedExactly = observations.Count(o => o.CaptionNamesSubjectExactly);
         DogFreePhotos = observations.Count(o => !o.Label.HasDog);
         DogInDogFree = observations.Count(o => !o.Label.HasDog && o.CaptionMentionsDog);
         TagRows = [.. (thresholds ?? DefaultThresholds).Select(t => new TagThresholdRow(t,
@@ -59,7 +65,11 @@ public sealed class SubjectEvaluation
 
     public IReadOnlyList<SubjectObservation> Observations { get; }
     public int Photos { get; }
+    /// <summary>Photos whose caption names the subject, a plural or singular counting (<see cref="SubjectWordMatch.SingularOrPlural"/>).</summary>
     public int SubjectNamed { get; }
+
+    /// <summary>Photos whose caption names the subject with exactly a listed word (<see cref="SubjectWordMatch.ExactWords"/>).</summary>
+    public int SubjectNamedExactly { get; }
     public int DogFreePhotos { get; }
     public int DogInDogFree { get; }
     public IReadOnlyList<TagThresholdRow> TagRows { get; }

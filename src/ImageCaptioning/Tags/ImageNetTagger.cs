@@ -53,6 +53,23 @@ public sealed class ImageNetTagger
         return 0;
     }
 
+    /// <summary>
+    /// True when every class that stands for <paramref name="word"/> also stands for <paramref name="broader"/>, and
+    /// <paramref name="broader"/> has more: the table's hierarchy ("bird" is narrower than "animal" once every bird class is
+    /// an animal class; "dog" than "animal"; "cat" is not narrower than "dog").
+    /// </summary>
+    public bool IsNarrower(string word, string broader)
+    {
+        int[]? narrow = null, broad = null;
+        foreach (var (w, classes) in _words)
+        {
+            if (w == word) narrow = classes;
+            if (w == broader) broad = classes;
+        }
+        return narrow is { Length: > 0 } && broad is not null && narrow.Length < broad.Length
+            && narrow.All(c => Array.BinarySearch(broad, c) >= 0);
+    }
+
     /// <summary>How <paramref name="word"/> is written when it is a novel word (outside the vocabulary), else null.</summary>
     public NovelWord? NovelWordFor(string word) => _novel.GetValueOrDefault(word);
 
@@ -100,6 +117,20 @@ public sealed class ImageNetTagger
         tags.Sort((a, b) => b.Probability != a.Probability ? b.Probability.CompareTo(a.Probability) : string.CompareOrdinal(a.Word, b.Word));
         return tags;
     }
+
+    /// <summary>
+    /// <paramref name="tags"/> (most probable first, as <see cref="Tag(ReadOnlySpan{float}, float, int)"/> returns them) without
+    /// those a narrower tag holds at least half of (<see cref="IsNarrower"/>): "animal 1.00" goes when "pig 0.99" is there,
+    /// "dog 1.00" stays beside "terrier 0.30". What a person needs to read; the first is the encoder's best guess.
+    /// </summary>
+    public IReadOnlyList<EncoderTag> MostSpecific(IReadOnlyList<EncoderTag> tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        return [.. tags.Where(t => !tags.Any(n => n.Probability >= t.Probability / 2 && IsNarrower(n.Word, t.Word)))];
+    }
+
+    /// <summary>The encoder's best guess: the first of <see cref="MostSpecific"/>, null when there are no tags.</summary>
+    public EncoderTag? BestGuess(IReadOnlyList<EncoderTag> tags) => MostSpecific(tags).FirstOrDefault();
 
     /// <summary>The summed probability of a group's members (e.g. every dog breed for "dog"), or null when there is no such group.</summary>
     public float? GroupProbability(string word, ReadOnlySpan<float> probabilities)

@@ -31,6 +31,8 @@ public sealed record TagGuidance(EncoderTag? Forced, IReadOnlyList<string> Requi
 ///   when the photo is unlike the training photos, where the decoder alone is least reliable. Most specific = fewest member
 ///   classes, so a class's own word beats its group's or category's ("chicken" over "bird", "pig" over "animal"); a tag's
 ///   probability is a sum over exclusive classes, so only a chain of nested tags can pass 0.5 together;</item>
+/// <item>a forced word is also met by a narrower tag word the encoder gives P ≥ <see cref="NarrowerWordMinProbability"/>
+///   (<see cref="ImageNetTagger.IsNarrower"/>: a forced "animal" by "bird", a forced "instrument" by "guitar");</item>
 /// <item>a novel word (outside the vocabulary, <see cref="NovelWord"/>) is forced through its proxy and shown in its place;</item>
 /// <item>the dog rule: forbid dog words when P(dog group) &lt; <see cref="DogRuleMaxDogProbability"/> and another tag has
 ///   P ≥ <see cref="DogRuleMinOtherProbability"/>.</item>
@@ -41,9 +43,12 @@ public sealed record TagGuidance(EncoderTag? Forced, IReadOnlyList<string> Requi
 public static class TagConstraints
 {
     public const float ForceMinProbability = 0.9f;
-    public const float OutOfDistributionForceMinProbability = 0.75f;
+    public const float OutOfDistributionForceMinProbability = 0.5f;
     public const float DogRuleMaxDogProbability = 0.05f;
     public const float DogRuleMinOtherProbability = 0.5f;
+
+    /// <summary>A narrower tag word meets a forced broader one (<see cref="ImageNetTagger.IsNarrower"/>) only with at least this probability.</summary>
+    public const float NarrowerWordMinProbability = 0.05f;
 
     /// <summary>Words the dog rule forbids (those in the vocabulary).</summary>
     public static IReadOnlyList<string> DogWords { get; } = ["dog", "dogs", "puppy", "puppies"];
@@ -54,7 +59,7 @@ public static class TagConstraints
         ArgumentNullException.ThrowIfNull(tagger);
         ArgumentNullException.ThrowIfNull(vocabulary);
         float threshold = outOfDistribution ? OutOfDistributionForceMinProbability : ForceMinProbability;
-        var tags = tagger.Tag(probabilities, minProbability: Math.Min(threshold, DogRuleMinOtherProbability), sourceCount: 1);
+        var tags = tagger.Tag(probabilities, minProbability: NarrowerWordMinProbability, sourceCount: 1);
         float dog = tagger.GroupProbability("dog", probabilities) ?? 0f;
 
         var forced = tags.Where(t => t.Probability >= threshold && CanWrite(t, vocabulary))
@@ -70,31 +75,31 @@ public static class TagConstraints
             var shownAs = novel.Renderings.Where(p => vocabulary.Contains(p.Key) && !forbidden.Contains(p.Key)).ToDictionary();
             return new TagGuidance(forced, [.. shownAs.Keys], forbidden, dog) { ShownAs = shownAs, ForceThreshold = threshold };
         }
-        return new TagGuidance(forced, [.. Alternatives(tagger, forced, vocabulary).Except(forbidden)], forbidden, dog) { ForceThreshold = threshold };
+        return new TagGuidance(forced, [.. Alternatives(tagger, forced, tags, vocabulary).Except(forbidden)], forbidden, dog) { ForceThreshold = threshold };
     }
 
     private static bool CanWrite(EncoderTag tag, Vocabulary vocabulary) =>
         tag.Novel is { } novel ? vocabulary.Contains(novel.Proxy) : vocabulary.Contains(tag.Word);
 
     /// <summary>
-    /// The tag word, its plural, and its top class's table words that are at least as specific or that the table ranks above
+    /// The tag word, its plural, its top class's table words that are at least as specific or that the table ranks above
     /// it (rows list a class's words best first): "chicken|bird" gives "chicken" but not "bird" when "chicken" is forced,
-    /// "dog|terrier" gives "terrier" and "dog". Those in the vocabulary (Anderson et al.'s disjunctive constraint).
+    /// "dog|terrier" gives "terrier" and "dog"; and the narrower tag words the encoder also gives P ≥
+    /// <see cref="NarrowerWordMinProbability"/> (<see cref="ImageNetTagger.IsNarrower"/>), with their plurals: a forced
+    /// "animal" is met by "bird" when the encoder gives birds some mass. Those in the vocabulary (Anderson et al.'s
+    /// disjunctive constraint).
     /// </summary>
-    private static IReadOnlyList<string> Alternatives(ImageNetTagger tagger, EncoderTag tag, Vocabulary vocabulary)
+    private static IReadOnlyList<string> Alternatives(ImageNetTagger tagger, EncoderTag tag, IReadOnlyList<EncoderTag> tags, Vocabulary vocabulary)
     {
-        var words = new List<string> { tag.Word, Plural(tag.Word) };
+        var words = new List<string> { tag.Word, EnglishPlural.Of(tag.Word) };
         int specificity = tagger.ClassCount(tag.Word);
         if (tag.SourceClasses.Count > 0 && tagger.Table.Classes.FirstOrDefault(c => c.Label == tag.SourceClasses[0].Label) is { } top)
         {
             int rank = top.Words.ToList().IndexOf(tag.Word);
             words.AddRange(top.Words.Where((w, i) => tagger.ClassCount(w) <= specificity || (rank >= 0 && i < rank)));
         }
+        foreach (var narrower in tags.Where(t => t.Novel is null && t.Probability >= NarrowerWordMinProbability && tagger.IsNarrower(t.Word, tag.Word)))
+            words.AddRange([narrower.Word, EnglishPlural.Of(narrower.Word)]);
         return [.. words.Distinct().Where(vocabulary.Contains)];
     }
-
-    private static string Plural(string word) =>
-        word.EndsWith('y') && word.Length > 1 && !"aeiou".Contains(word[^2]) ? word[..^1] + "ies"
-        : word.EndsWith('s') || word.EndsWith("sh") || word.EndsWith("ch") || word.EndsWith('x') ? word + "es"
-        : word + "s";
 }

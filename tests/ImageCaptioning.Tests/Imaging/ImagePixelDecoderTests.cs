@@ -79,6 +79,51 @@ public class ImagePixelDecoderTests
         Assert.Equal(InvalidImageReason.Corrupt, ex.Reason);
     }
 
+    [Fact]
+    public void CoveringSquaresAreTheShorterSideAtTheStartCentreAndEnd()
+    {
+        Assert.Equal([(0, 0, 480), (80, 0, 480), (160, 0, 480)], ImagePixelDecoder.CoveringSquares(640, 480));
+        Assert.Equal([(0, 0, 480), (0, 80, 480), (0, 160, 480)], ImagePixelDecoder.CoveringSquares(480, 640));
+        Assert.Equal([(0, 0, 300)], ImagePixelDecoder.CoveringSquares(300, 300));
+        Assert.Equal([(0, 0, 2), (0, 0, 2), (1, 0, 2)], ImagePixelDecoder.CoveringSquares(3, 2)); // odd slack: the centre rounds down
+    }
+
+    [Theory]
+    [InlineData(70, Side)] // landscape: squares at x = 0, 19, 38
+    [InlineData(Side, 50)] // portrait: squares at y = 0, 9, 18
+    [InlineData(Side, Side)] // square: the image itself, once
+    public void CoveringSquaresKeepThePixelsUnstretched(int width, int height)
+    {
+        // At the shorter side's own size nothing is resampled, so square i must be the pattern shifted by its offset.
+        var image = ValidatedImage.FromBytes(TestImages.Bmp(width, height), ImageLimits.Default);
+        var chw = new float[ImagePixelDecoder.MaxCoveringSquares * 3 * Side * Side];
+        int written = ImagePixelDecoder.DecodeCoveringSquaresChw(image, Side, chw);
+
+        var squares = ImagePixelDecoder.CoveringSquares(width, height);
+        Assert.Equal(squares.Length, written);
+        int plane = Side * Side;
+        for (int s = 0; s < written; s++)
+        {
+            var (ox, oy, _) = squares[s];
+            for (int i = 0; i < plane; i++)
+            {
+                var (r, g, b) = TestImages.PatternColor(i % Side + ox, i / Side + oy);
+                int at = s * 3 * plane + i;
+                Assert.Equal((r, g, b), ((byte)chw[at], (byte)chw[at + plane], (byte)chw[at + 2 * plane]));
+            }
+        }
+        Assert.All(chw[(written * 3 * plane)..], v => Assert.Equal(0f, v)); // the unused room stays untouched
+    }
+
+    [Fact]
+    public void CoveringSquaresOfALargerImageAreScaledToTheSide()
+    {
+        var image = ValidatedImage.FromBytes(TestImages.Bmp(4 * Side, 2 * Side), ImageLimits.Default);
+        var chw = new float[ImagePixelDecoder.MaxCoveringSquares * 3 * Side * Side];
+        Assert.Equal(3, ImagePixelDecoder.DecodeCoveringSquaresChw(image, Side, chw));
+        Assert.Contains(chw, v => v != 0f);
+    }
+
     private static float[] Decode(byte[] bytes, int side)
     {
         var image = ValidatedImage.FromBytes(bytes, ImageLimits.Default);

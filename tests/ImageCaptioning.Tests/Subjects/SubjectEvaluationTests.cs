@@ -18,24 +18,26 @@ public sealed class SubjectEvaluationTests
         Photo("a dog runs", ["kangaroo"], false, 0.5f, ("dog", 0.5f)),
         Photo("a dog runs", ["dog"], true, 0.99f, ("dog", 0.99f)),
         Photo("a man stands", ["statue"], false, 0f),
+        Photo("two crabs swim", ["crab"], false, 0f, ("crab", 0.99f)),
     ];
 
     [Fact]
     public void Rates_count_subjects_and_false_dogs()
     {
         var e = new SubjectEvaluation(Observations, [0.5f, 0.9f]);
-        Assert.Equal((5, 2, 4, 2), (e.Photos, e.SubjectNamed, e.DogFreePhotos, e.DogInDogFree));
-        Assert.Equal(0.4, e.SubjectMentionRate, 6);
-        Assert.Equal(0.5, e.DogInDogFreeRate, 6);
+        Assert.Equal((6, 3, 5, 2), (e.Photos, e.SubjectNamed, e.DogFreePhotos, e.DogInDogFree));
+        Assert.Equal(2, e.SubjectNamedExactly); // "crabs" names the crab only with the plural rule
+        Assert.Equal(0.5, e.SubjectMentionRate, 6);
+        Assert.Equal(0.4, e.DogInDogFreeRate, 6);
     }
 
     [Fact]
     public void Tag_rows_count_confident_correct_and_right_top_tags()
     {
         var e = new SubjectEvaluation(Observations, [0.5f, 0.9f]);
-        // ≥ 0.5: cat ✓, animal (category), dog for the kangaroo ✗, dog ✓; the statue has no tag
-        Assert.Equal(new TagThresholdRow(0.5f, 4, 2, 3, 5), e.TagRows[0]);
-        Assert.Equal(new TagThresholdRow(0.9f, 2, 2, 2, 5), e.TagRows[1]);
+        // ≥ 0.5: cat ✓, animal (category), dog for the kangaroo ✗, dog ✓, crab ✓; the statue has no tag
+        Assert.Equal(new TagThresholdRow(0.5f, 5, 3, 4, 6), e.TagRows[0]);
+        Assert.Equal(new TagThresholdRow(0.9f, 3, 3, 3, 6), e.TagRows[1]);
     }
 
     [Fact]

@@ -13,15 +13,16 @@ public sealed class EncoderTagsTests(EncoderFixture fixture) : IClassFixture<Enc
 
     [Theory]
     [InlineData("chelsea.jpg", "cat")]
-    [InlineData("coffee.jpg", "cup")]
+    [InlineData("coffee.jpg", "coffee")] // cup 0.99 from espresso, cup and coffee mug; coffee 0.98, narrower, from espresso and coffee mug
     [InlineData("dog.jpg", "dog")]
     [InlineData("baseball.jpg", "ball")]
-    public void The_top_tag_names_what_the_encoder_recognises(string photo, string word)
+    public void The_best_guess_names_what_the_encoder_recognises(string photo, string word)
     {
         var tags = Tagger.Tag(fixture.Encoder.Encode(Photo(photo)));
-        Assert.Equal(word, tags[0].Word);
-        Assert.True(tags[0].Probability > 0.9f, $"{word}: {tags[0].Probability}");
-        Assert.NotEmpty(tags[0].SourceClasses);
+        var guess = Tagger.BestGuess(tags);
+        Assert.Equal(word, guess?.Word);
+        Assert.True(guess!.Probability > 0.9f, $"{word}: {guess.Probability}");
+        Assert.NotEmpty(guess.SourceClasses);
     }
 
     [Fact]

@@ -131,6 +131,63 @@ public sealed class TagConstraintsTests
         Assert.Equal(TagConstraints.OutOfDistributionForceMinProbability, flagged.ForceThreshold);
     }
 
+    // 0–2: spiders → animal, novel "spider"; 3: an otter → animal; 4, 5: owls → bird (group "bird" = 4, 5);
+    // 6: a terrier → dog (group "dog" = 6); 7: a cat → cat. Group "animal" = 0–7: every class is an animal.
+    private static readonly ImageNetTagger AnimalTagger = new(new ImageNetTagTable(
+        [.. ImageNetTagTableFileTests.SmallTable((0, ["animal"]), (1, ["animal"]), (2, ["animal"]), (3, ["animal"]), (4, ["bird"]),
+            (5, ["bird"]), (6, ["dog"]), (7, ["cat"])).Classes
+            .Select(r => r.Index <= 2 ? r with { Novel = new NovelWord("spider", "spiders", "animal", "animals") } : r)],
+        [new ClassGroup("bird", "n01503061", [4, 5]), new ClassGroup("dog", "n02084071", [6]), new ClassGroup("animal", "n00015388", [0, 1, 2, 3, 4, 5, 6, 7])]));
+
+    private static readonly Vocabulary AnimalWords = Vocabulary.Build(
+        [["a", "animal", "animals", "bird", "birds", "dog", "dogs", "cat", "cats"]], minCount: 1);
+
+    [Fact]
+    public void A_forced_category_is_met_by_a_narrower_word_the_encoder_supports()
+    {
+        // spiders 0.45 + otter 0.20 + owls 0.12 + cat 0.01: animal 0.78 is forced on a flagged photo; "bird" (0.12) may stand in
+        // for it, "cat" (0.01) may not, and neither may the novel "spider" (it is only ever shown for its own forced tag).
+        var g = TagConstraints.For(AnimalTagger, Probabilities((0, 0.3f), (1, 0.15f), (3, 0.2f), (4, 0.12f), (7, 0.01f)), AnimalWords, outOfDistribution: true);
+        Assert.Equal("animal", g.Forced?.Word);
+        Assert.Equal(["animal", "animals", "bird", "birds"], g.RequiredAnyOf);
+    }
+
+    [Theory]
+    [InlineData(0.10f, true)] // the dog classes have some mass: "dog" may meet a forced "animal"
+    [InlineData(0.04f, false)] // below the floor, and the dog rule forbids it anyway
+    public void A_narrower_dog_needs_the_dog_classes_evidence(float dog, bool allowed)
+    {
+        var g = TagConstraints.For(AnimalTagger, Probabilities((0, 0.5f), (3, 0.44f - dog), (6, dog)), AnimalWords);
+        Assert.Equal("animal", g.Forced?.Word);
+        Assert.Equal(allowed, g.RequiredAnyOf.Contains("dog"));
+        Assert.Equal(!allowed, g.Forbidden.Contains("dog"));
+    }
+
+    [Fact]
+    public void The_best_guess_is_the_most_probable_tag_no_narrower_tag_holds_half_of()
+    {
+        var tagger = AnimalTagger;
+        // animal 0.95 = spiders 0.6 + otter 0.2 + owls 0.15: spider holds more than half of animal, so it is the guess
+        var tags = tagger.Tag(Probabilities((0, 0.4f), (1, 0.2f), (3, 0.2f), (4, 0.15f)));
+        Assert.Equal("animal", tags[0].Word);
+        Assert.Equal("spider", tagger.BestGuess(tags)?.Word);
+        // animal 0.95 = otter 0.7 + owls 0.25: no narrower word holds half, so the category stays the guess
+        Assert.Equal("animal", tagger.BestGuess(tagger.Tag(Probabilities((3, 0.7f), (4, 0.25f))))?.Word);
+        Assert.Null(tagger.BestGuess([]));
+    }
+
+    [Fact]
+    public void Narrower_means_every_class_of_the_word_is_a_class_of_the_broader_one()
+    {
+        Assert.True(AnimalTagger.IsNarrower("bird", "animal"));
+        Assert.True(AnimalTagger.IsNarrower("dog", "animal"));
+        Assert.False(AnimalTagger.IsNarrower("animal", "bird"));
+        Assert.False(AnimalTagger.IsNarrower("cat", "dog"));
+        Assert.False(AnimalTagger.IsNarrower("animal", "animal"));
+        Assert.False(AnimalTagger.IsNarrower("giraffe", "animal")); // not a table word
+        Assert.False(Tagger.IsNarrower("bird", "animal")); // the first table has no animal group: birds are not its animals
+    }
+
     [Fact]
     public void The_embedded_table_is_the_committed_one()
     {
