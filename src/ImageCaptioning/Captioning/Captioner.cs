@@ -296,9 +296,7 @@ public sealed class Captioner : IDisposable
         return [.. detector.Check(pooled, encoded.Count)];
     }
 
-    private ClassProbability[] TopClasses(float[] probabilities) =>
-        [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).ThenBy(i => i).Take(TopClassCount)
-            .Select(i => new ClassProbability(_encoder.ClassNames[i], probabilities[i]))];
+    private ClassProbability[] TopClasses(float[] probabilities) => ClassProbability.Top(probabilities, _encoder.ClassNames, TopClassCount);
 
     private static void CheckEncoderMatches(DecoderModel model)
     {

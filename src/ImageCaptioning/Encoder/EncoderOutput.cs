@@ -38,13 +38,8 @@ public sealed class EncoderOutput
     /// <summary>The <paramref name="k"/> most likely ImageNet classes with their softmax probabilities, best first.</summary>
     public IReadOnlyList<(string Label, float Probability)> TopClasses(int k)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         var probabilities = new float[Logits.Length];
         TensorPrimitives.SoftMax(Logits, probabilities);
-        return [.. Enumerable.Range(0, Logits.Length)
-            .OrderByDescending(i => probabilities[i])
-            .ThenBy(i => i)
-            .Take(k)
-            .Select(i => (_classNames[i], probabilities[i]))];
+        return [.. ClassProbability.Top(probabilities, _classNames, k).Select(c => (c.Label, c.Probability))];
     }
 }
