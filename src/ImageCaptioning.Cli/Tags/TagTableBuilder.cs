@@ -113,7 +113,7 @@ internal sealed class TagTableBuilder
             if (classes[i].Novel is not null) throw new InvalidDataException($"Class {n.Wnid} has two novel words.");
             string proxy = n.Proxy ?? classes[i].Words.FirstOrDefault()
                 ?? throw new InvalidDataException($"Novel word '{n.Word}' ({n.Wnid}): the class has no table word to borrow from; name a proxy.");
-            string proxyPlural = n.Proxy is null ? (_vocabulary.Contains(EnglishPlural(proxy)) ? EnglishPlural(proxy) : "") : n.ProxyPlural ?? "";
+            string proxyPlural = n.Proxy is null ? (_vocabulary.Contains(EnglishPlural.Of(proxy)) ? EnglishPlural.Of(proxy) : "") : n.ProxyPlural ?? "";
             RequireInVocabulary(proxy, $"proxy of novel word {n.Word}");
             if (proxyPlural.Length > 0) RequireInVocabulary(proxyPlural, $"proxy plural of novel word {n.Word}");
             var novel = n.Plural.Length > 0 && proxyPlural.Length > 0 ? new NovelWord(n.Word, n.Plural, proxy, proxyPlural) : new NovelWord(n.Word, "", proxy, "");
@@ -162,12 +162,6 @@ internal sealed class TagTableBuilder
             if (wnids[i] == wnid) return i;
         throw new InvalidDataException($"The {what} for '{wnid}', which is not one of the 1000 classes.");
     }
-
-    /// <summary>The regular English plural (animal → animals, fish → fishes is left to the vocabulary check).</summary>
-    internal static string EnglishPlural(string word) =>
-        word.EndsWith('y') && word.Length > 1 && !"aeiou".Contains(word[^2]) ? word[..^1] + "ies"
-        : word.EndsWith('s') || word.EndsWith("sh") || word.EndsWith("ch") || word.EndsWith('x') ? word + "es"
-        : word + "s";
 
     private static string Normalise(string lemma) => lemma.Replace('_', ' ').ToLowerInvariant();
 
