@@ -18,6 +18,7 @@ public sealed class ImageNetTagger
 
     private readonly ImageNetTagTable _table;
     private readonly (string Word, int[] Classes)[] _words; // every word with the classes that stand for it, ascending
+    private readonly Dictionary<string, int[]> _classesOf;  // the same, by word: ClassCount and IsNarrower run per caption
     private readonly Dictionary<string, NovelWord> _novel = new(StringComparer.Ordinal); // novel word → how it is written
 
     public ImageNetTagger(ImageNetTagTable table)
@@ -37,6 +38,7 @@ public sealed class ImageNetTagger
                 _novel[novel.Word] = novel;
             }
         _words = [.. byWord.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.ToArray()))];
+        _classesOf = _words.ToDictionary(w => w.Word, w => w.Classes, StringComparer.Ordinal);
 
         SortedSet<int> Members(string word) =>
             byWord.TryGetValue(word, out var set) ? set : byWord[word] = [];
@@ -46,12 +48,7 @@ public sealed class ImageNetTagger
     public ImageNetTagTable Table => _table;
 
     /// <summary>How many classes stand for <paramref name="word"/> (0 for a word the table does not produce): fewer = more specific.</summary>
-    public int ClassCount(string word)
-    {
-        foreach (var (w, classes) in _words)
-            if (w == word) return classes.Length;
-        return 0;
-    }
+    public int ClassCount(string word) => _classesOf.TryGetValue(word, out var classes) ? classes.Length : 0;
 
     /// <summary>
     /// True when every class that stands for <paramref name="word"/> also stands for <paramref name="broader"/>, and
@@ -60,13 +57,8 @@ public sealed class ImageNetTagger
     /// </summary>
     public bool IsNarrower(string word, string broader)
     {
-        int[]? narrow = null, broad = null;
-        foreach (var (w, classes) in _words)
-        {
-            if (w == word) narrow = classes;
-            if (w == broader) broad = classes;
-        }
-        return narrow is { Length: > 0 } && broad is not null && narrow.Length < broad.Length
+        return _classesOf.TryGetValue(word, out var narrow) && _classesOf.TryGetValue(broader, out var broad)
+            && narrow.Length > 0 && narrow.Length < broad.Length
             && narrow.All(c => Array.BinarySearch(broad, c) >= 0);
     }
 
