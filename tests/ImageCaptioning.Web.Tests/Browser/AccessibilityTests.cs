@@ -37,13 +37,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await Check("image loaded");
 
         // Captioning: the request is held until axe has looked at the busy page.
-        var release = new TaskCompletionSource();
-        await page.RouteAsync("**/api/caption", async route => { await release.Task; await route.ContinueAsync(); });
+        using var caption = new HeldRequest();
+        await page.RouteAsync("**/api/caption", caption.HoldAsync);
         await page.Locator("#submit").ClickAsync();
-        await page.Locator("#output-column[aria-busy='true']").WaitForAsync(new() { Timeout = Timeout });
-        Assert.True(await page.Locator("#progress").IsVisibleAsync());
+        await caption.ReachedAsync();
+        var busy = await BusyStateAsync(page);
+        Assert.Equal(("true", "true", true), (busy.OutputBusy, busy.SubmitAriaDisabled, busy.ProgressShown));
         await Check("captioning");
-        release.SetResult();
+        caption.Release();
         await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
         await page.UnrouteAsync("**/api/caption");
 
@@ -104,14 +105,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
             Assert.Equal(expected, await FocusedIdAsync(page));
         }
 
-        // Enter on Submit: the page is busy, Submit keeps the focus (aria-disabled, never disabled).
-        var release = new TaskCompletionSource();
-        await page.RouteAsync("**/api/caption", async route => { await release.Task; await route.ContinueAsync(); });
+        // Enter on Submit: while its request is on the way the page is busy and Submit keeps the focus (aria-disabled,
+        // never disabled). Read once the request is known to be held, all in one look, not one after another.
+        using var request = new HeldRequest();
+        await page.RouteAsync("**/api/caption", request.HoldAsync);
         await keyboard.PressAsync("Enter");
-        await page.Locator("#output-column[aria-busy='true']").WaitForAsync(new() { Timeout = Timeout });
-        Assert.Equal("true", await page.Locator("#submit").GetAttributeAsync("aria-disabled"));
-        Assert.Equal("submit", await FocusedIdAsync(page));
-        release.SetResult();
+        await request.ReachedAsync();
+        Assert.Equal(new BusyState("true", "true", "submit", true), await BusyStateAsync(page));
+        request.Release();
         await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
         await page.UnrouteAsync("**/api/caption");
         string caption = (await page.Locator("#caption").TextContentAsync())!;
@@ -192,6 +193,56 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await keyboard.PressAsync("Enter");
         Assert.Equal("choose-file", await FocusedIdAsync(page));
         Assert.True(await page.Locator("#preview").IsHiddenAsync());
+    }
+
+    [Fact]
+    public async Task An_answer_for_an_image_replaced_meanwhile_is_dropped_and_the_next_request_stays_busy()
+    {
+        await using var context = await NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var start = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        await context.Clock.InstallAsync(new() { TimeDate = start }); // paused below: the page's timers then run only when told
+        // Counts the caption answers the page has read, so the test knows when the first one is in the page's hands.
+        await context.AddInitScriptAsync("""
+            window.__captionAnswers = 0;
+            const json = Response.prototype.json;
+            Response.prototype.json = async function () {
+              const body = await json.call(this);
+              if (new URL(this.url).pathname.endsWith('/api/caption')) window.__captionAnswers++;
+              return body;
+            };
+            """);
+        var page = await OpenAsync(context);
+
+        // The first request is answered at once (with a caption of its own), the second is held.
+        using var second = new HeldRequest();
+        int requests = 0;
+        await page.RouteAsync("**/api/caption", route => Interlocked.Increment(ref requests) == 1
+            ? route.FulfillAsync(new() { ContentType = "application/json", Body = AnswerFor("the answer for the replaced image") })
+            : second.HoldAsync(route));
+
+        // An image the browser cannot preview: with its answer in, the page waits on its timers for a preview to draw on.
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "first.jpg", MimeType = "image/jpeg", Buffer = TestImages.RandomBytes(2000) });
+        await page.Clock.PauseAtAsync(start.AddHours(1));
+        await page.Locator("#submit").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => window.__captionAnswers === 1", null, new() { Timeout = Timeout, PollingInterval = 20 });
+
+        // Meanwhile another image, submitted at once: its request is the running one now.
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "second.png", MimeType = "image/png", Buffer = TestImages.Png() });
+        await page.Keyboard.PressAsync("Enter");
+        await second.ReachedAsync();
+
+        // Time passes while the second request is held: the first answer must neither end its busy state nor show up.
+        await page.Clock.RunForAsync(5_000);
+        Assert.Equal(new BusyState("true", "true", "submit", true), await BusyStateAsync(page));
+        Assert.Equal("The caption will appear here.", await page.Locator("#caption").TextContentAsync());
+        Assert.Equal("second.png, not captioned yet", await page.Locator("#preview").GetAttributeAsync("alt"));
+
+        second.Release();
+        await page.Clock.ResumeAsync();
+        await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
+        Assert.NotEqual("the answer for the replaced image", await page.Locator("#caption").TextContentAsync());
+        Assert.Equal(2, requests);
     }
 
     [Fact]
@@ -401,6 +452,66 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         var sizes = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
         Assert.True(sizes[0] <= sizes[1], $"{state}: the page is {sizes[0]} px wide in a {sizes[1]} px viewport");
     }
+
+    /// <summary>What the page shows about a running caption request, read in one evaluation (so all from one moment).</summary>
+    private sealed record BusyState(string? OutputBusy, string? SubmitAriaDisabled, string Focused, bool ProgressShown);
+
+    private static async Task<BusyState> BusyStateAsync(IPage page)
+    {
+        var state = await page.EvaluateAsync<JsonElement>("""
+            () => ({
+              busy: document.getElementById('output-column').getAttribute('aria-busy'),
+              disabled: document.getElementById('submit').getAttribute('aria-disabled'),
+              focused: document.activeElement.id,
+              progress: document.getElementById('progress').checkVisibility(),
+            })
+            """);
+        return new BusyState(state.GetProperty("busy").GetString(), state.GetProperty("disabled").GetString(),
+            state.GetProperty("focused").GetString()!, state.GetProperty("progress").GetBoolean());
+    }
+
+    /// <summary>
+    /// A route handler that holds the request it gets until released, and tells when a request has reached it.
+    /// Disposing releases it, so a failed test leaves no request hanging in the shared browser.
+    /// </summary>
+    private sealed class HeldRequest : IDisposable
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task HoldAsync(IRoute route)
+        {
+            _reached.TrySetResult();
+            await _released.Task;
+            await route.ContinueAsync();
+        }
+
+        /// <summary>Waits until the request is held: from then on nothing but the page itself can end its busy state.</summary>
+        public async Task ReachedAsync()
+        {
+            try
+            {
+                await _reached.Task.WaitAsync(TimeSpan.FromMilliseconds(Timeout), TestContext.Current.CancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"No request reached the route within {Timeout} ms: the page did not send it, or it went out unrouted.");
+            }
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        public void Dispose() => Release();
+    }
+
+    /// <summary>A complete /api/caption answer with the given caption (one attention grid per word).</summary>
+    private static string AnswerFor(string caption) => new JsonObject
+    {
+        ["caption"] = caption,
+        ["words"] = new JsonArray([.. caption.Split(' ').Select(word => (JsonNode)new JsonObject { ["text"] = word, ["attention"] = Grid(peak: 2) })]),
+        ["alternatives"] = new JsonArray(),
+        ["timings"] = new JsonObject { ["encoderMs"] = 1.0, ["decoderMs"] = 1.0, ["serverMs"] = 2.0 },
+    }.ToJsonString();
 
     private static Task<string> FocusedIdAsync(IPage page) => page.EvaluateAsync<string>("""
         () => { const a = document.activeElement; return a.id || (a.tagName === 'SUMMARY' ? a.parentElement.id + '-summary' : ''); }

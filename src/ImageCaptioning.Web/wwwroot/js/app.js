@@ -303,6 +303,7 @@ async function submit() {
     if (state.request !== controller) return; // cleared or superseded meanwhile
     const roundTrip = performance.now() - started;
     await imageReady(file);
+    if (state.request !== controller) return; // a new image, Clear or Remove while the preview decoded: not ours to end
     setBusy(false);
     keepFocus(() => showResult(result, roundTrip));
   } catch (error) {
