@@ -23,6 +23,9 @@ internal sealed class OnnxFeatureSession : IDisposable
         };
         if (intraOpThreads > 0)
             options.IntraOpNumThreads = intraOpThreads;
+        // Idle intra-op workers block instead of spinning: a spinning worker would hold a core through the decoder's
+        // steps that follow each run, and the decoder (an ensemble's second member runs on its own thread) needs both.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _session = new InferenceSession(derivedModelPath, options);
     }
 
