@@ -5,6 +5,7 @@ using ImageCaptioning.Cli.Commands;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Tests.Data;
+using ImageCaptioning.Tests.Infrastructure;
 
 namespace ImageCaptioning.Tests.Captioning;
 
