@@ -23,6 +23,7 @@ public static class DecodingDefaultsFile
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // the note stays readable; the file is never HTML
     };
 
     /// <summary>Writes <paramref name="options"/>' values that differ from <see cref="DecodingOptions.Default"/>, with a note on how they were chosen.</summary>
