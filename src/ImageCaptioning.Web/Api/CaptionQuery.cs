@@ -36,7 +36,7 @@ public static class CaptionQuery
         string? Value(CaptionOption option) =>
             fields.TryGetValue(option.Name, out var field) ? field : query.TryGetValue(option.Name, out var values) ? values.ToString() : null;
         var defaults = modelDefaults ?? DecodingOptions.Default;
-        int beamWidth = ReadInt(BeamWidth, Value(BeamWidth), Math.Min(defaults.BeamWidth, limits.MaxBeamWidth), 1, limits.MaxBeamWidth);
+        int beamWidth = ReadInt(BeamWidth, Value(BeamWidth), defaults.BeamWidth, 1, limits.MaxBeamWidth);
         int maxLength = ReadInt(MaxLength, Value(MaxLength), defaults.MaxLength, 1, limits.MaxCaptionLength);
         int nBest = ReadInt(NBest, Value(NBest), Math.Min(defaults.NBest, beamWidth), 1, limits.MaxBeamWidth);
         // The server's own limits are checked above; DecodingOptions checks the library's as it is made (a 400 as well).
