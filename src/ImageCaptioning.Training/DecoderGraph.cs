@@ -16,8 +16,10 @@ public static class DecoderGraph
     /// <param name="EmbeddingDropout">Dropout on the word embeddings E y [R, M] (training only).</param>
     /// <param name="AttentionEntropy">μ of the attention-entropy penalty, μ · mean over predicted rows of H(α_t) / ln P
     /// (0 = off): a training objective only, the model and its inference are unchanged.</param>
+    /// <param name="Temperature">The cross-entropy is that of softmax(logits / T): self-critical training with a sampling
+    /// temperature weights the log-probability of the tempered policy that sampled the captions (1 = the model's own).</param>
     public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false, float? Dropout = null,
-        float FeatureDropout = 0f, float EmbeddingDropout = 0f, float AttentionEntropy = 0f);
+        float FeatureDropout = 0f, float EmbeddingDropout = 0f, float AttentionEntropy = 0f, float Temperature = 1f);
 
     public sealed class Output
     {
@@ -82,7 +84,8 @@ public static class DecoderGraph
             o = Ops.Add(tape, o, emb);                                                                    // + E y
             o = Ops.Dropout(tape, o, options.Dropout ?? cfg.Dropout, rng);
             var logits = Ops.Linear(tape, o, W("output.weight"), W("output.bias"));                       // [R, V]
-            crossEntropies.Add(Ops.CrossEntropySum(tape, logits, targetIds, options.LabelSmoothing, rowWeights: batch.Weights)); // Σ_r w_r·CE_r
+            crossEntropies.Add(Ops.CrossEntropySum(tape, logits, targetIds, options.LabelSmoothing, rowWeights: batch.Weights,
+                temperature: options.Temperature)); // Σ_r w_r·CE_r
             alphas.Add(alpha);
             if (options.KeepStepOutputs) keptLogits.Add(logits);
         }

@@ -86,11 +86,26 @@ public sealed record SelfCriticalOptions : TrainingRunOptions
     public float Temperature { get; init; } = 1f;
     /// <summary>Dropout on the deep output while computing the weighted log-probabilities (0 = on-policy).</summary>
     public float Dropout { get; init; }
+    /// <summary>What each sample's reward is compared with: the mean of the image's other samples, or the greedy caption's.</summary>
+    public SelfCriticalBaseline Baseline { get; init; } = SelfCriticalBaseline.OtherSamples;
 
     public override void Validate()
     {
         base.Validate();
-        if (SamplesPerImage < 2) throw new ArgumentException("self-critical training needs at least 2 samples per image (the baseline is the others' mean)");
+        if (!Enum.IsDefined(Baseline)) throw new ArgumentException($"unknown self-critical baseline {(int)Baseline}");
+        if (Baseline == SelfCriticalBaseline.OtherSamples && SamplesPerImage < 2)
+            throw new ArgumentException("self-critical training needs at least 2 samples per image (the baseline is the others' mean)");
+        if (SamplesPerImage < 1) throw new ArgumentException("self-critical training needs at least 1 sample per image");
         if (ImagesPerBatch < 1 || MaxLength < 2) throw new ArgumentException("images per batch and max length must be positive");
     }
+}
+
+/// <summary>The reward a self-critical sample is compared with (its advantage is reward − baseline).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SelfCriticalBaseline>))]
+public enum SelfCriticalBaseline
+{
+    /// <summary>The mean reward of the image's other samples (Luo 2020): unbiased, no extra decode.</summary>
+    OtherSamples,
+    /// <summary>The reward of the image's greedy caption (Rennie et al. 2017): one extra greedy decode per batch.</summary>
+    Greedy,
 }

@@ -26,14 +26,19 @@ internal static class TrainScstCommand
         var maxLength = new Option<int>("--max-length") { Description = "Most tokens per sampled caption.", DefaultValueFactory = _ => defaults.MaxLength };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => defaults.Temperature };
         var dropout = new Option<float>("--dropout") { Description = "Dropout on the deep output in the loss pass.", DefaultValueFactory = _ => defaults.Dropout };
+        var baseline = new Option<SelfCriticalBaseline>("--baseline")
+        {
+            Description = "What a sample's reward is compared with: OtherSamples (mean of the image's other samples) or Greedy (the greedy caption's).",
+            DefaultValueFactory = _ => defaults.Baseline,
+        };
         var command = new Command("train-scst", "Fine-tune a trained decoder with self-critical sequence training (CIDEr-D reward; resumable).");
-        foreach (Option option in (Option[])[.. shared.All, from, images, samples, maxLength, temperature, dropout]) command.Options.Add(option);
+        foreach (Option option in (Option[])[.. shared.All, from, images, samples, maxLength, temperature, dropout, baseline]) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = shared.Apply(parse, new SelfCriticalOptions
             {
                 ImagesPerBatch = parse.GetValue(images), SamplesPerImage = parse.GetValue(samples), MaxLength = parse.GetValue(maxLength),
-                Temperature = parse.GetValue(temperature), Dropout = parse.GetValue(dropout),
+                Temperature = parse.GetValue(temperature), Dropout = parse.GetValue(dropout), Baseline = parse.GetValue(baseline),
             });
             var setup = shared.Prepare(parse);
             string fromDir = parse.GetValue(from) ?? Path.Combine(setup.Paths.ShippedModelsDirectory, "flickr8k-mobilenetv2");

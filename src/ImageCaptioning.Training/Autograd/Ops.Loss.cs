@@ -11,12 +11,20 @@ public static partial class Ops
     /// </summary>
     /// <param name="rowWeights">Optional weight per row (length ≥ rows): the sum becomes Σ_r w_r·CE_r. Self-critical
     /// training passes each sampled caption's advantage here, which turns the sum into the policy-gradient loss.</param>
+    /// <param name="temperature">The distribution is softmax(logits / T): self-critical training weights the log-probability
+    /// of the tempered policy its captions were sampled from (1 = the model's own).</param>
     public static Tensor CrossEntropySum(Tape tape, Tensor logits, int[] targets, float labelSmoothing = 0f, int ignoreId = -1,
-        float[]? rowWeights = null)
+        float[]? rowWeights = null, float temperature = 1f)
     {
         int rows = logits.Rows, v = logits.Cols;
         var logp = tape.Rent(rows * v);
-        DecoderKernels.LogSoftmaxRows(logits.Values, logp, rows, v);
+        float inverseTemperature = 1f / temperature;
+        if (temperature == 1f) DecoderKernels.LogSoftmaxRows(logits.Values, logp, rows, v);
+        else
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(logits.Values, inverseTemperature, logp.AsSpan(0, rows * v)); // logits / T
+            DecoderKernels.LogSoftmaxRows(logp, logp, rows, v);
+        }
         double loss = 0;
         for (int r = 0; r < rows; r++)
         {
@@ -35,8 +43,8 @@ public static partial class Ops
         y.Values[0] = (float)loss;
         if (y.RequiresGrad)
             tape.Record(() =>
-            {   // d/dlogits = softmax − target distribution, times the upstream gradient
-                float g = y.Grad[0];
+            {   // d/dlogits = (softmax(logits / T) − target distribution) / T, times the upstream gradient
+                float g = y.Grad[0] * inverseTemperature;
                 var dl = logits.Grad;
                 float smooth = labelSmoothing / v;
                 for (int r = 0; r < rows; r++)

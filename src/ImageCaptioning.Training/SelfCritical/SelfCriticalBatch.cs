@@ -4,8 +4,9 @@ using ImageCaptioning.Decoding;
 namespace ImageCaptioning.Training.SelfCritical;
 
 /// <summary>
-/// Sampled captions as a teacher-forcing batch, each row weighted by its advantage r − (mean reward of the image's other
-/// samples): Σ A·CE is then the REINFORCE loss −Σ A·log p (leave-one-out baseline: unbiased, no extra greedy decode).
+/// Sampled captions as a teacher-forcing batch, each row weighted by its advantage r − b, b = the mean reward of the image's
+/// other samples (leave-one-out: unbiased, no extra decode) or a given per-image baseline (the greedy caption's reward):
+/// Σ A·CE is then the REINFORCE loss −Σ A·log p.
 /// </summary>
 public static class SelfCriticalBatch
 {
@@ -14,8 +15,9 @@ public static class SelfCriticalBatch
     /// <param name="grids">[images, P, E] grids of the sampled images.</param>
     /// <param name="samples">Per image its K samples.</param>
     /// <param name="rewards">Per image the K samples' rewards.</param>
+    /// <param name="baselines">Per image the reward to compare its samples with; null = the mean of the other samples.</param>
     public static (CaptionBatch Batch, Statistics Stats) Build(ReadOnlySpan<float> grids, int gridFloats, IReadOnlyList<string> images,
-        IReadOnlyList<IReadOnlyList<GeneratedCaption>> samples, double[][] rewards)
+        IReadOnlyList<IReadOnlyList<GeneratedCaption>> samples, double[][] rewards, double[]? baselines = null)
     {
         var rows = new List<(int Image, GeneratedCaption Caption, float Advantage)>();
         double rewardSum = 0, best = 0, absAdvantage = 0, words = 0;
@@ -25,7 +27,7 @@ public static class SelfCriticalBatch
             double total = rewards[i].Sum();
             for (int s = 0; s < k; s++)
             {
-                double baseline = (total - rewards[i][s]) / (k - 1);                 // mean of the other samples
+                double baseline = baselines?[i] ?? (total - rewards[i][s]) / (k - 1);   // given, or the mean of the other samples
                 float advantage = (float)(rewards[i][s] - baseline);
                 rows.Add((i, samples[i][s], advantage));
                 rewardSum += rewards[i][s];

@@ -35,7 +35,7 @@ public sealed class SelfCriticalObjective : ITrainingObjective
         _images = options.TrainImageLimit is { } limit ? images.Take(limit).ToList() : images;
         _policy = new CaptionGenerator(new AttentionDecoder(model.Parameters), vocabulary);   // shares the weight arrays: samples come from the current policy
         _graph = new DecoderGraph.Options(LabelSmoothing: 0f, options.CoverageLambda, Dropout: options.Dropout,
-            AttentionEntropy: options.AttentionEntropy);
+            AttentionEntropy: options.AttentionEntropy, Temperature: options.Temperature);   // the policy that sampled: same temperature
         _gridBuffer = new float[options.ImagesPerBatch * grids.Positions * grids.Channels];
     }
 
@@ -76,8 +76,16 @@ public sealed class SelfCriticalObjective : ITrainingObjective
         var rewards = new double[names.Length][];
         for (int i = 0; i < names.Length; i++)
             rewards[i] = samples[i].Select(caption => _reward.Score(names[i], caption)).ToArray();
+        // 2b. Rennie's baseline: the reward of the current model's greedy caption of each image.
+        double[]? baselines = null;
+        if (_options.Baseline == SelfCriticalBaseline.Greedy)
+        {
+            var greedy = _policy.Generate(_gridBuffer.AsSpan(0, names.Length * gridFloats), names.Length,
+                new DecodingOptions { Method = DecodingMethod.Greedy, MaxLength = _options.MaxLength, NoRepeatNGramSize = 0 });
+            baselines = names.Select((name, i) => _reward.Score(name, greedy[i][0])).ToArray();
+        }
         // 3. Policy gradient through the teacher-forced graph, each sample weighted by its advantage.
-        var (batch, stats) = SelfCriticalBatch.Build(_gridBuffer, gridFloats, names, samples, rewards);
+        var (batch, stats) = SelfCriticalBatch.Build(_gridBuffer, gridFloats, names, samples, rewards, baselines);
         var output = DecoderGraph.Forward(tape, Model, batch, _graph, new Random(StableSeed.Derive(_options.Seed, at.Step)));
 
         // Every 25 steps, what the policy writes now: one image's samples and their rewards.

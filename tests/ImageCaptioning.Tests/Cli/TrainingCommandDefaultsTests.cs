@@ -58,5 +58,6 @@ public class TrainingCommandDefaultsTests
         Assert.Equal(defaults.MaxLength, Default<int>(command, "--max-length"));
         Assert.Equal(defaults.Temperature, Default<float>(command, "--temperature"));
         Assert.Equal(defaults.Dropout, Default<float>(command, "--dropout"));
+        Assert.Equal(defaults.Baseline, Default<SelfCriticalBaseline>(command, "--baseline"));
     }
 }

@@ -62,6 +62,18 @@ public class OpGradientTests
         (t, x) => Ops.CrossEntropySum(t, x[0], [1, 3, 4], rowWeights: [0.7f, -1.3f, 0.25f]), [R(3, 5, 2f)]);
 
     [Fact]
+    public void CrossEntropyOfTemperedLogitsWithRowWeights() => GradientCheck.Check(
+        (t, x) => Ops.CrossEntropySum(t, x[0], [1, 3, 4], labelSmoothing: 0.1f, rowWeights: [0.7f, -1.3f, 0.25f], temperature: 0.6f), [R(3, 5, 2f)]);
+
+    [Fact]
+    public void ATemperedCrossEntropyIsThatOfTheScaledLogits()
+    {
+        var logits = R(3, 5, 2f);
+        var scaled = new Tensor(logits.Values.ToArray().Select(l => l / 0.6f).ToArray(), 3, 5, requiresGrad: true);
+        Assert.Equal(Ops.CrossEntropySum(new Tape(), scaled, [1, 3, 4]).Item, Ops.CrossEntropySum(new Tape(), logits, [1, 3, 4], temperature: 0.6f).Item, 5);
+    }
+
+    [Fact]
     public void RowWeightsOfOneChangeNothingAndScaleEachRowsTerm()
     {
         var logits = R(3, 5, 2f);
