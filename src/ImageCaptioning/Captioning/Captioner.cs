@@ -162,7 +162,7 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(encoded);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Decode(encoded, image: null, options ?? Model.DecodingDefaults, Stopwatch.GetTimestamp(), encoderMs: 0);
+        return Decode(encoded, image: null, options ?? DecodingOptions.Default, Stopwatch.GetTimestamp(), encoderMs: 0);
     }
 
     /// <summary>
@@ -174,7 +174,7 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        options ??= Model.DecodingDefaults;
+        options ??= DecodingOptions.Default;
         if (images.Count == 0) return [];
         long start = Stopwatch.GetTimestamp();
         var encoded = _encoder.EncodeBatch(images);
@@ -232,7 +232,7 @@ public sealed class Captioner : IDisposable
     private CaptionResult CaptionOne(Func<ValidatedImage> read, DecodingOptions? options, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        options ??= Model.DecodingDefaults; // the model's own default; valid by construction, so a bad option never costs an image read
+        options ??= DecodingOptions.Default; // valid by construction, so a bad option never costs an image read
         long start = Stopwatch.GetTimestamp();
         var image = read();
         var encoded = _encoder.Encode(image);

@@ -14,9 +14,6 @@ namespace ImageCaptioning.ModelFolder;
 /// <item><c>MODEL_CARD.md</c>: data, training, measured quality and speed (free text, not checksummed);</item>
 /// <item>optionally <c>decoder-2.safetensors</c>, <c>decoder-3.safetensors</c>, …: more decoders of the same config and
 ///   vocabulary, trained separately; the model is then an ensemble of all of them (<see cref="DecoderEnsemble"/>);</item>
-/// <item>optionally <c>decoding.json</c>: the model's own default decoding (<see cref="DecodingDefaultsFile"/>), and
-///   <c>cider-df.json</c>: the training references' document frequencies for consensus re-ranking
-///   (<see cref="ConsensusDocumentFrequencies"/>); each is checksummed when present;</item>
 /// <item><c>checksums.sha256</c>: <c>sha256sum</c> lines for the files above, verified on every load.</item>
 /// </list>
 /// </summary>
@@ -84,30 +81,18 @@ public sealed class DecoderModel
     /// </summary>
     public DecoderWeightPrecision WeightPrecision { get; init; } = DecoderWeightPrecision.Float32;
 
-    /// <summary>The decoding used when a caller gives none: the folder's <c>decoding.json</c>, else <see cref="DecodingOptions.Default"/>.</summary>
-    public DecodingOptions DecodingDefaults { get; init; } = DecodingOptions.Default;
-
-    /// <summary>The folder's <c>cider-df.json</c> (null when it has none): what <see cref="ConsensusWeighting.DocumentFrequency"/> needs.</summary>
-    public ConsensusDocumentFrequencies? ConsensusFrequencies { get; init; }
-
     private AttentionDecoder? _compactDecoder;
 
     /// <summary>The same model (sharing the weight arrays) with decoders of the given precision.</summary>
     public DecoderModel WithWeightPrecision(DecoderWeightPrecision precision) =>
-        new(Members, Vocabulary, ModelCard)
-        {
-            Folder = Folder, WeightPrecision = precision, DecodingDefaults = DecodingDefaults, ConsensusFrequencies = ConsensusFrequencies,
-        };
+        new(Members, Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = precision };
 
     /// <summary>The same model with only its first <paramref name="count"/> decoders (1 = the single first decoder).</summary>
     public DecoderModel WithMembers(int count)
     {
         if (count < 1 || count > Members.Count)
             throw new ArgumentOutOfRangeException(nameof(count), $"the model has {Members.Count} decoder(s)");
-        return new(Members.Take(count).ToArray(), Vocabulary, ModelCard)
-        {
-            Folder = Folder, WeightPrecision = WeightPrecision, DecodingDefaults = DecodingDefaults, ConsensusFrequencies = ConsensusFrequencies,
-        };
+        return new(Members.Take(count).ToArray(), Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = WeightPrecision };
     }
 
     /// <summary>
@@ -129,7 +114,7 @@ public sealed class DecoderModel
     private DecoderEnsemble? _ensemble;
 
     /// <summary>A caption generator for this model (an ensemble when it has several decoders).</summary>
-    public CaptionGenerator CreateGenerator() => new(CreateStepDecoder(), Vocabulary, ConsensusFrequencies);
+    public CaptionGenerator CreateGenerator() => new(CreateStepDecoder(), Vocabulary);
 
     /// <summary>A randomly initialised model (tests and benchmarks before a trained one exists).</summary>
     public static DecoderModel CreateRandom(DecoderConfig config, Vocabulary vocabulary, int seed) =>
@@ -170,34 +155,7 @@ public sealed class DecoderModel
         {
             Folder = folder,
             WeightPrecision = members.All(CompactStepWeights.IsLossless) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
-            DecodingDefaults = LoadOptional(folder, DecodingDefaultsFile.FileName, DecodingDefaultsFile.Load) ?? DecodingOptions.Default,
-            ConsensusFrequencies = LoadOptional(folder, ConsensusDocumentFrequencies.FileName, ConsensusDocumentFrequencies.Load),
         };
-    }
-
-    /// <summary>An optional file of the folder, checked against <c>checksums.sha256</c> when present; null when absent.</summary>
-    private static T? LoadOptional<T>(string folder, string fileName, Func<string, T> load) where T : class
-    {
-        string path = Path.Combine(folder, fileName);
-        if (!File.Exists(path)) return null;
-        ModelChecksums.Verify(folder, [fileName]);
-        return load(path);
-    }
-
-    /// <summary>
-    /// Adds (or replaces) the folder's <c>decoding.json</c> and, when given, its <c>cider-df.json</c>, each with its
-    /// checksum line; the other files are untouched.
-    /// </summary>
-    public static void WriteDecodingDefaults(string folder, DecodingOptions defaults, string chosen, ConsensusDocumentFrequencies? frequencies)
-    {
-        ArgumentNullException.ThrowIfNull(defaults);
-        if (frequencies is not null)
-        {
-            frequencies.Save(Path.Combine(folder, ConsensusDocumentFrequencies.FileName));
-            ModelChecksums.AddOrReplace(folder, ConsensusDocumentFrequencies.FileName);
-        }
-        DecodingDefaultsFile.Save(Path.Combine(folder, DecodingDefaultsFile.FileName), defaults, chosen);
-        ModelChecksums.AddOrReplace(folder, DecodingDefaultsFile.FileName);
     }
 
     /// <summary>Writes the whole folder (creating it), checksums last so a folder with valid checksums is complete.</summary>
@@ -215,10 +173,5 @@ public sealed class DecoderModel
             File.Delete(Path.Combine(folder, MemberFileName(k)));   // a smaller model replaces a larger one
         File.WriteAllText(Path.Combine(folder, ModelCardFileName), ModelCard ?? DecoderModelCard.Describe(this, FolderName(folder), storage));
         ModelChecksums.Write(folder, [ConfigFileName, VocabularyFileName, .. Members.Select((_, k) => MemberFileName(k))]);
-        // The decoding choice travels with the model; a stale one (unlisted in the new checksums) would fail the next load.
-        File.Delete(Path.Combine(folder, DecodingDefaultsFile.FileName));
-        File.Delete(Path.Combine(folder, ConsensusDocumentFrequencies.FileName));
-        if (DecodingDefaults != DecodingOptions.Default || ConsensusFrequencies is not null)
-            WriteDecodingDefaults(folder, DecodingDefaults, "carried over from the model this one was saved from", ConsensusFrequencies);
     }
 }
