@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Cli.Commands;
@@ -7,28 +8,56 @@ namespace ImageCaptioning.Cli.Commands;
 /// `ensemble`: joins separately trained decoders of the same sizes and vocabulary into one model folder
 /// (decoder.safetensors, decoder-2.safetensors, …) that decodes with their averaged probabilities.
 /// </summary>
-internal static class EnsembleCommand
+internal static partial class EnsembleCommand
 {
     public static Command Create()
     {
         var members = new Option<string[]>("--member") { Description = "A model folder to include (two or more, in order).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "The ensemble's model folder (created or replaced).", Required = true };
-        var command = new Command("ensemble", "Join trained decoders (same sizes and vocabulary) into one ensemble model folder.") { members, output };
+        var output = new Option<string>("--out") { Description = "The ensemble's model folder (created, or replaced if it holds only files `ensemble` writes).", Required = true };
+        var replace = new Option<bool>("--replace") { Description = "Empty an existing --out folder first, even if it holds other files (a shipped folder's ood-reference, training.json, a hand-written card)." };
+        var command = new Command("ensemble", "Join trained decoders (same sizes and vocabulary) into one ensemble model folder.") { members, output, replace };
         command.SetAction(parse =>
         {
-            string[] folders = parse.GetValue(members)!;
-            if (folders.Length < 2) throw new Errors.ImageCaptioningException("An ensemble needs at least two --member folders.");
-            var models = folders.Select(DecoderModel.Load).ToArray();
-            var vocabulary = models[0].Vocabulary;
-            foreach (var (model, folder) in models.Zip(folders).Skip(1))
-                if (model.Vocabulary.Count != vocabulary.Count || Enumerable.Range(0, vocabulary.Count).Any(i => model.Vocabulary.WordOf(i) != vocabulary.WordOf(i)))
-                    throw new Errors.ImageCaptioningException($"'{folder}' has another vocabulary than '{folders[0]}': decoders of an ensemble must share one.");
-            var ensemble = new DecoderModel([.. models.SelectMany(m => m.Members)], vocabulary);
-            string outFolder = parse.GetValue(output)!;
-            ensemble.Save(outFolder, SafeTensorsFile.StorageType.F16);
-            Console.WriteLine($"{outFolder}: an ensemble of {ensemble.Members.Count} decoders ({string.Join(", ", folders)})");
+            var ensemble = Run(parse.GetValue(members)!, parse.GetValue(output)!, parse.GetValue(replace));
+            Console.WriteLine($"{parse.GetValue(output)}: an ensemble of {ensemble.Members.Count} decoders ({string.Join(", ", parse.GetValue(members)!)})");
             return 0;
         });
         return command;
     }
+
+    /// <summary>Loads the members, checks they share a vocabulary, and saves their ensemble to <paramref name="outFolder"/>.</summary>
+    /// <exception cref="Errors.ImageCaptioningException">Fewer than two members, different vocabularies, or an --out folder
+    /// holding files this command would orphan or overwrite without <paramref name="replace"/>.</exception>
+    public static DecoderModel Run(IReadOnlyList<string> folders, string outFolder, bool replace)
+    {
+        if (folders.Count < 2) throw new Errors.ImageCaptioningException("An ensemble needs at least two --member folders.");
+        var models = folders.Select(DecoderModel.Load).ToArray();
+        var vocabulary = models[0].Vocabulary;
+        foreach (var (model, folder) in models.Zip(folders).Skip(1))
+            if (model.Vocabulary.Count != vocabulary.Count || Enumerable.Range(0, vocabulary.Count).Any(i => model.Vocabulary.WordOf(i) != vocabulary.WordOf(i)))
+                throw new Errors.ImageCaptioningException($"'{folder}' has another vocabulary than '{folders[0]}': decoders of an ensemble must share one.");
+        var ensemble = new DecoderModel([.. models.SelectMany(m => m.Members)], vocabulary);
+
+        if (Directory.Exists(outFolder))
+        {
+            // Files Save does not write would survive without a checksum line (an ood-reference then fails to load) or describe other decoders.
+            var others = Directory.EnumerateFileSystemEntries(outFolder).Select(Path.GetFileName).OfType<string>()
+                .Where(name => !IsWrittenBySave(name)).Order(StringComparer.Ordinal).ToArray();
+            if (others.Length > 0 && !replace)
+                throw new Errors.ImageCaptioningException(
+                    $"'{outFolder}' already holds {string.Join(", ", others)}, which `ensemble` does not write: choose a new --out, or add --replace to empty the folder first.");
+            if (replace)
+                foreach (string entry in Directory.EnumerateFileSystemEntries(outFolder))
+                    if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true); else File.Delete(entry);
+        }
+        ensemble.Save(outFolder, SafeTensorsFile.StorageType.F16);
+        return ensemble;
+    }
+
+    private static bool IsWrittenBySave(string name) =>
+        name is DecoderModel.ConfigFileName or DecoderModel.VocabularyFileName or DecoderModel.ChecksumsFileName or DecoderModel.ModelCardFileName
+        || MemberFile().IsMatch(name);
+
+    [GeneratedRegex(@"^decoder(-[0-9]+)?\.safetensors$")]
+    private static partial Regex MemberFile();
 }

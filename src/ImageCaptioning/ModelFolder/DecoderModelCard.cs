@@ -10,44 +10,57 @@ namespace ImageCaptioning.ModelFolder;
 /// </summary>
 public static class DecoderModelCard
 {
-    /// <summary>A complete card for a model that has no measured quality yet (e.g. a randomly initialised one).</summary>
+    /// <summary>A complete card for a model that has no measured quality yet (e.g. a randomly initialised one or a new ensemble).</summary>
     public static string Describe(DecoderModel model, string name, SafeTensorsFile.StorageType storage)
     {
+        int decoders = model.Members.Count;
         var card = new StringBuilder();
         card.AppendLine($"# Decoder model `{name}`").AppendLine();
-        card.AppendLine("Show, Attend and Tell soft-attention LSTM decoder (Xu et al. 2015) over the 7×7×1280 feature grid of "
-            + $"`{model.Config.Encoder}`. No training data, training run or measured quality is recorded for this model.").AppendLine();
-        card.Append(Architecture(model.Config, storage)).AppendLine();
-        card.Append(TensorTable(model.Config));
+        card.AppendLine(decoders == 1
+            ? "Show, Attend and Tell soft-attention LSTM decoder (Xu et al. 2015) over the 7×7×1280 feature grid of "
+              + $"`{model.Config.Encoder}`. No training data, training run or measured quality is recorded for this model."
+            : $"An ensemble of {decoders} Show, Attend and Tell soft-attention LSTM decoders (Xu et al. 2015) over the 7×7×1280 "
+              + $"feature grid of `{model.Config.Encoder}`, with the same sizes and vocabulary: at every step the next-word "
+              + "distribution is the mean of their probabilities and the attention map the mean of theirs (`DecoderEnsemble`). "
+              + "No training data, training run or measured quality is recorded for this model.").AppendLine();
+        card.Append(Architecture(model.Config, storage, decoders)).AppendLine();
+        card.Append(TensorTable(model.Config, decoders));
         return card.ToString();
     }
 
-    /// <summary>A markdown list of the sizes.</summary>
-    public static string Architecture(DecoderConfig config, SafeTensorsFile.StorageType storage)
+    /// <summary>A markdown list of the sizes (of each decoder, and their number when there are several).</summary>
+    public static string Architecture(DecoderConfig config, SafeTensorsFile.StorageType storage, int decoders = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(decoders, 1);
         var parameters = new DecoderParameters(config).ParameterCount;
+        string count = decoders == 1
+            ? $"{parameters:N0} parameters"
+            : $"{decoders} decoders of {parameters:N0} parameters each ({(long)decoders * parameters:N0} in all)";
         return $"""
             ## Architecture
 
             - positions P = {config.Positions}, encoder channels E = {config.EncoderDim}
             - projected features D = {config.FeatureDim}, attention A = {config.AttentionDim}
             - embedding M = {config.EmbeddingDim}, LSTM hidden H = {config.HiddenDim}, vocabulary V = {config.VocabSize}
-            - {parameters:N0} parameters, stored as {storage}
+            - {count}, stored as {storage}
 
             """;
     }
 
     /// <summary>
-    /// Every tensor of <c>decoder.safetensors</c> with its shape for <paramref name="config"/>, and how the PyTorch
-    /// modules map onto them.
+    /// Every tensor of <c>decoder.safetensors</c> (and of each further member's file) with its shape for
+    /// <paramref name="config"/>, and how the PyTorch modules map onto them.
     /// </summary>
-    public static string TensorTable(DecoderConfig config)
+    public static string TensorTable(DecoderConfig config, int decoders = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(decoders, 1);
+        var files = string.Join(", ", Enumerable.Range(0, decoders).Select(k => $"`{DecoderModel.MemberFileName(k)}`"));
         var table = new StringBuilder();
-        table.AppendLine("## Weights (`decoder.safetensors`)").AppendLine();
+        table.AppendLine($"## Weights ({files})").AppendLine();
         table.AppendLine("Weight matrices use `nn.Linear`'s [out, in] layout (y = x·Wᵀ + b). The LSTM is `nn.LSTMCell` "
             + "(gate order i, f, g, o) on the input [embedding; gated context; h]: `lstm.weight = cat([weight_ih, weight_hh], dim=1)`, "
-            + "`lstm.bias = bias_ih + bias_hh`. Loading checks every name, shape and dtype (F32 or F16).").AppendLine();
+            + "`lstm.bias = bias_ih + bias_hh`. Loading checks every name, shape and dtype (F32 or F16)."
+            + (decoders == 1 ? "" : " Every decoder's file has the same tensors.")).AppendLine();
         table.AppendLine("| tensor | shape |").AppendLine("| --- | --- |");
         foreach (var (name, _, shape) in new DecoderParameters(config).Tensors)
             table.AppendLine($"| `{name}` | [{string.Join(", ", shape)}] |");

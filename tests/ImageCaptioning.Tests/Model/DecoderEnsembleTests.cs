@@ -44,12 +44,16 @@ public sealed class DecoderEnsembleTests : IDisposable
         Assert.Equal(1.0, logE[..v].Sum(l => Math.Exp(l)), 5);               // still a distribution
     }
 
-    [Fact]
-    public void MembersSideBySideGiveExactlyWhatTheyGiveOneAfterAnother()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void MembersSideBySideGiveExactlyWhatTheyGiveOneAfterAnother(int members)
     {
-        // MaxThreads > 1: member 0 prepares and steps on this thread, member 1 on the ensemble's worker thread, each
-        // single-threaded; MaxThreads = 1 (a busy server): both here in turn. The arithmetic must be the same.
-        var ensemble = new DecoderEnsemble([TestModels.RandomModel(11).CreateDecoder(), TestModels.RandomModel(12).CreateDecoder()]);
+        // MaxThreads > 1: member 0 prepares and steps on this thread, members 1..K−1 on the ensemble's worker thread, each
+        // single-threaded; MaxThreads = 1 (a busy server): all here in turn. The arithmetic must be the same.
+        var ensemble = new DecoderEnsemble([.. Enumerable.Range(11, members).Select(seed => TestModels.RandomModel(seed).CreateDecoder())]);
         var grid = TestModels.RandomGrids(1, ensemble.Config, 13);
         for (int repeat = 0; repeat < 20; repeat++)                     // many hand-overs between the two threads
         {
@@ -58,6 +62,19 @@ public sealed class DecoderEnsembleTests : IDisposable
             Assert.Equal(logSequential, logParallel);
             Assert.Equal(alphaSequential, alphaParallel);
         }
+    }
+
+    [Fact]
+    public void TheDistributionOfFiveMembersIsTheMeanOfTheirProbabilities()
+    {
+        var models = Enumerable.Range(21, 5).Select(seed => TestModels.RandomModel(seed)).ToArray();
+        var grid = TestModels.RandomGrids(1, models[0].Config, 3);
+        var single = models.Select(m => FirstStep(m.CreateDecoder(), grid)).ToArray();
+        var (logE, alphaE) = FirstStep(new DecoderEnsemble([.. models.Select(m => m.CreateDecoder())]), grid);
+        for (int j = 0; j < logE.Length; j++)
+            Assert.Equal(Math.Log(single.Average(s => Math.Exp(s.LogProbs[j]))), logE[j], 5);
+        for (int i = 0; i < alphaE.Length; i++)
+            Assert.Equal(single.Average(s => s.Alpha[i]), alphaE[i], 6);
     }
 
     [Fact]
@@ -112,6 +129,19 @@ public sealed class DecoderEnsembleTests : IDisposable
         a.Save(_folder);
         Assert.False(File.Exists(Path.Combine(_folder, "decoder-2.safetensors")));
         Assert.Single(DecoderModel.Load(_folder).Members);
+
+        // Three decoders save as decoder.safetensors, decoder-2 and decoder-3 and load as one ensemble of three; saving
+        // two over them removes decoder-3.
+        var c = TestModels.RandomModel(3);
+        new DecoderModel([a.Parameters, b.Parameters, c.Parameters], a.Vocabulary).Save(_folder);
+        var three = DecoderModel.Load(_folder);
+        Assert.Equal(3, three.Members.Count);
+        foreach (var (name, data, _) in c.Parameters.Tensors)
+            Assert.Equal(data, three.Members[2][name]);
+        Assert.Equal(2, three.WithMembers(2).Members.Count);
+        ensemble.Save(_folder);
+        Assert.False(File.Exists(Path.Combine(_folder, "decoder-3.safetensors")));
+        Assert.Equal(2, DecoderModel.Load(_folder).Members.Count);
 
         // A tampered second decoder is caught by the checksums.
         ensemble.Save(_folder);

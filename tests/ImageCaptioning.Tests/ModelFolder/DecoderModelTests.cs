@@ -65,6 +65,18 @@ public sealed class DecoderModelTests : IDisposable
     }
 
     [Fact]
+    public void AnEnsemblesGeneratedCardCountsItsDecodersAndNamesEveryFile()
+    {
+        var members = Enumerable.Range(1, 3).Select(seed => TestModels.RandomModel(seed)).ToArray();
+        new DecoderModel([.. members.Select(m => m.Parameters)], members[0].Vocabulary).Save(_folder);
+        string card = File.ReadAllText(PathOf("MODEL_CARD.md"));
+        int each = members[0].Parameters.ParameterCount;
+        Assert.Contains("An ensemble of 3 ", card);
+        Assert.Contains($"- 3 decoders of {each:N0} parameters each ({3 * each:N0} in all), stored as F32", card);
+        Assert.Contains("## Weights (`decoder.safetensors`, `decoder-2.safetensors`, `decoder-3.safetensors`)", card);
+    }
+
+    [Fact]
     public void HalfPrecisionWeightsLoadCloseToTheOriginals()
     {
         var model = TestModels.RandomModel(2);

@@ -123,8 +123,13 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("LICENSE", entries);
         Assert.Contains("README.md", entries);
         Assert.Contains("lib/net10.0/ImageCaptioning.dll", entries);
-        // The decoder is content copied to the consumer's output, where ModelStore looks for a packaged copy.
-        foreach (string file in new[] { "config.json", "vocab.json", "decoder.safetensors", "decoder-2.safetensors", "ood-reference.safetensors", "checksums.sha256" })
+        // The decoder is content copied to the consumer's output, where ModelStore looks for a packaged copy: every file of
+        // the shipped folder, whatever number of decoders it has.
+        string shippedFolder = Path.Combine(TestData.RepositoryRoot(), "models", "flickr8k-mobilenetv2");
+        string[] shipped = [.. Directory.GetFiles(shippedFolder).Select(Path.GetFileName).OfType<string>()];
+        Assert.Contains("decoder.safetensors", shipped);
+        Assert.Contains("ood-reference.safetensors", shipped);
+        foreach (string file in shipped)
             Assert.Contains($"contentFiles/any/any/models/flickr8k-mobilenetv2/{file}", entries);
         var contentFiles = metadata.Element(ns + "contentFiles")!.Elements(ns + "files").ToList();
         Assert.Contains(contentFiles, f => f.Attribute("copyToOutput")?.Value == "true" && f.Attribute("flatten")?.Value is null or "false");

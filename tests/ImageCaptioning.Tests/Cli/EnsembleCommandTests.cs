@@ -1,0 +1,71 @@
+using ImageCaptioning.Cli;
+using ImageCaptioning.Cli.Commands;
+using ImageCaptioning.ModelFolder;
+using ImageCaptioning.Tests.Model;
+
+namespace ImageCaptioning.Tests.Cli;
+
+/// <summary>`ensemble --out`: a folder holding files the command does not write is refused and left as it was.</summary>
+public sealed class EnsembleCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"ensemble-cmd-{Guid.NewGuid():N}")).FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Member(int seed)
+    {
+        string folder = Path.Combine(_root, $"member{seed}");
+        TestModels.RandomModel(seed).Save(folder);
+        return folder;
+    }
+
+    private static Dictionary<string, byte[]> Snapshot(string folder) =>
+        Directory.EnumerateFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+    [Fact]
+    public void AFolderWithFilesEnsembleDoesNotWriteIsRefusedAndKeptByteForByte()
+    {
+        string shipped = Path.Combine(_root, "shipped");
+        EnsembleCommand.Run([Member(1), Member(2)], shipped, replace: false);
+        File.WriteAllText(Path.Combine(shipped, "ood-reference.safetensors"), "reference");
+        File.WriteAllText(Path.Combine(shipped, "training.json"), "{}");
+        var before = Snapshot(shipped);
+
+        var ex = Assert.Throws<Errors.ImageCaptioningException>(() => EnsembleCommand.Run([Member(3), Member(4), Member(5)], shipped, replace: false));
+
+        Assert.Contains("ood-reference.safetensors, training.json", ex.Message);
+        Assert.Contains("--replace", ex.Message);
+        Assert.Equal(CliRunner.ExitBadInput, CliRunner.Report(ex));
+        var after = Snapshot(shipped);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        Assert.All(before, kv => Assert.Equal(kv.Value, after[kv.Key]));
+    }
+
+    [Fact]
+    public void AnEnsembleFolderIsReplacedAndASmallerEnsembleLeavesNoStaleDecoder()
+    {
+        string folder = Path.Combine(_root, "mix");
+        EnsembleCommand.Run([Member(1), Member(2), Member(3)], folder, replace: false);
+
+        EnsembleCommand.Run([Member(4), Member(5)], folder, replace: false);
+
+        Assert.False(File.Exists(Path.Combine(folder, "decoder-3.safetensors")));
+        Assert.Equal(2, DecoderModel.Load(folder).Members.Count);
+    }
+
+    [Fact]
+    public void ReplaceEmptiesTheFolderSoEveryFileLeftIsVouchedFor()
+    {
+        string folder = Path.Combine(_root, "shipped");
+        EnsembleCommand.Run([Member(1), Member(2)], folder, replace: false);
+        File.WriteAllText(Path.Combine(folder, "ood-reference.safetensors"), "reference");
+        Directory.CreateDirectory(Path.Combine(folder, "notes"));
+
+        var ensemble = EnsembleCommand.Run([Member(3), Member(4), Member(5)], folder, replace: true);
+
+        Assert.Equal(3, ensemble.Members.Count);
+        Assert.Equal(["MODEL_CARD.md", "checksums.sha256", "config.json", "decoder-2.safetensors", "decoder-3.safetensors", "decoder.safetensors", "vocab.json"],
+            Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(3, DecoderModel.Load(folder).Members.Count);   // Load verifies the checksums
+    }
+}
