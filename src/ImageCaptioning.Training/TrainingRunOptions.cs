@@ -88,6 +88,14 @@ public sealed record SelfCriticalOptions : TrainingRunOptions
     public float Dropout { get; init; }
     /// <summary>What each sample's reward is compared with: the mean of the image's other samples, or the greedy caption's.</summary>
     public SelfCriticalBaseline Baseline { get; init; } = SelfCriticalBaseline.OtherSamples;
+    /// <summary>w of the added w × teacher-forced cross-entropy of the step's images' reference captions (0 = pure
+    /// policy gradient): keeps the language model the cross-entropy stage learnt while the reward pulls the policy.</summary>
+    public float XeWeight { get; init; }
+    /// <summary>Label smoothing of that cross-entropy; 0.1 is the cross-entropy stage's, whose solution (the start) is then
+    /// a minimum of the term, so it only pulls back, never pushes on by itself.</summary>
+    public float XeLabelSmoothing { get; init; } = 0.1f;
+    /// <summary>References per image per step in the cross-entropy term, rotating through the image's references epoch by epoch.</summary>
+    public int XeReferencesPerImage { get; init; } = 1;
 
     public override void Validate()
     {
@@ -97,6 +105,9 @@ public sealed record SelfCriticalOptions : TrainingRunOptions
             throw new ArgumentException("self-critical training needs at least 2 samples per image (the baseline is the others' mean)");
         if (SamplesPerImage < 1) throw new ArgumentException("self-critical training needs at least 1 sample per image");
         if (ImagesPerBatch < 1 || MaxLength < 2) throw new ArgumentException("images per batch and max length must be positive");
+        if (!(XeWeight >= 0) || float.IsInfinity(XeWeight)) throw new ArgumentException($"the cross-entropy weight must be a finite number ≥ 0, got {XeWeight}");
+        if (!(XeLabelSmoothing >= 0 && XeLabelSmoothing < 1)) throw new ArgumentException($"the cross-entropy label smoothing must be in [0, 1), got {XeLabelSmoothing}");
+        if (XeReferencesPerImage < 1) throw new ArgumentException($"the cross-entropy term needs at least 1 reference per image, got {XeReferencesPerImage}");
     }
 }
 

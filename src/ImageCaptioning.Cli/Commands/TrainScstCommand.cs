@@ -31,14 +31,26 @@ internal static class TrainScstCommand
             Description = "What a sample's reward is compared with: OtherSamples (mean of the image's other samples) or Greedy (the greedy caption's).",
             DefaultValueFactory = _ => defaults.Baseline,
         };
+        var xeWeight = new Option<float>("--xe-weight")
+        {
+            Description = "Weight w of an added teacher-forced cross-entropy of the step's images' reference captions (0 = pure policy gradient).",
+            DefaultValueFactory = _ => defaults.XeWeight,
+        };
+        var xeSmoothing = new Option<float>("--xe-label-smoothing") { Description = "Label smoothing of that cross-entropy.", DefaultValueFactory = _ => defaults.XeLabelSmoothing };
+        var xeReferences = new Option<int>("--xe-references")
+        {
+            Description = "References per image per step in that cross-entropy (rotating through the image's references by epoch).",
+            DefaultValueFactory = _ => defaults.XeReferencesPerImage,
+        };
         var command = new Command("train-scst", "Fine-tune a trained decoder with self-critical sequence training (CIDEr-D reward; resumable).");
-        foreach (Option option in (Option[])[.. shared.All, from, images, samples, maxLength, temperature, dropout, baseline]) command.Options.Add(option);
+        foreach (Option option in (Option[])[.. shared.All, from, images, samples, maxLength, temperature, dropout, baseline, xeWeight, xeSmoothing, xeReferences]) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = shared.Apply(parse, new SelfCriticalOptions
             {
                 ImagesPerBatch = parse.GetValue(images), SamplesPerImage = parse.GetValue(samples), MaxLength = parse.GetValue(maxLength),
                 Temperature = parse.GetValue(temperature), Dropout = parse.GetValue(dropout), Baseline = parse.GetValue(baseline),
+                XeWeight = parse.GetValue(xeWeight), XeLabelSmoothing = parse.GetValue(xeSmoothing), XeReferencesPerImage = parse.GetValue(xeReferences),
             });
             var setup = shared.Prepare(parse);
             string fromDir = parse.GetValue(from) ?? Path.Combine(setup.Paths.ShippedModelsDirectory, "flickr8k-mobilenetv2");
@@ -64,7 +76,13 @@ internal static class TrainScstCommand
                     AnsiConsole.MarkupLineInterpolated($"[grey]  dev {image}: {caption}[/]");
                 return scores;
             }
-            var objective = new SelfCriticalObjective(model, start.Vocabulary, trainList, grids, reward, options);
+            // The references of the cross-entropy term, tokenised as the cross-entropy stage does (only when the term is on).
+            var references = options.XeWeight > 0
+                ? TrainingSet.Create(trainList, setup.Dataset.Captions, start.Vocabulary, grids, new TrainingOptions().MaxCaptionWords).Examples
+                    .GroupBy(e => e.Image, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => (IReadOnlyList<int[]>)g.Select(e => e.Words).ToArray(), StringComparer.Ordinal)
+                : null;
+            var objective = new SelfCriticalObjective(model, start.Vocabulary, trainList, grids, reward, options, references);
             var run = new TrainingRun(objective, setup.RunDirectory, EvaluateDev,
                 (scores, state) => TrainedModelWriter.SaveSelfCritical(setup.OutputDirectory, model.Parameters, start.Vocabulary, options, scores, state.Step, setup.RunDirectory, baseRecord));
             AnsiConsole.MarkupLineInterpolated(

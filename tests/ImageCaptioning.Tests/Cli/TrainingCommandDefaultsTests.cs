@@ -59,5 +59,9 @@ public class TrainingCommandDefaultsTests
         Assert.Equal(defaults.Temperature, Default<float>(command, "--temperature"));
         Assert.Equal(defaults.Dropout, Default<float>(command, "--dropout"));
         Assert.Equal(defaults.Baseline, Default<SelfCriticalBaseline>(command, "--baseline"));
+        Assert.Equal(0f, Default<float>(command, "--xe-weight"));   // off unless asked for: today's pure policy gradient
+        Assert.Equal(defaults.XeWeight, Default<float>(command, "--xe-weight"));
+        Assert.Equal(defaults.XeLabelSmoothing, Default<float>(command, "--xe-label-smoothing"));
+        Assert.Equal(defaults.XeReferencesPerImage, Default<int>(command, "--xe-references"));
     }
 }
