@@ -34,6 +34,40 @@ public sealed class CaptionBatch
         Size = lengths.Length; Grids = grids; Tokens = tokens; Lengths = lengths; Images = images; Weights = weights;
     }
 
+    /// <summary>
+    /// Packs captions of images whose grids lie in <paramref name="grids"/> ([images, P, E]) into a batch: sorted longest
+    /// first (stable), row <c>&lt;start&gt; words [&lt;end&gt;]</c> padded, each row with a copy of its image's grid.
+    /// A caption cut off before &lt;end&gt; (<c>Ends</c> false) predicts only its words.
+    /// </summary>
+    /// <param name="weighted">Keep each row's <c>Weight</c> as <see cref="Weights"/>; false leaves them null (all 1).</param>
+    public static CaptionBatch Pack(ReadOnlySpan<float> grids, int gridFloats, IReadOnlyList<string> images,
+        IEnumerable<(int Image, IReadOnlyList<int> Words, bool Ends, float Weight)> captions, bool weighted)
+    {
+        static int Predictions((int Image, IReadOnlyList<int> Words, bool Ends, float Weight) c) => c.Words.Count + (c.Ends ? 1 : 0);
+        var sorted = captions.OrderByDescending(Predictions).ToArray();
+        if (sorted.Length == 0) throw new ArgumentException("a batch needs at least one caption", nameof(captions));
+
+        int n = sorted.Length, maxSteps = Predictions(sorted[0]);
+        var tokens = new int[n * (maxSteps + 1)];                          // [n, maxSteps + 1], padded with <pad> = 0
+        var lengths = new int[n];
+        var weights = weighted ? new float[n] : null;
+        var batchGrids = new float[n * gridFloats];                        // [n, P, E]
+        var names = new string[n];
+        for (int b = 0; b < n; b++)
+        {
+            var (image, words, ends, weight) = sorted[b];
+            int at = b * (maxSteps + 1);
+            tokens[at] = Data.Vocabulary.StartId;
+            for (int t = 0; t < words.Count; t++) tokens[at + 1 + t] = words[t];
+            if (ends) tokens[at + 1 + words.Count] = Data.Vocabulary.EndId;
+            lengths[b] = Predictions(sorted[b]);
+            if (weights is not null) weights[b] = weight;
+            grids.Slice(image * gridFloats, gridFloats).CopyTo(batchGrids.AsSpan(b * gridFloats, gridFloats));
+            names[b] = images[image];
+        }
+        return new CaptionBatch(batchGrids, tokens, lengths, names, weights);
+    }
+
     /// <summary>Captions still running at step t (those with more than t predictions).</summary>
     public int ActiveRows(int t)
     {

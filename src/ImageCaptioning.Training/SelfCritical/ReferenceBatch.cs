@@ -1,5 +1,3 @@
-using ImageCaptioning.Data;
-
 namespace ImageCaptioning.Training.SelfCritical;
 
 /// <summary>
@@ -12,29 +10,9 @@ public static class ReferenceBatch
     /// <param name="references">Per image the references to use, as word ids without &lt;start&gt;/&lt;end&gt;.</param>
     public static CaptionBatch Build(ReadOnlySpan<float> grids, int gridFloats, IReadOnlyList<string> images, IReadOnlyList<IReadOnlyList<int[]>> references)
     {
-        var rows = new List<(int Image, int[] Words)>();
-        for (int i = 0; i < images.Count; i++)
-            foreach (var words in references[i]) rows.Add((i, words));
-        if (rows.Count == 0) throw new ArgumentException("the cross-entropy term needs at least one reference caption");
-        var sorted = rows.OrderByDescending(row => row.Words.Length).ToArray();   // longest first, as CaptionBatch requires
-
-        int n = sorted.Length, maxSteps = sorted[0].Words.Length + 1;     // words + <end>
-        var tokens = new int[n * (maxSteps + 1)];                           // [n, maxSteps + 1], padded with <pad> = 0
-        var lengths = new int[n];
-        var batchGrids = new float[n * gridFloats];                         // [n, P, E]
-        var names = new string[n];
-        for (int b = 0; b < n; b++)
-        {
-            var (image, words) = sorted[b];
-            int at = b * (maxSteps + 1);
-            tokens[at] = Vocabulary.StartId;
-            words.CopyTo(tokens, at + 1);
-            tokens[at + 1 + words.Length] = Vocabulary.EndId;
-            lengths[b] = words.Length + 1;
-            grids.Slice(image * gridFloats, gridFloats).CopyTo(batchGrids.AsSpan(b * gridFloats, gridFloats));
-            names[b] = images[image];
-        }
-        return new CaptionBatch(batchGrids, tokens, lengths, names);
+        var captions = Enumerable.Range(0, images.Count)
+            .SelectMany(i => references[i].Select(words => (Image: i, Words: (IReadOnlyList<int>)words, Ends: true, Weight: 1f)));
+        return CaptionBatch.Pack(grids, gridFloats, images, captions, weighted: false);
     }
 
     /// <summary>

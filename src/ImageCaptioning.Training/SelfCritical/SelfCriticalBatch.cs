@@ -1,4 +1,3 @@
-using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
 
 namespace ImageCaptioning.Training.SelfCritical;
@@ -36,28 +35,10 @@ public static class SelfCriticalBatch
             }
             best += rewards[i].Max();
         }
-        int Predictions((int Image, GeneratedCaption Caption, float Advantage) row) => row.Caption.TokenIds.Count + (row.Caption.Finished ? 1 : 0);
-        var sorted = rows.OrderByDescending(Predictions).ToArray();   // longest first, as CaptionBatch requires
-
-        int n = sorted.Length, maxSteps = Predictions(sorted[0]);
-        var tokens = new int[n * (maxSteps + 1)];                      // padded with <pad> = 0
-        var lengths = new int[n];
-        var weights = new float[n];
-        var batchGrids = new float[n * gridFloats];
-        var names = new string[n];
-        for (int b = 0; b < n; b++)
-        {
-            var (image, caption, advantage) = sorted[b];
-            int at = b * (maxSteps + 1);
-            tokens[at] = Vocabulary.StartId;
-            for (int t = 0; t < caption.TokenIds.Count; t++) tokens[at + 1 + t] = caption.TokenIds[t];
-            if (caption.Finished) tokens[at + 1 + caption.TokenIds.Count] = Vocabulary.EndId;
-            lengths[b] = Predictions(sorted[b]);
-            weights[b] = advantage;
-            grids.Slice(image * gridFloats, gridFloats).CopyTo(batchGrids.AsSpan(b * gridFloats, gridFloats));
-            names[b] = images[image];
-        }
+        int n = rows.Count;
         var stats = new Statistics(rewardSum / n, best / images.Count, absAdvantage / n, words / n);
-        return (new CaptionBatch(batchGrids, tokens, lengths, names, weights), stats);
+        var batch = CaptionBatch.Pack(grids, gridFloats, images,
+            rows.Select(r => (r.Image, r.Caption.TokenIds, r.Caption.Finished, r.Advantage)), weighted: true);   // the advantage travels with its row
+        return (batch, stats);
     }
 }
