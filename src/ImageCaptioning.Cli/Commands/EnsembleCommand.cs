@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Cli.Commands;
@@ -8,7 +7,7 @@ namespace ImageCaptioning.Cli.Commands;
 /// `ensemble`: joins separately trained decoders of the same sizes and vocabulary into one model folder
 /// (decoder.safetensors, decoder-2.safetensors, …) that decodes with their averaged probabilities.
 /// </summary>
-internal static partial class EnsembleCommand
+internal static class EnsembleCommand
 {
     public static Command Create()
     {
@@ -42,7 +41,7 @@ internal static partial class EnsembleCommand
         {
             // Files Save does not write would survive without a checksum line (an ood-reference then fails to load) or describe other decoders.
             var others = Directory.EnumerateFileSystemEntries(outFolder).Select(Path.GetFileName).OfType<string>()
-                .Where(name => !IsWrittenBySave(name)).Order(StringComparer.Ordinal).ToArray();
+                .Where(name => !DecoderModel.IsSavedFileName(name)).Order(StringComparer.Ordinal).ToArray();
             if (others.Length > 0 && !replace)
                 throw new Errors.ImageCaptioningException(
                     $"'{outFolder}' already holds {string.Join(", ", others)}, which `ensemble` does not write: choose a new --out, or add --replace to empty the folder first.");
@@ -53,11 +52,4 @@ internal static partial class EnsembleCommand
         ensemble.Save(outFolder, SafeTensorsFile.StorageType.F16);
         return ensemble;
     }
-
-    private static bool IsWrittenBySave(string name) =>
-        name is DecoderModel.ConfigFileName or DecoderModel.VocabularyFileName or DecoderModel.ChecksumsFileName or DecoderModel.ModelCardFileName
-        || MemberFile().IsMatch(name);
-
-    [GeneratedRegex(@"^decoder(-[0-9]+)?\.safetensors$")]
-    private static partial Regex MemberFile();
 }

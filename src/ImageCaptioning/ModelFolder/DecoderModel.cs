@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
@@ -17,7 +18,7 @@ namespace ImageCaptioning.ModelFolder;
 /// <item><c>checksums.sha256</c>: <c>sha256sum</c> lines for the files above, verified on every load.</item>
 /// </list>
 /// </summary>
-public sealed class DecoderModel
+public sealed partial class DecoderModel
 {
     public const string ConfigFileName = "config.json";
     public const string VocabularyFileName = "vocab.json";
@@ -55,6 +56,13 @@ public sealed class DecoderModel
 
     /// <summary>The weights file of member <paramref name="index"/> (0-based): decoder.safetensors, decoder-2.safetensors, …</summary>
     public static string MemberFileName(int index) => index == 0 ? WeightsFileName : $"decoder-{index + 1}.safetensors";
+
+    /// <summary>True for a file <see cref="Save"/> writes, or deletes when a smaller model replaces a larger one.</summary>
+    public static bool IsSavedFileName(string name) =>
+        name is ConfigFileName or VocabularyFileName or ChecksumsFileName or ModelCardFileName || MemberFile().IsMatch(name);
+
+    [GeneratedRegex(@"^decoder(-[0-9]+)?\.safetensors$")]
+    private static partial Regex MemberFile();
 
     /// <summary>The decoders' weights: one, or several for an ensemble. <see cref="Parameters"/> is the first.</summary>
     public IReadOnlyList<DecoderParameters> Members { get; }
