@@ -1,6 +1,7 @@
 using ImageCaptioning.Cli;
 using ImageCaptioning.Cli.Commands;
 using ImageCaptioning.ModelFolder;
+using ImageCaptioning.Tests.Data;
 using ImageCaptioning.Tests.Model;
 
 namespace ImageCaptioning.Tests.Cli;
@@ -8,13 +9,13 @@ namespace ImageCaptioning.Tests.Cli;
 /// <summary>`ensemble --out`: a folder holding files the command does not write is refused and left as it was.</summary>
 public sealed class EnsembleCommandTests : IDisposable
 {
-    private readonly string _root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"ensemble-cmd-{Guid.NewGuid():N}")).FullName;
+    private readonly TemporaryFolder _root = new("ensemble-cmd");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _root.Dispose();
 
     private string Member(int seed)
     {
-        string folder = Path.Combine(_root, $"member{seed}");
+        string folder = _root.File($"member{seed}");
         TestModels.RandomModel(seed).Save(folder);
         return folder;
     }
@@ -25,7 +26,7 @@ public sealed class EnsembleCommandTests : IDisposable
     [Fact]
     public void AFolderWithFilesEnsembleDoesNotWriteIsRefusedAndKeptByteForByte()
     {
-        string shipped = Path.Combine(_root, "shipped");
+        string shipped = _root.File("shipped");
         EnsembleCommand.Run([Member(1), Member(2)], shipped, replace: false);
         File.WriteAllText(Path.Combine(shipped, "ood-reference.safetensors"), "reference");
         File.WriteAllText(Path.Combine(shipped, "training.json"), "{}");
@@ -44,7 +45,7 @@ public sealed class EnsembleCommandTests : IDisposable
     [Fact]
     public void AnEnsembleFolderIsReplacedAndASmallerEnsembleLeavesNoStaleDecoder()
     {
-        string folder = Path.Combine(_root, "mix");
+        string folder = _root.File("mix");
         EnsembleCommand.Run([Member(1), Member(2), Member(3)], folder, replace: false);
 
         EnsembleCommand.Run([Member(4), Member(5)], folder, replace: false);
@@ -56,7 +57,7 @@ public sealed class EnsembleCommandTests : IDisposable
     [Fact]
     public void ReplaceEmptiesTheFolderSoEveryFileLeftIsVouchedFor()
     {
-        string folder = Path.Combine(_root, "shipped");
+        string folder = _root.File("shipped");
         EnsembleCommand.Run([Member(1), Member(2)], folder, replace: false);
         File.WriteAllText(Path.Combine(folder, "ood-reference.safetensors"), "reference");
         Directory.CreateDirectory(Path.Combine(folder, "notes"));
