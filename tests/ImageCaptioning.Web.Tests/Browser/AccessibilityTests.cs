@@ -7,9 +7,9 @@ namespace ImageCaptioning.Web.Tests.Browser;
 
 /// <summary>
 /// The page for people who use a keyboard, a screen reader, dark mode, less motion or a small screen: axe on every
-/// state in both colour schemes, the whole Submit flow by keyboard (and a Submit that fails to start says so and works
-/// again), the one live region, alt text as an output,
-/// the absolute attention scale, the out-of-distribution note, and no horizontal scroll at 360 px and at 200 % zoom.
+/// state in both colour schemes, the whole Submit flow by keyboard (a Submit that fails to start says so and works
+/// again), the one live region, alt text as an output, the absolute attention scale, the out-of-distribution note,
+/// and no horizontal scroll at 360 px and at 200 % zoom.
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
