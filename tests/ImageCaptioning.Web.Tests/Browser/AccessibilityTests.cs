@@ -7,8 +7,9 @@ namespace ImageCaptioning.Web.Tests.Browser;
 
 /// <summary>
 /// The page for people who use a keyboard, a screen reader, dark mode, less motion or a small screen: axe on every
-/// state in both colour schemes, the whole Submit flow by keyboard, the one live region, alt text as an output,
-/// the absolute attention scale, the out-of-distribution note, and no horizontal scroll at 360 px and at 200 % zoom.
+/// state in both colour schemes, the whole Submit flow by keyboard (a Submit that fails to start says so and works
+/// again), the one live region, alt text as an output, the absolute attention scale, the out-of-distribution note,
+/// and no horizontal scroll at 360 px and at 200 % zoom.
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -24,6 +25,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     {
         await using var context = await NewContextAsync(new() { ColorScheme = scheme, ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await OpenAsync(context);
+        var trace = await PageTrace.StartAsync(page);
         var results = new List<(string State, IReadOnlyList<string> Violations, IReadOnlyList<string> Incomplete)>();
         async Task Check(string state)
         {
@@ -40,7 +42,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         using var caption = new HeldRequest();
         await page.RouteAsync("**/api/caption", caption.HoldAsync);
         await page.Locator("#submit").ClickAsync();
-        await caption.ReachedAsync();
+        await caption.ReachedAsync(trace);
         var busy = await BusyStateAsync(page);
         Assert.Equal(("true", "true", true), (busy.OutputBusy, busy.SubmitAriaDisabled, busy.ProgressShown));
         await Check("captioning");
@@ -79,6 +81,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     {
         await using var context = await NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await OpenAsync(context);
+        var trace = await PageTrace.StartAsync(page);
         var keyboard = page.Keyboard;
         // Playwright turns on file-chooser interception without waiting for a reply; subscribing before the first
         // key press (and the awaited round trips after it) makes sure it is on before Enter opens the dialog.
@@ -108,9 +111,12 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         // Enter on Submit: while its request is on the way the page is busy and Submit keeps the focus (aria-disabled,
         // never disabled). Read once the request is known to be held, all in one look, not one after another.
         using var request = new HeldRequest();
+        trace.Step("routing **/api/caption");
         await page.RouteAsync("**/api/caption", request.HoldAsync);
+        trace.Step("Enter on Submit");
         await keyboard.PressAsync("Enter");
-        await request.ReachedAsync();
+        trace.Step("Enter pressed");
+        await request.ReachedAsync(trace);
         Assert.Equal(new BusyState("true", "true", "submit", true), await BusyStateAsync(page));
         request.Release();
         await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
@@ -193,6 +199,35 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await keyboard.PressAsync("Enter");
         Assert.Equal("choose-file", await FocusedIdAsync(page));
         Assert.True(await page.Locator("#preview").IsHiddenAsync());
+    }
+
+    [Fact]
+    public async Task A_failure_while_a_caption_starts_is_shown_and_Submit_keeps_working()
+    {
+        await using var context = await NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await OpenAsync(context);
+        await LoadImageAsync(page, "photo.png");
+        // The next canvas use throws once: Submit clears the attention canvas before it sends the request.
+        await page.EvaluateAsync("""
+            () => {
+              const getContext = HTMLCanvasElement.prototype.getContext;
+              HTMLCanvasElement.prototype.getContext = function () {
+                HTMLCanvasElement.prototype.getContext = getContext;
+                throw new Error('the canvas failed');
+              };
+            }
+            """);
+        await page.Locator("#submit").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#error").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Timeout });
+        Assert.Equal("Something went wrong", await page.Locator("#error-title").TextContentAsync());
+        Assert.Equal("the canvas failed", await page.Locator("#error-detail").TextContentAsync());
+        Assert.Null(await page.Locator("#submit").GetAttributeAsync("aria-disabled"));
+
+        // Not a dead button: the same key press captions the image now.
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#caption:not(.placeholder)").WaitForAsync(new() { Timeout = Timeout });
+        Assert.True(await page.Locator("#error").IsHiddenAsync());
     }
 
     [Fact]
@@ -425,6 +460,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
 
     private async Task<IPage> OpenAsync(IBrowserContext context)
     {
+        // Request interception on before the page loads and for its whole life (this route only passes requests on).
+        // Turned on later by a test's first page.RouteAsync, Chromium could still send the page's next request past
+        // the route after RouteAsync had returned: a Submit pressed right after it reached the server unrouted.
+        await context.RouteAsync("**/api/caption", route => route.ContinueAsync());
         var page = await context.NewPageAsync();
         await page.GotoAsync(fixture.BaseAddress.ToString());
         await page.BringToFrontAsync(); // the focused tab, as for a person typing: Chromium opens a file chooser only for that
@@ -486,8 +525,11 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
             await route.ContinueAsync();
         }
 
-        /// <summary>Waits until the request is held: from then on nothing but the page itself can end its busy state.</summary>
-        public async Task ReachedAsync()
+        /// <summary>
+        /// Waits until the request is held: from then on nothing but the page itself can end its busy state.
+        /// On failure, <paramref name="trace"/> says what the page did and what state it is in.
+        /// </summary>
+        public async Task ReachedAsync(PageTrace? trace = null)
         {
             try
             {
@@ -495,7 +537,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
             }
             catch (TimeoutException)
             {
-                Assert.Fail($"No request reached the route within {Timeout} ms: the page did not send it, or it went out unrouted.");
+                string described = trace is null ? "" : "\n" + await trace.DescribeAsync();
+                Assert.Fail($"No request reached the route within {Timeout} ms: the page did not send it, or it went out unrouted.{described}");
             }
         }
 

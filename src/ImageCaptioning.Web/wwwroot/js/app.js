@@ -295,10 +295,10 @@ async function submit() {
   state.request = controller;
   const file = state.file;
   const started = performance.now();
-  keepFocus(resetOutput);
-  setBusy(true, started);
-  announce("Captioning…");
-  try {
+  try { // from here on every way out clears state.request (finally): a throw must not leave Submit dead for good
+    keepFocus(resetOutput);
+    setBusy(true, started);
+    announce("Captioning…");
     const result = await api.caption(file instanceof File ? file : new File([file], state.fileName), options(), controller.signal);
     if (state.request !== controller) return; // cleared or superseded meanwhile
     const roundTrip = performance.now() - started;
