@@ -7,8 +7,11 @@ public sealed class EncoderOutput
 {
     private readonly IReadOnlyList<string> _classNames;
 
-    internal EncoderOutput(float[] grid, float[] logits, IReadOnlyList<string> classNames)
+    internal EncoderOutput(float[] grid, float[] logits, IReadOnlyList<string> classNames, float[]? fineGrid = null)
     {
+        if (fineGrid is not null && fineGrid.Length != FeatureGrid.Fine.Floats)
+            throw new ArgumentException($"The fine grid holds {FeatureGrid.Fine.Floats} floats, not {fineGrid.Length}.", nameof(fineGrid));
+        FineGrid = fineGrid;
         if (grid.Length != EncoderGeometry.GridFloats)
             throw new ArgumentException($"The grid holds {EncoderGeometry.GridFloats} floats, not {grid.Length}.", nameof(grid));
         if (logits.Length != EncoderGeometry.Classes)
@@ -24,6 +27,19 @@ public sealed class EncoderOutput
     /// <c>p = row * 7 + col</c>. Values are dequantised uint8 (ReLU6 output, so in 0..6).
     /// </summary>
     public float[] Grid { get; }
+
+    /// <summary>
+    /// The stride-16 stage's map, position-major [196, 576] (<c>p = row * 14 + col</c>), when the encoder was asked for it
+    /// (<see cref="EncoderOptions.FineGrid"/>); else null.
+    /// </summary>
+    public float[]? FineGrid { get; }
+
+    /// <summary>The map a decoder reading <paramref name="grid"/> attends over.</summary>
+    /// <exception cref="InvalidOperationException">The fine grid was asked for but the encoder was not told to compute it.</exception>
+    public float[] GridOf(FeatureGrid grid) =>
+        grid == FeatureGrid.Final ? Grid
+        : grid == FeatureGrid.Fine ? FineGrid ?? throw new InvalidOperationException("This encoder was created without EncoderOptions.FineGrid.")
+        : throw new ArgumentException($"Unknown grid {grid.Name}.", nameof(grid));
 
     /// <summary>
     /// Mean of <see cref="Grid"/> over the 49 positions [1280]. The model's own global average pool
