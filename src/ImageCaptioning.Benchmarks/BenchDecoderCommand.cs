@@ -140,7 +140,7 @@ internal static class BenchDecoderCommand
             return;
         }
         string[] files = [.. Directory.EnumerateFiles(imagesFolder, "*.jpg").Order(StringComparer.Ordinal).Take(Math.Max(runs + 3, batchSize * 4))];
-        using var captioner = Captioner.Create(await ImageEncoder.CreateAsync(paths, new EncoderOptions { FineGrid = grid == FeatureGrid.Fine }, ct), model);
+        using var captioner = Captioner.Create(await ImageEncoder.CreateAsync(paths, new EncoderOptions { FineGrid = grid.NeedsFineMap }, ct), model);
         var options = new DecodingOptions { BeamWidth = 3, MaxLength = maxLength };
         int next = 0, nextForEncoder = 0;
         string Next() => files[next++ % files.Length];

@@ -74,7 +74,7 @@ internal static class ExtractCommand
             var encoderOptions = new EncoderOptions
             {
                 DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder"), MirrorHorizontally = mirrored,
-                FineGrid = grid == FeatureGrid.Fine,
+                FineGrid = grid.NeedsFineMap,
             };
             using var encoder = await ImageEncoder.CreateAsync(paths, encoderOptions, ct);
             string cachePath = Path.GetFullPath(parse.GetValue(output) ?? plan.DefaultOutput(paths.DataCacheDirectory, encoder.SourceModelSha256, mirrored, grid));

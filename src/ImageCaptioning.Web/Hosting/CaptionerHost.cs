@@ -122,7 +122,7 @@ public sealed class CaptionerHost(IOptions<WebOptions> options, CaptioningPaths 
         var encoder = await ImageEncoder.CreateAsync(paths,
             new EncoderOptions
             {
-                IntraOpThreads = settings.EncoderThreads, Limits = settings.ImageLimits, FineGrid = Captioner.GridOf(model) == FeatureGrid.Fine,
+                IntraOpThreads = settings.EncoderThreads, Limits = settings.ImageLimits, FineGrid = Captioner.GridOf(model).NeedsFineMap,
             }, ct);
         try
         {

@@ -82,7 +82,7 @@ public sealed class Captioner : IDisposable
         var model = await Task.Run(() => DecoderModel.Load(folder), ct);
         if (precision is { } chosen) model = model.WithWeightPrecision(chosen);
         CheckEncoderMatches(model);
-        var encoder = await ImageEncoder.CreateAsync(paths, new EncoderOptions { FineGrid = GridOf(model) == FeatureGrid.Fine }, ct);
+        var encoder = await ImageEncoder.CreateAsync(paths, new EncoderOptions { FineGrid = GridOf(model).NeedsFineMap }, ct);
         return new Captioner(encoder, model);
     }
 
@@ -107,7 +107,7 @@ public sealed class Captioner : IDisposable
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(model);
         CheckEncoderMatches(model);
-        if (GridOf(model) == FeatureGrid.Fine && !encoder.ComputesFineGrid)
+        if (GridOf(model).NeedsFineMap && !encoder.ComputesFineGrid)
             throw new ArgumentException($"Decoder '{model.Name}' reads the 14×14 grid: create the encoder with EncoderOptions.FineGrid.", nameof(encoder));
         return new Captioner(encoder, model);
     }

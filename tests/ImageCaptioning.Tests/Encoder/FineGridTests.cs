@@ -16,6 +16,9 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
         Assert.Same(FeatureGrid.Fine, FeatureGrid.Find(196, 576));
         Assert.Null(FeatureGrid.Find(196, 1280));
         Assert.Same(FeatureGrid.Fine, FeatureGrid.Named("14X14"));
+        Assert.Same(FeatureGrid.FineWithContext, FeatureGrid.Find(196, 1856));
+        Assert.True(FeatureGrid.FineWithContext.NeedsFineMap);
+        Assert.False(FeatureGrid.Final.NeedsFineMap);
         Assert.Null(FeatureGrid.Named("28x28"));
         Assert.Equal(196 * 576, FeatureGrid.Fine.Floats);
     }
@@ -27,6 +30,25 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
         var grid = new float[6];
         FeatureLayout.ToPositionMajor(channelMajor, grid, positions: 3, channels: 2);
         Assert.Equal([1, 4, 2, 5, 3, 6], grid);
+    }
+
+    [Fact]
+    public void EachFineCellIsFollowedByThe7x7CellThatCoversIt()
+    {
+        var fine = new float[FeatureGrid.Fine.Floats];     // cell p holds p in all 576 channels
+        var final = new float[FeatureGrid.Final.Floats];   // cell q holds 1000 + q in all 1280 channels
+        for (int i = 0; i < fine.Length; i++) fine[i] = i / 576;
+        for (int i = 0; i < final.Length; i++) final[i] = 1000 + i / 1280;
+
+        float[] both = EncoderOutput.WithParentCells(fine, final);
+
+        Assert.Equal(196 * 1856, both.Length);
+        foreach (var (row, col, parent) in new[] { (0, 0, 0), (0, 1, 0), (1, 1, 0), (3, 5, 1 * 7 + 2), (13, 13, 48), (13, 0, 42) })
+        {
+            var cell = both.AsSpan((row * 14 + col) * 1856, 1856);
+            Assert.All(cell[..576].ToArray(), v => Assert.Equal(row * 14 + col, v));
+            Assert.All(cell[576..].ToArray(), v => Assert.Equal(1000 + parent, v));
+        }
     }
 
     [Fact]
