@@ -92,7 +92,7 @@ internal static class BenchDecoderCommand
         var config = generator.Decoder.Config;
         int gridFloats = config.Positions * config.EncoderDim;
         var rng = new Random(5);
-        var grids = new float[batchSize * gridFloats]; // [batch, 49, 1280], ReLU6-like values
+        var grids = new float[batchSize * gridFloats]; // [batch, P, E], ReLU6-like values
         for (int i = 0; i < grids.Length; i++) grids[i] = rng.NextSingle() < 0.5f ? 0f : rng.NextSingle() * 6f;
 
         Console.WriteLine();
@@ -134,13 +134,13 @@ internal static class BenchDecoderCommand
             Console.WriteLine($"end to end: skipped (set {CaptioningPaths.ModelsDirVariable} and {CaptioningPaths.Flickr8kDirVariable}).");
             return;
         }
-        if (model.Config.Positions != EncoderGeometry.Positions || model.Config.EncoderDim != EncoderGeometry.Channels)
+        if (FeatureGrid.Find(model.Config.Positions, model.Config.EncoderDim) is not { } grid)
         {
-            Console.WriteLine("end to end: skipped (the decoder does not read this encoder's 49×1280 grid).");
+            Console.WriteLine($"end to end: skipped (the decoder reads {model.Config.Positions}×{model.Config.EncoderDim} features, a size this encoder does not produce).");
             return;
         }
         string[] files = [.. Directory.EnumerateFiles(imagesFolder, "*.jpg").Order(StringComparer.Ordinal).Take(Math.Max(runs + 3, batchSize * 4))];
-        using var captioner = Captioner.Create(await ImageEncoder.CreateAsync(paths, ct: ct), model);
+        using var captioner = Captioner.Create(await ImageEncoder.CreateAsync(paths, new EncoderOptions { FineGrid = grid.NeedsFineMap }, ct), model);
         var options = new DecodingOptions { BeamWidth = 3, MaxLength = maxLength };
         int next = 0, nextForEncoder = 0;
         string Next() => files[next++ % files.Length];

@@ -36,10 +36,21 @@ internal static class ExtractCommand
                 result.AddError("--batch must be at least 1.");
         });
         var force = new Option<bool>("--force") { Description = "Rebuild the cache from scratch if it was made for another encoder or image list." };
+        var gridOption = new Option<string>("--grid")
+        {
+            HelpName = "7x7|14x14",
+            Description = "Which encoder map to cache: the last convolution's 7×7×1280 (default) or the stride-16 stage's 14×14×576.",
+            DefaultValueFactory = _ => FeatureGrid.Final.Name,
+        };
+        gridOption.Validators.Add(result =>
+        {
+            if (FeatureGrid.Named(result.GetValueOrDefault<string>() ?? "") is null)
+                result.AddError($"--grid must be one of {string.Join(", ", FeatureGrid.All.Select(g => g.Name))}.");
+        });
         var mirror = new Option<bool>("--mirror") { Description = "Encode left–right mirrored images (a second cache for training augmentation, under mirrored/)." };
         var command = new Command("extract", "Encode Flickr8k images (or a folder) into a resumable float16 feature cache.")
         {
-            split, images, flickr, output, batch, force, mirror,
+            split, images, flickr, output, batch, force, mirror, gridOption,
         };
         command.Validators.Add(result =>
         {
@@ -59,12 +70,17 @@ internal static class ExtractCommand
                     parse.GetValue(split)!);
 
             bool mirrored = parse.GetValue(mirror);
-            var encoderOptions = new EncoderOptions { DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder"), MirrorHorizontally = mirrored };
+            FeatureGrid grid = FeatureGrid.Named(parse.GetValue(gridOption)!)!;
+            var encoderOptions = new EncoderOptions
+            {
+                DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder"), MirrorHorizontally = mirrored,
+                FineGrid = grid.NeedsFineMap,
+            };
             using var encoder = await ImageEncoder.CreateAsync(paths, encoderOptions, ct);
-            string cachePath = Path.GetFullPath(parse.GetValue(output) ?? plan.DefaultOutput(paths.DataCacheDirectory, encoder.SourceModelSha256, mirrored));
+            string cachePath = Path.GetFullPath(parse.GetValue(output) ?? plan.DefaultOutput(paths.DataCacheDirectory, encoder.SourceModelSha256, mirrored, grid));
             Directory.CreateDirectory(Path.GetDirectoryName(cachePath)!);
             using var writer = FeatureCacheWriter.CreateOrResume(cachePath, plan.SlotNames, encoder.SourceModelSha256,
-                EncoderGeometry.Positions, EncoderGeometry.Channels, overwrite: parse.GetValue(force));
+                grid.Positions, grid.Channels, overwrite: parse.GetValue(force));
 
             List<ExtractionItem> pending = [.. plan.Wanted.Where(item => !writer.IsComplete(item.ImageName))];
             if (pending.Count == 0)
@@ -75,7 +91,7 @@ internal static class ExtractCommand
             console.MarkupLineInterpolated(
                 $"{plan.Description}: {pending.Count:N0} to encode, {plan.Wanted.Count - pending.Count:N0} already cached ({(writer.Resumed ? "resuming" : "new cache")} {cachePath})");
 
-            var job = new FeatureExtractionJob(imagePaths => [.. encoder.EncodeBatch(imagePaths).Select(o => o.Grid)], writer);
+            var job = new FeatureExtractionJob(imagePaths => [.. encoder.EncodeBatch(imagePaths).Select(o => o.GridOf(grid))], writer);
             var clock = Stopwatch.StartNew();
             FeatureExtractionJob.Result result = null!;
             await console.Progress()

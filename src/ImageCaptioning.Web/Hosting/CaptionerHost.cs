@@ -120,7 +120,10 @@ public sealed class CaptionerHost(IOptions<WebOptions> options, CaptioningPaths 
         var model = await Task.Run(() => DecoderModel.Load(ModelFolder), ct);
         if (settings.DecoderPrecision is { } precision) model = model.WithWeightPrecision(precision);
         var encoder = await ImageEncoder.CreateAsync(paths,
-            new EncoderOptions { IntraOpThreads = settings.EncoderThreads, Limits = settings.ImageLimits }, ct);
+            new EncoderOptions
+            {
+                IntraOpThreads = settings.EncoderThreads, Limits = settings.ImageLimits, FineGrid = Captioner.GridOf(model).NeedsFineMap,
+            }, ct);
         try
         {
             return Captioner.Create(encoder, model);

@@ -30,7 +30,7 @@ public static class AttentionAudit
                 var words = batch[i].Caption.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 try
                 {
-                    probes.Add(probe.Probe(encoded[i].Grid, words, StableSeed(Path.GetFileName(batch[i].ImagePath))));
+                    probes.Add(probe.Probe(encoded[i].GridOf(captioner.Grid), words, StableSeed(Path.GetFileName(batch[i].ImagePath))));
                 }
                 catch (ArgumentException ex)
                 {

@@ -36,12 +36,16 @@ public sealed class Captioner : IDisposable
     {
         _encoder = encoder;
         Model = model;
+        Grid = GridOf(model);
         _generator = model.CreateGenerator();
         OutOfDistribution = model.Folder is null ? null : FeatureNeighbourDetector.Load(model.Folder);
     }
 
     /// <summary>The model folder's out-of-distribution detector (null when the folder has none).</summary>
     public FeatureNeighbourDetector? OutOfDistribution { get; }
+
+    /// <summary>The encoder map the decoder attends over (from its config's size).</summary>
+    public FeatureGrid Grid { get; }
 
     /// <summary>The decoder, its vocabulary and model card.</summary>
     public DecoderModel Model { get; }
@@ -78,7 +82,7 @@ public sealed class Captioner : IDisposable
         var model = await Task.Run(() => DecoderModel.Load(folder), ct);
         if (precision is { } chosen) model = model.WithWeightPrecision(chosen);
         CheckEncoderMatches(model);
-        var encoder = await ImageEncoder.CreateAsync(paths, ct: ct);
+        var encoder = await ImageEncoder.CreateAsync(paths, new EncoderOptions { FineGrid = GridOf(model).NeedsFineMap }, ct);
         return new Captioner(encoder, model);
     }
 
@@ -103,6 +107,8 @@ public sealed class Captioner : IDisposable
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(model);
         CheckEncoderMatches(model);
+        if (GridOf(model).NeedsFineMap && !encoder.ComputesFineGrid)
+            throw new ArgumentException($"Decoder '{model.Name}' reads the 14×14 grid: create the encoder with EncoderOptions.FineGrid.", nameof(encoder));
         return new Captioner(encoder, model);
     }
 
@@ -180,10 +186,10 @@ public sealed class Captioner : IDisposable
         var encoded = _encoder.EncodeBatch(images);
         double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
-        int gridFloats = EncoderGeometry.GridFloats;
-        var grids = new float[encoded.Count * gridFloats]; // [N, 49, 1280]
+        int gridFloats = Grid.Floats;
+        var grids = new float[encoded.Count * gridFloats]; // [N, P, E]
         for (int i = 0; i < encoded.Count; i++)
-            encoded[i].Grid.CopyTo(grids, i * gridFloats);
+            encoded[i].GridOf(Grid).CopyTo(grids, i * gridFloats);
         long checkStart = Stopwatch.GetTimestamp();
         var distribution = CheckDistribution(encoded);
         long tagsStart = Stopwatch.GetTimestamp();
@@ -248,7 +254,7 @@ public sealed class Captioner : IDisposable
         long tagsStart = Stopwatch.GetTimestamp();
         var (tags, guidance, topClasses) = Evidence(encoded, image, distribution, options);
         long decodeStart = Stopwatch.GetTimestamp();
-        var captions = _generator.Generate(encoded.Grid, 1, options, guidance is null ? null : [guidance.Constraints])[0];
+        var captions = _generator.Generate(encoded.GridOf(Grid), 1, options, guidance is null ? null : [guidance.Constraints])[0];
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds)
         {
@@ -298,12 +304,21 @@ public sealed class Captioner : IDisposable
 
     private ClassProbability[] TopClasses(float[] probabilities) => ClassProbability.Top(probabilities, _encoder.ClassNames, TopClassCount);
 
+    /// <summary>The encoder map <paramref name="model"/> attends over, found by its config's positions × encoder_dim.</summary>
+    /// <exception cref="ModelFormatException">No map of the encoder has that size.</exception>
+    public static FeatureGrid GridOf(DecoderModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var config = model.Config;
+        return FeatureGrid.Find(config.Positions, config.EncoderDim) ?? throw new ModelFormatException(
+            $"Decoder '{model.Name}' reads {config.Positions}×{config.EncoderDim} features but the encoder produces "
+            + string.Join(" or ", FeatureGrid.All.Select(g => $"{g.Positions}×{g.Channels}")) + ".");
+    }
+
     private static void CheckEncoderMatches(DecoderModel model)
     {
         var config = model.Config;
-        if (config.Positions != EncoderGeometry.Positions || config.EncoderDim != EncoderGeometry.Channels)
-            throw new ModelFormatException(
-                $"Decoder '{model.Name}' reads {config.Positions}×{config.EncoderDim} features but the encoder produces {EncoderGeometry.Positions}×{EncoderGeometry.Channels}.");
+        GridOf(model);
         string encoderName = Path.GetFileNameWithoutExtension(FeatureModel.SourceFileName);
         if (!string.Equals(config.Encoder, encoderName, StringComparison.OrdinalIgnoreCase))
             throw new ModelFormatException(

@@ -13,7 +13,7 @@ namespace ImageCaptioning.Decoding;
 /// <param name="LogProbability">Σ log p of every generated token, including <c>&lt;end&gt;</c> when <paramref name="Finished"/>.</param>
 /// <param name="Score">What hypotheses are ranked by: LogProbability / lengthᵅ (see <see cref="DecodingOptions.LengthPenalty"/>).</param>
 /// <param name="Finished">True when the decoder emitted <c>&lt;end&gt;</c>; false when cut off at the maximum length.</param>
-/// <param name="Attention">One attention map per word: P weights (7×7 = 49, row-major) summing to 1.</param>
+/// <param name="Attention">One attention map per word: P weights (the grid row-major: 7×7 = 49, or 14×14 = 196) summing to 1.</param>
 public sealed record GeneratedCaption(
     string Text,
     IReadOnlyList<string> Words,

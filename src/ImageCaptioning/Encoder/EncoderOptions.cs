@@ -21,6 +21,12 @@ public sealed record EncoderOptions
     /// </summary>
     public bool MirrorHorizontally { get; init; }
 
+    /// <summary>
+    /// Also return the 14×14×576 grid (<see cref="FeatureGrid.Fine"/>, <see cref="EncoderOutput.FineGrid"/>), for decoders
+    /// that attend over it (raw ONNX Runtime path only).
+    /// </summary>
+    public bool FineGrid { get; init; }
+
     /// <summary>Reports download progress (0..1) if the encoder file has to be downloaded.</summary>
     public IProgress<double>? DownloadProgress { get; init; }
 }

@@ -7,8 +7,11 @@ public sealed class EncoderOutput
 {
     private readonly IReadOnlyList<string> _classNames;
 
-    internal EncoderOutput(float[] grid, float[] logits, IReadOnlyList<string> classNames)
+    internal EncoderOutput(float[] grid, float[] logits, IReadOnlyList<string> classNames, float[]? fineGrid = null)
     {
+        if (fineGrid is not null && fineGrid.Length != FeatureGrid.Fine.Floats)
+            throw new ArgumentException($"The fine grid holds {FeatureGrid.Fine.Floats} floats, not {fineGrid.Length}.", nameof(fineGrid));
+        FineGrid = fineGrid;
         if (grid.Length != EncoderGeometry.GridFloats)
             throw new ArgumentException($"The grid holds {EncoderGeometry.GridFloats} floats, not {grid.Length}.", nameof(grid));
         if (logits.Length != EncoderGeometry.Classes)
@@ -24,6 +27,42 @@ public sealed class EncoderOutput
     /// <c>p = row * 7 + col</c>. Values are dequantised uint8 (ReLU6 output, so in 0..6).
     /// </summary>
     public float[] Grid { get; }
+
+    /// <summary>
+    /// The stride-16 stage's map, position-major [196, 576] (<c>p = row * 14 + col</c>), when the encoder was asked for it
+    /// (<see cref="EncoderOptions.FineGrid"/>); else null.
+    /// </summary>
+    public float[]? FineGrid { get; }
+
+    /// <summary>The map a decoder reading <paramref name="grid"/> attends over.</summary>
+    /// <exception cref="InvalidOperationException">The fine grid was asked for but the encoder was not told to compute it.</exception>
+    public float[] GridOf(FeatureGrid grid)
+    {
+        if (grid == FeatureGrid.Final) return Grid;
+        float[] fine = FineGrid ?? throw new InvalidOperationException("This encoder was created without EncoderOptions.FineGrid.");
+        if (grid == FeatureGrid.Fine) return fine;
+        if (grid == FeatureGrid.FineWithContext) return WithParentCells(fine, Grid);
+        throw new ArgumentException($"Unknown grid {grid.Name}.", nameof(grid));
+    }
+
+    /// <summary>
+    /// [196, 576] and [49, 1280] → [196, 1856]: cell (row, col) of the 14×14 grid gets its own 576 values, then the 1280 of
+    /// 7×7 cell (row / 2, col / 2), which covers it.
+    /// </summary>
+    internal static float[] WithParentCells(ReadOnlySpan<float> fine, ReadOnlySpan<float> final)
+    {
+        FeatureGrid f = FeatureGrid.Fine, c = FeatureGrid.Final, both = FeatureGrid.FineWithContext;
+        var grid = new float[both.Floats];
+        for (int row = 0; row < f.Side; row++)
+            for (int col = 0; col < f.Side; col++)
+            {
+                int p = row * f.Side + col, parent = row / 2 * c.Side + col / 2;
+                var cell = grid.AsSpan(p * both.Channels, both.Channels);
+                fine.Slice(p * f.Channels, f.Channels).CopyTo(cell);
+                final.Slice(parent * c.Channels, c.Channels).CopyTo(cell[f.Channels..]);
+            }
+        return grid;
+    }
 
     /// <summary>
     /// Mean of <see cref="Grid"/> over the 49 positions [1280]. The model's own global average pool

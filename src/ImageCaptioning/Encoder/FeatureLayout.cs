@@ -9,9 +9,12 @@ internal static class FeatureLayout
     /// ONNX's channel-major [1280, 7, 7] (= [1280, 49]) → position-major [49, 1280]:
     /// <c>grid[p * 1280 + c] = map[c * 49 + p]</c> with <c>p = row * 7 + col</c>.
     /// </summary>
-    public static void ToPositionMajor(ReadOnlySpan<float> channelMajor, Span<float> grid)
+    public static void ToPositionMajor(ReadOnlySpan<float> channelMajor, Span<float> grid) =>
+        ToPositionMajor(channelMajor, grid, EncoderGeometry.Positions, EncoderGeometry.Channels);
+
+    /// <summary>The same for any grid: [channels, positions] → [positions, channels].</summary>
+    public static void ToPositionMajor(ReadOnlySpan<float> channelMajor, Span<float> grid, int positions, int channels)
     {
-        const int positions = EncoderGeometry.Positions, channels = EncoderGeometry.Channels;
         if (channelMajor.Length != positions * channels || grid.Length != positions * channels)
             throw new ArgumentException($"Feature maps hold {positions}×{channels} floats.");
         for (int c = 0; c < channels; c++)

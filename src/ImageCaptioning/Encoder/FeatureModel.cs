@@ -10,7 +10,8 @@ namespace ImageCaptioning.Encoder;
 ///     → Sub(255·mean) → Mul(1/(255·std)) → input                ← the original input, now internal
 ///     → … original graph unchanged …
 ///   output   float [N,1000]       class logits                  (unchanged)
-///   features float [N,1280,7,7]   DequantizeLinear(627_quantized, 627_scale, 627_zero_point)
+///   features      float [N,1280,7,7]   DequantizeLinear(627_quantized, 627_scale, 627_zero_point)
+///   fine_features float [N,576,14,14]  DequantizeLinear(591_quantized, …): the stride-16 stage's expansion
 /// </code>
 /// Folding the ImageNet normalisation into the graph is what lets ML.NET's ExtractPixels (which has
 /// one scalar scale/offset, not per-channel mean/std) and the raw ONNX Runtime path feed identical
@@ -24,6 +25,7 @@ internal static class FeatureModel
     public const string PixelsInput = "pixels";
     public const string LogitsOutput = "output";
     public const string FeaturesOutput = "features";
+    public const string FineFeaturesOutput = "fine_features";
 
     /// <summary>The original model's input.</summary>
     internal const string OriginalInput = "input";
@@ -31,10 +33,16 @@ internal static class FeatureModel
     /// <summary>The last convolution's uint8 output and its scale and zero point: the inputs DequantizeLinear takes.</summary>
     private static readonly string[] LastConvQuantized = ["627_quantized", "627_scale", "627_zero_point"];
 
+    /// <summary>
+    /// The richest 14×14 map: the 1×1 expansion (96 → 576 channels, ReLU6) that feeds the last stride-2 depthwise
+    /// convolution. ONNX Runtime computes it on every run anyway; the output only keeps it.
+    /// </summary>
+    private static readonly string[] FineExpansionQuantized = ["591_quantized", "591_scale", "591_zero_point"];
+
     internal const string SourceHashKey = "imagecaptioning.source_sha256";
     internal const string RecipeKey = "imagecaptioning.recipe";
     /// <summary>Bump when <see cref="Derive"/> changes, so cached copies are re-derived.</summary>
-    internal const string Recipe = "features-v1";
+    internal const string Recipe = "features-v2";
 
     private const string BatchSymbol = "batch_size";
 
@@ -42,7 +50,7 @@ internal static class FeatureModel
     public static byte[] Derive(byte[] originalOnnx, string sourceSha256)
     {
         var editor = OnnxModelEditor.Parse(originalOnnx);
-        foreach (string value in LastConvQuantized) editor.RequireValue(value);
+        foreach (string value in LastConvQuantized.Concat(FineExpansionQuantized)) editor.RequireValue(value);
         editor.GraphInput(OriginalInput);
 
         // Normalisation prefix: input = (pixels − 255·mean) · 1/(255·std), constants shaped [1,3,1,1] to broadcast over N,H,W.
@@ -57,6 +65,9 @@ internal static class FeatureModel
         // Feature output: the last convolution's uint8 map, dequantised to float [N,1280,7,7].
         editor.AddNode("DequantizeLinear", "features_dequantize", LastConvQuantized, FeaturesOutput);
         editor.AddFloatOutput(FeaturesOutput, BatchSymbol, (long)EncoderGeometry.Channels, (long)EncoderGeometry.GridSide, (long)EncoderGeometry.GridSide);
+        // Fine output: the 14×14 expansion map, dequantised to float [N,576,14,14].
+        editor.AddNode("DequantizeLinear", "fine_features_dequantize", FineExpansionQuantized, FineFeaturesOutput);
+        editor.AddFloatOutput(FineFeaturesOutput, BatchSymbol, (long)FeatureGrid.Fine.Channels, (long)FeatureGrid.Fine.Side, (long)FeatureGrid.Fine.Side);
 
         editor.SetMetadata(SourceHashKey, sourceSha256);
         editor.SetMetadata(RecipeKey, Recipe);

@@ -58,6 +58,9 @@ public sealed class ImageEncoder : IDisposable
         return new ImageEncoder(derivedPath, sourceSha256, classNames, options);
     }
 
+    /// <summary>True when every output also carries the 14×14 grid (<see cref="EncoderOptions.FineGrid"/>).</summary>
+    public bool ComputesFineGrid => _options.FineGrid;
+
     /// <summary>The limits every input is checked against when it becomes a <see cref="ValidatedImage"/>.</summary>
     public ImageLimits Limits => _options.Limits;
 
@@ -180,14 +183,22 @@ public sealed class ImageEncoder : IDisposable
 
         var features = new float[count * EncoderGeometry.GridFloats]; // [count, 1280, 7, 7]
         var logits = new float[count * EncoderGeometry.Classes];      // [count, 1000]
-        _session.Run(pixels, count, features, logits);
+        var fine = FeatureGrid.Fine;
+        var fineFeatures = _options.FineGrid ? new float[count * fine.Floats] : [];  // [count, 576, 14, 14]
+        _session.Run(pixels, count, features, logits, fineFeatures);
 
         var outputs = new EncoderOutput[count];
         for (int i = 0; i < count; i++)
         {
             var grid = new float[EncoderGeometry.GridFloats];
             FeatureLayout.ToPositionMajor(features.AsSpan(i * EncoderGeometry.GridFloats, EncoderGeometry.GridFloats), grid);
-            outputs[i] = new EncoderOutput(grid, logits.AsSpan(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames);
+            float[]? fineGrid = null;
+            if (_options.FineGrid)
+            {
+                fineGrid = new float[fine.Floats];
+                FeatureLayout.ToPositionMajor(fineFeatures.AsSpan(i * fine.Floats, fine.Floats), fineGrid, fine.Positions, fine.Channels);
+            }
+            outputs[i] = new EncoderOutput(grid, logits.AsSpan(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames, fineGrid);
         }
         return outputs;
     }

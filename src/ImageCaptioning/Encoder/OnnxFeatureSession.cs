@@ -11,6 +11,7 @@ internal sealed class OnnxFeatureSession : IDisposable
 {
     private static readonly string[] InputNames = [FeatureModel.PixelsInput];
     private static readonly string[] OutputNames = [FeatureModel.FeaturesOutput, FeatureModel.LogitsOutput];
+    private static readonly string[] OutputNamesWithFine = [.. OutputNames, FeatureModel.FineFeaturesOutput];
 
     private readonly InferenceSession _session;
 
@@ -35,16 +36,18 @@ internal sealed class OnnxFeatureSession : IDisposable
     /// <param name="pixels">[count, 3, 224, 224] planar RGB in 0..255.</param>
     /// <param name="features">Receives [count, 1280, 7, 7] (channel-major, as ONNX gives it).</param>
     /// <param name="logits">Receives [count, 1000].</param>
-    public void Run(float[] pixels, int count, Span<float> features, Span<float> logits)
+    /// <param name="fineFeatures">Receives [count, 576, 14, 14] (channel-major) unless empty (then it is not fetched).</param>
+    public void Run(float[] pixels, int count, Span<float> features, Span<float> logits, Span<float> fineFeatures = default)
     {
         int side = EncoderGeometry.InputSize;
         if (pixels.Length != count * EncoderGeometry.InputFloats)
             throw new ArgumentException($"Expected {count}×3×{side}×{side} pixels, got {pixels.Length} floats.", nameof(pixels));
         using var input = OrtValue.CreateTensorValueFromMemory(pixels, [count, 3, side, side]);
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, InputNames, [input], OutputNames);
+        using var outputs = _session.Run(runOptions, InputNames, [input], fineFeatures.IsEmpty ? OutputNames : OutputNamesWithFine);
         outputs[0].GetTensorDataAsSpan<float>().CopyTo(features);
         outputs[1].GetTensorDataAsSpan<float>().CopyTo(logits);
+        if (!fineFeatures.IsEmpty) outputs[2].GetTensorDataAsSpan<float>().CopyTo(fineFeatures);
     }
 
     public void Dispose() => _session.Dispose();

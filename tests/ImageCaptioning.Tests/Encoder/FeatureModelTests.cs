@@ -42,6 +42,7 @@ public sealed class FeatureModelTests : IDisposable
         Assert.Equal([-1, 3, Side, Side], session.InputMetadata[FeatureModel.PixelsInput].Dimensions);
         Assert.Equal([-1, 1000], session.OutputMetadata[FeatureModel.LogitsOutput].Dimensions);
         Assert.Equal([-1, 1280, 7, 7], session.OutputMetadata[FeatureModel.FeaturesOutput].Dimensions);
+        Assert.Equal([-1, 576, 14, 14], session.OutputMetadata[FeatureModel.FineFeaturesOutput].Dimensions);
         Assert.Equal(Sha(original), OnnxModelEditor.Parse(FeatureModel.Derive(original, Sha(original))).GetMetadata(FeatureModel.SourceHashKey));
     }
 

@@ -1,4 +1,5 @@
 using ImageCaptioning.Data;
+using ImageCaptioning.Encoder;
 using ImageCaptioning.Errors;
 
 namespace ImageCaptioning.Cli.Commands.Extract;
@@ -53,9 +54,10 @@ internal sealed record ExtractionPlan(string Description, IReadOnlyList<string> 
     /// <c>&lt;data cache&gt;/features-&lt;sha8&gt;.f16bin</c> for Flickr8k; mirrored-image (augmentation) and folder caches
     /// go to <c>mirrored/</c> and <c>folders/</c>, so they are never mistaken for the training cache.
     /// </summary>
-    public string DefaultOutput(string dataCacheDirectory, string encoderSha256, bool mirrored = false)
+    public string DefaultOutput(string dataCacheDirectory, string encoderSha256, bool mirrored = false, FeatureGrid? grid = null)
     {
-        string sha8 = encoderSha256[..8];
+        // The 7×7 cache keeps its historical name; another grid's cache is named after it.
+        string sha8 = grid is null || grid == FeatureGrid.Final ? encoderSha256[..8] : $"{encoderSha256[..8]}-{grid.Name}";
         if (FolderName is null)
             return mirrored
                 ? Path.Combine(dataCacheDirectory, "mirrored", $"features-{sha8}-mirrored.f16bin")
