@@ -24,10 +24,11 @@ internal static class BenchEncoderCommand
         var runs = new Option<int>("--runs") { Description = "Timed single-image runs per path (after a warm-up).", DefaultValueFactory = _ => 40 };
         var batches = new Option<int[]>("--batch") { Description = "Batch sizes for the throughput runs.", DefaultValueFactory = _ => [1, 16, 32], AllowMultipleArgumentsPerToken = true };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = its default).", DefaultValueFactory = _ => 0 };
+        var fineGrid = new Option<bool>("--fine-grid") { Description = "Also fetch the 14×14 map (EncoderOptions.FineGrid), as for a decoder that reads a 14×14 grid." };
         var squares = new Option<string?>("--squares") { Description = "Also time guided decoding's extra encoder work (the covering squares' ImageNet prediction) on the photos of this folder, e.g. data/subjects/photos." };
         var command = new Command("encoder", "Encoder speed: ML.NET vs raw ONNX Runtime latency, batched throughput on Flickr8k.")
         {
-            images, runs, batches, threads, squares,
+            images, runs, batches, threads, squares, fineGrid,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,10 +37,15 @@ internal static class BenchEncoderCommand
             if (files.Length == 0)
                 throw new DirectoryNotFoundException($"No .jpg images under '{Path.Combine(paths.RequireFlickr8kDirectory(), "images")}'.");
             int threadCount = parse.GetValue(threads);
-            var options = new EncoderOptions { IntraOpThreads = threadCount, DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder") };
+            var options = new EncoderOptions
+            {
+                IntraOpThreads = threadCount, FineGrid = parse.GetValue(fineGrid),
+                DownloadProgress = new DownloadProgressBar(Console.Error, "downloading the encoder"),
+            };
             using var encoder = await ImageEncoder.CreateAsync(paths, options, ct);
             Console.WriteLine($"encoder     {encoder.DerivedModelPath}");
-            Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, ONNX Runtime intra-op threads: {(threadCount > 0 ? threadCount : "default")}");
+            Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, ONNX Runtime intra-op threads: {(threadCount > 0 ? threadCount : "default")}"
+                + (options.FineGrid ? ", with the 14×14 map" : ""));
 
             ReportLatency(encoder, files, parse.GetValue(runs));
             if (parse.GetValue(squares) is { } folder)
