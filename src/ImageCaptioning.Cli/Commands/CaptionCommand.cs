@@ -72,7 +72,7 @@ internal static class CaptionCommand
         };
         format.AcceptOnlyFromAmong([.. FormatNames.Keys]);
         var altSidecar = new Option<bool>("--alt-sidecar") { Description = $"Also write each caption beside its image as <image file>{AltTextMarkup.SidecarExtension}." };
-        var attention = new Option<bool>("--attention") { Description = "Include the 7×7 attention map of every word in the JSON." };
+        var attention = new Option<bool>("--attention") { Description = "Include the attention map of every word in the JSON (the model's grid, row-major: 7×7 for the shipped model)." };
         var model = new Option<string?>("--model") { Description = $"Decoder model folder (default: models/{Captioner.DefaultModelName})." };
         var batch = new Option<int>("--batch") { Description = "Images per encoder and decoder batch.", DefaultValueFactory = _ => DefaultBatch };
         var precision = new Option<DecoderWeightPrecision?>("--precision")
@@ -359,7 +359,7 @@ internal static class CaptionCommand
         IReadOnlyList<CaptionJson> Alternatives, IReadOnlyList<ClassProbability> TopClasses, CaptionTimings Timings,
         OutOfDistributionCheck? OutOfDistribution, IReadOnlyList<TagJson> Tags, GuidanceJson? Guidance);
 
-    /// <param name="Attention">Per word, the 49 attention weights of the 7×7 grid, row-major (only with --attention).</param>
+    /// <param name="Attention">Per word, the attention weights of the model's grid (49 for 7×7), row-major (only with --attention).</param>
     private sealed record CaptionJson(
         string Text, IReadOnlyList<string> Words, double Score, double LogProbability, bool Finished, IReadOnlyList<float[]>? Attention);
 }

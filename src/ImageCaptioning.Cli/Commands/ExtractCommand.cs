@@ -38,8 +38,9 @@ internal static class ExtractCommand
         var force = new Option<bool>("--force") { Description = "Rebuild the cache from scratch if it was made for another encoder or image list." };
         var gridOption = new Option<string>("--grid")
         {
-            HelpName = "7x7|14x14",
-            Description = "Which encoder map to cache: the last convolution's 7×7×1280 (default) or the stride-16 stage's 14×14×576.",
+            HelpName = string.Join('|', FeatureGrid.All.Select(g => g.Name)),
+            Description = "Which encoder map to cache: the last convolution's 7×7×1280 (default), the stride-16 stage's 14×14×576, "
+                + "or 14×14+7×7 (each 14×14 cell followed by the 1280 channels of the 7×7 cell that covers it).",
             DefaultValueFactory = _ => FeatureGrid.Final.Name,
         };
         gridOption.Validators.Add(result =>

@@ -189,7 +189,7 @@ public sealed class Captioner : IDisposable
         int gridFloats = Grid.Floats;
         var grids = new float[encoded.Count * gridFloats]; // [N, P, E]
         for (int i = 0; i < encoded.Count; i++)
-            encoded[i].GridOf(Grid).CopyTo(grids, i * gridFloats);
+            encoded[i].WriteGrid(Grid, grids.AsSpan(i * gridFloats, gridFloats));
         long checkStart = Stopwatch.GetTimestamp();
         var distribution = CheckDistribution(encoded);
         long tagsStart = Stopwatch.GetTimestamp();

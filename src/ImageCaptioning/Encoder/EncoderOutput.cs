@@ -39,29 +39,46 @@ public sealed class EncoderOutput
     public float[] GridOf(FeatureGrid grid)
     {
         if (grid == FeatureGrid.Final) return Grid;
-        float[] fine = FineGrid ?? throw new InvalidOperationException("This encoder was created without EncoderOptions.FineGrid.");
-        if (grid == FeatureGrid.Fine) return fine;
-        if (grid == FeatureGrid.FineWithContext) return WithParentCells(fine, Grid);
-        throw new ArgumentException($"Unknown grid {grid.Name}.", nameof(grid));
+        if (grid == FeatureGrid.Fine) return RequireFineGrid();
+        var built = new float[grid.Floats];
+        WriteGrid(grid, built);
+        return built;
     }
+
+    /// <summary>
+    /// Writes the map of <paramref name="grid"/> ([P, C] position-major) into <paramref name="destination"/>, so a batch
+    /// fills its buffer without a per-image array in between.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The fine grid was asked for but the encoder was not told to compute it.</exception>
+    public void WriteGrid(FeatureGrid grid, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        if (destination.Length < grid.Floats)
+            throw new ArgumentException($"The {grid.Name} grid needs {grid.Floats} floats, not {destination.Length}.", nameof(destination));
+        if (grid == FeatureGrid.Final) Grid.CopyTo(destination);
+        else if (grid == FeatureGrid.Fine) RequireFineGrid().CopyTo(destination);
+        else if (grid == FeatureGrid.FineWithContext) WriteWithParentCells(RequireFineGrid(), Grid, destination);
+        else throw new ArgumentException($"Unknown grid {grid.Name}.", nameof(grid));
+    }
+
+    private float[] RequireFineGrid() =>
+        FineGrid ?? throw new InvalidOperationException("This encoder was created without EncoderOptions.FineGrid.");
 
     /// <summary>
     /// [196, 576] and [49, 1280] → [196, 1856]: cell (row, col) of the 14×14 grid gets its own 576 values, then the 1280 of
     /// 7×7 cell (row / 2, col / 2), which covers it.
     /// </summary>
-    internal static float[] WithParentCells(ReadOnlySpan<float> fine, ReadOnlySpan<float> final)
+    internal static void WriteWithParentCells(ReadOnlySpan<float> fine, ReadOnlySpan<float> final, Span<float> grid)
     {
         FeatureGrid f = FeatureGrid.Fine, c = FeatureGrid.Final, both = FeatureGrid.FineWithContext;
-        var grid = new float[both.Floats];
         for (int row = 0; row < f.Side; row++)
             for (int col = 0; col < f.Side; col++)
             {
                 int p = row * f.Side + col, parent = row / 2 * c.Side + col / 2;
-                var cell = grid.AsSpan(p * both.Channels, both.Channels);
+                var cell = grid.Slice(p * both.Channels, both.Channels);
                 fine.Slice(p * f.Channels, f.Channels).CopyTo(cell);
                 final.Slice(parent * c.Channels, c.Channels).CopyTo(cell[f.Channels..]);
             }
-        return grid;
     }
 
     /// <summary>

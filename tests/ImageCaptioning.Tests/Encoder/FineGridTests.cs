@@ -40,7 +40,8 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
         for (int i = 0; i < fine.Length; i++) fine[i] = i / 576;
         for (int i = 0; i < final.Length; i++) final[i] = 1000 + i / 1280;
 
-        float[] both = EncoderOutput.WithParentCells(fine, final);
+        var both = new float[FeatureGrid.FineWithContext.Floats];
+        EncoderOutput.WriteWithParentCells(fine, final, both);
 
         Assert.Equal(196 * 1856, both.Length);
         foreach (var (row, col, parent) in new[] { (0, 0, 0), (0, 1, 0), (1, 1, 0), (3, 5, 1 * 7 + 2), (13, 13, 48), (13, 0, 42) })
