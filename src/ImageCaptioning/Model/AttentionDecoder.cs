@@ -9,6 +9,8 @@ namespace ImageCaptioning.Model;
 ///
 /// Per image (once):                                                 shapes
 ///   v_i  = ReLU(W_p f_i + b_p)          projected features           f: [P, E] → v: [P, D]
+///          (a grid whose cells end with their parent cell's channels, <see cref="ParentCellLayout"/>, projects
+///          each parent's part once and adds it to its cells: the same sum)
 ///   attF = W_f v + b_f                  attention keys               [P, A]
 ///   h0   = tanh(W_h0 v̄ + b), c0 = tanh(W_c0 v̄ + b'), v̄ = mean_i v_i  [H]
 ///          (initial_state "learned": v̄ = 0, so h0 = tanh(b), c0 = tanh(b'))
@@ -64,7 +66,11 @@ public sealed class AttentionDecoder : IStepDecoder
         if (grids.Length < images * P * E) throw new ArgumentException($"expected {images}×{P}×{E} features", nameof(grids));
         int threads = ws.MaxThreads;
         var v = ws.Features.AsSpan(0, images * P * D);
-        DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
+        if (Config.ParentCells is { } layout)                                                                          // W_p f + b_p [N·P, D],
+            DecoderKernels.ParentCellLinear(grids, images, layout, p.FeatureProjWeight, p.FeatureProjBias, D, v,      // each parent cell
+                ws.ParentParts, ws.ParentProjection, threads);                                                        // projected once
+        else
+            DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
         TensorPrimitives.Max(v, 0f, v);                                                                               // ReLU
         DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt, maxThreads: threads); // [N·P, A]
         var mean = ws.MeanFeature.AsSpan(0, images * D);

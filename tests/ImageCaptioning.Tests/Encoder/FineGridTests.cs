@@ -50,6 +50,16 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
             Assert.All(cell[..576].ToArray(), v => Assert.Equal(row * 14 + col, v));
             Assert.All(cell[576..].ToArray(), v => Assert.Equal(1000 + parent, v));
         }
+
+        // The decoder recognises this grid by its size and projects each parent once: its layout must say the same.
+        var layout = ImageCaptioning.Model.ParentCellLayout.FineWithContext;
+        Assert.Equal((FeatureGrid.FineWithContext.Positions, FeatureGrid.FineWithContext.Channels), (layout.Positions, layout.Channels));
+        Assert.Equal((FeatureGrid.Fine.Channels, FeatureGrid.Final.Channels, FeatureGrid.Final.Positions),
+            (layout.OwnChannels, layout.ParentChannels, layout.ParentPositions));
+        for (int p = 0; p < 196; p++)
+            Assert.Equal(1000 + layout.ParentOf(p), both[p * 1856 + 576]);
+        for (int q = 0; q < 49; q++)
+            Assert.Equal(1000 + q, both[layout.FirstChildOf(q) * 1856 + 576]);
     }
 
     [Fact]
