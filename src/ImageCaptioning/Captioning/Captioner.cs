@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoding;
@@ -186,16 +187,12 @@ public sealed class Captioner : IDisposable
         var encoded = _encoder.EncodeBatch(images);
         double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
-        int gridFloats = Grid.Floats;
-        var grids = new float[encoded.Count * gridFloats]; // [N, P, E]
-        for (int i = 0; i < encoded.Count; i++)
-            encoded[i].WriteGrid(Grid, grids.AsSpan(i * gridFloats, gridFloats));
         long checkStart = Stopwatch.GetTimestamp();
         var distribution = CheckDistribution(encoded);
         long tagsStart = Stopwatch.GetTimestamp();
         var evidence = encoded.Select((e, i) => Evidence(e, images[i], distribution[i], options)).ToArray();
         long decodeStart = Stopwatch.GetTimestamp();
-        var captions = _generator.Generate(grids, encoded.Count, options,
+        var captions = Generate(encoded, options,
             options.Guidance == DecodingGuidance.Tags ? [.. evidence.Select(e => e.Guidance?.Constraints)] : null);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         double totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -254,7 +251,7 @@ public sealed class Captioner : IDisposable
         long tagsStart = Stopwatch.GetTimestamp();
         var (tags, guidance, topClasses) = Evidence(encoded, image, distribution, options);
         long decodeStart = Stopwatch.GetTimestamp();
-        var captions = _generator.Generate(encoded.GridOf(Grid), 1, options, guidance is null ? null : [guidance.Constraints])[0];
+        var captions = Generate([encoded], options, guidance is null ? null : [guidance.Constraints])[0];
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds)
         {
@@ -266,6 +263,27 @@ public sealed class Captioner : IDisposable
             Tags = tags,
             Guidance = guidance,
         };
+    }
+
+    /// <summary>
+    /// Decodes the encoded images' grids (<see cref="Grid"/>), laid out [N, P, E] in a pooled buffer: a 14×14+7×7 grid is
+    /// 1.45 MB per image, and a new array of that size per call would be a large-object allocation every time.
+    /// </summary>
+    private IReadOnlyList<IReadOnlyList<GeneratedCaption>> Generate(IReadOnlyList<EncoderOutput> encoded, DecodingOptions options,
+        IReadOnlyList<CaptionConstraints?>? constraints)
+    {
+        int gridFloats = Grid.Floats, floats = encoded.Count * gridFloats;
+        var grids = ArrayPool<float>.Shared.Rent(floats); // [N, P, E]
+        try
+        {
+            for (int i = 0; i < encoded.Count; i++)
+                encoded[i].WriteGrid(Grid, grids.AsSpan(i * gridFloats, gridFloats));
+            return _generator.Generate(grids.AsSpan(0, floats), encoded.Count, options, constraints);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(grids);
+        }
     }
 
     /// <summary>
