@@ -177,7 +177,26 @@ public sealed class ImageEncoder : IDisposable
         return new EncoderOutput(grid, logits, ClassNames);
     }
 
-    private EncoderOutput[] EncodeValidated(IReadOnlyList<ValidatedImage> images)
+    /// <summary>
+    /// Encodes checked images as <see cref="EncodeBatch(IReadOnlyList{ValidatedImage})"/> does and writes each image's
+    /// <paramref name="grid"/> map [P, C] into <paramref name="grids"/> (image i from i · grid.Floats) straight from the
+    /// encoder's outputs: the caption path's decoder input, with no per-image fine map in between. The outputs carry the
+    /// 7×7 grid and the logits, not the fine map.
+    /// </summary>
+    /// <exception cref="InvalidImageException">The data of one of the images cannot be decoded; the message names it.</exception>
+    internal EncoderOutput[] EncodeInto(IReadOnlyList<ValidatedImage> images, FeatureGrid grid, float[] grids)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(grid);
+        if (grid.NeedsFineMap && !_options.FineGrid)
+            throw new InvalidOperationException("This encoder was created without EncoderOptions.FineGrid.");
+        if (grids.Length < images.Count * grid.Floats)
+            throw new ArgumentException($"{images.Count} {grid.Name} grids need {images.Count * grid.Floats} floats, not {grids.Length}.", nameof(grids));
+        return images.Count == 0 ? [] : EncodeValidated(images, (grid, grids));
+    }
+
+    /// <param name="into">A map to write for the decoder instead of keeping the fine map in the outputs (<see cref="EncodeInto"/>).</param>
+    private EncoderOutput[] EncodeValidated(IReadOnlyList<ValidatedImage> images, (FeatureGrid Grid, float[] Grids)? into = null)
     {
         int count = images.Count, inputFloats = count * EncoderGeometry.InputFloats;
         // [count, 3, 224, 224] planar RGB 0..255, one slice per image; pooled, as a new array of this size per call would be
@@ -199,10 +218,13 @@ public sealed class ImageEncoder : IDisposable
                     var grid = new float[EncoderGeometry.GridFloats];  // [1280, 7, 7] → [49, 1280]
                     FeatureLayout.ToPositionMajor(features.Slice(i * EncoderGeometry.GridFloats, EncoderGeometry.GridFloats), grid);
                     float[]? fineGrid = null;
-                    if (!fineFeatures.IsEmpty)
+                    var imageFine = fineFeatures.IsEmpty ? default : fineFeatures.Slice(i * fine.Floats, fine.Floats);
+                    if (into is { } target)                                  // → the decoder's [P, C], image i
+                        FeatureLayout.WriteGrid(target.Grid, grid, imageFine, target.Grids.AsSpan(i * target.Grid.Floats, target.Grid.Floats));
+                    else if (!fineFeatures.IsEmpty)
                     {
                         fineGrid = new float[fine.Floats];                  // [576, 14, 14] → [196, 576]
-                        FeatureLayout.ToPositionMajor(fineFeatures.Slice(i * fine.Floats, fine.Floats), fineGrid, fine.Positions, fine.Channels);
+                        FeatureLayout.ToPositionMajor(imageFine, fineGrid, fine.Positions, fine.Channels);
                     }
                     outputs[i] = new EncoderOutput(grid, logits.Slice(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames, fineGrid);
                 }
