@@ -95,7 +95,7 @@ public static class ApiEndpoints
         var captioner = host.Require(); // 503 at once while no model is loaded, before reading an upload for nothing
         // The whole body is read and checked before a caption slot is taken: a slow upload holds a connection, not a slot.
         var upload = await ImageUploadReader.ReadAsync(request, options.MaxUploadBytes, TimeSpan.FromSeconds(options.BodyTimeoutSeconds), ct);
-        var decoding = CaptionQuery.Parse(request.Query, upload.Fields, options);
+        var decoding = CaptionQuery.Parse(request.Query, upload.Fields, options, captioner.Model.DecodingDefaults);
         // Size, format and pixel count come from the header: a 50000×50000 PNG is refused here, before decoding.
         var image = ValidatedImage.FromBytes(upload.Bytes, options.ImageLimits, "the uploaded image");
 

@@ -168,7 +168,7 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(encoded);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Decode(encoded, image: null, options ?? DecodingOptions.Default, Stopwatch.GetTimestamp(), encoderMs: 0);
+        return Decode(encoded, image: null, options ?? Model.DecodingDefaults, Stopwatch.GetTimestamp(), encoderMs: 0);
     }
 
     /// <summary>
@@ -180,7 +180,7 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        options ??= DecodingOptions.Default;
+        options ??= Model.DecodingDefaults;
         if (images.Count == 0) return [];
         long start = Stopwatch.GetTimestamp();
         var encoded = _encoder.EncodeBatch(images);
@@ -238,7 +238,7 @@ public sealed class Captioner : IDisposable
     private CaptionResult CaptionOne(Func<ValidatedImage> read, DecodingOptions? options, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        options ??= DecodingOptions.Default; // valid by construction, so a bad option never costs an image read
+        options ??= Model.DecodingDefaults; // the model's own default; valid by construction, so a bad option never costs an image read
         long start = Stopwatch.GetTimestamp();
         var image = read();
         var encoded = _encoder.Encode(image);
