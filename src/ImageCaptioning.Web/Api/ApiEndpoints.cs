@@ -28,7 +28,7 @@ public static class ApiEndpoints
         api.MapPost("/caption", CaptionAsync)
             .WithCaptionMetrics()
             .WithName("Caption")
-            .WithSummary("Captions an image: the best caption, the n-best alternatives with scores, each word's 7×7 attention map, and timings.")
+            .WithSummary("Captions an image: the best caption, the n-best alternatives with scores, each word's attention map over the model's grid (side × side rows), and timings.")
             .WithDescription("Send the image as multipart/form-data (file field 'image') or as the raw body (Content-Type image/* or " +
                              "application/octet-stream). Options: beamWidth, maxLength, nBest (form fields or query parameters). " +
                              "Errors are problem details (application/problem+json) with a code in 'error': 400 empty, not an image, damaged or a " +
