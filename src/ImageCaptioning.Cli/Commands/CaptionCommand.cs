@@ -42,9 +42,12 @@ internal static class CaptionCommand
         ["alt-html"] = OutputFormat.AltHtml, ["markdown"] = OutputFormat.Markdown,
     };
 
-    /// <summary>What the user asked for, parsed.</summary>
+    /// <summary>
+    /// What the user asked for, parsed. <see cref="Request.Decoding"/> applies the decoding options given on the command
+    /// line to the model's own defaults (<see cref="ModelFolder.DecoderModel.DecodingDefaults"/>), known once it is loaded.
+    /// </summary>
     internal sealed record Request(
-        IReadOnlyList<string> Inputs, DecodingOptions Decoding, OutputFormat Format, bool Attention, string? ModelFolder, int Batch,
+        IReadOnlyList<string> Inputs, Func<DecodingOptions, DecodingOptions> Decoding, OutputFormat Format, bool Attention, string? ModelFolder, int Batch,
         DecoderWeightPrecision? Precision = null, bool AltSidecar = false, Shard? Shard = null, string? OutputFile = null);
 
     public static Command Create()
@@ -56,6 +59,16 @@ internal static class CaptionCommand
         var lengthPenalty = new Option<float>("--length-penalty") { Description = "α of score = log p / lengthᵅ (0 = raw log-probability)." };
         var rerank = new Option<bool>("--rerank") { Description = "Re-rank the beam's n-best list by consensus (minimum Bayes risk); --rerank false keeps the beam's order.", DefaultValueFactory = _ => DecodingOptions.Default.ConsensusRerank };
         var rerankWeight = new Option<float>("--rerank-weight") { Description = "λ of --rerank: weight of the length-normalised log-probability.", DefaultValueFactory = _ => DecodingOptions.Default.ConsensusLogProbabilityWeight };
+        var rerankLengthExponent = new Option<float>("--rerank-length-exponent")
+        {
+            Description = "α of --rerank: the log-probability term is λ · log p / tokensᵅ (1 = per token, 0 = whole caption).",
+            DefaultValueFactory = _ => DecodingOptions.Default.ConsensusLengthExponent,
+        };
+        var rerankWeighting = new Option<ConsensusWeighting>("--rerank-weighting")
+        {
+            Description = "How --rerank weighs shared n-grams: Uniform, or DocumentFrequency (CIDEr-D's weights from the model folder's cider-df.json).",
+            DefaultValueFactory = _ => DecodingOptions.Default.ConsensusWeighting,
+        };
         var method = new Option<DecodingMethod?>("--method") { Description = "greedy, beam or sample (default: beam, or greedy with --beam 1)." };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 1f };
         var topK = new Option<int>("--top-k") { Description = "Sample from the k most likely words (0 = all)." };
@@ -90,7 +103,7 @@ internal static class CaptionCommand
         };
         var command = new Command("caption", "Caption images with the trained decoder.")
         {
-            inputs, beam, maxLength, nbest, lengthPenalty, rerank, rerankWeight, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch, precision,
+            inputs, beam, maxLength, nbest, lengthPenalty, rerank, rerankWeight, rerankLengthExponent, rerankWeighting, method, temperature, topK, noRepeat, seed, json, jsonl, attention, model, batch, precision,
             format, altSidecar, shard, outputFile, guidance,
         };
         shard.Validators.Add(result =>
@@ -113,30 +126,40 @@ internal static class CaptionCommand
         nbest.CheckedBy(value => DecodingOptions.Default with { NBest = value });
         lengthPenalty.CheckedBy(value => DecodingOptions.Default with { LengthPenalty = value });
         rerankWeight.CheckedBy(value => DecodingOptions.Default with { ConsensusLogProbabilityWeight = value });
+        rerankLengthExponent.CheckedBy(value => DecodingOptions.Default with { ConsensusLengthExponent = value });
         temperature.CheckedBy(value => DecodingOptions.Default with { Temperature = value });
         topK.CheckedBy(value => DecodingOptions.Default with { TopK = value });
         noRepeat.CheckedBy(value => DecodingOptions.Default with { NoRepeatNGramSize = value });
         command.SetAction(async (parse, ct) =>
         {
-            int beamWidth = parse.GetValue(beam);
-            var decoding = new DecodingOptions // every value was checked at parse time (CheckedBy above)
+            // Every value was checked at parse time (CheckedBy above); those not given keep the model's own defaults.
+            T Given<T>(Option<T> option, T modelDefault) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : modelDefault;
+            var explicitMethod = parse.GetValue(method);
+            var seedValue = parse.GetValue(seed);
+            DecodingOptions Decoding(DecodingOptions model)
             {
-                BeamWidth = beamWidth,
-                MaxLength = parse.GetValue(maxLength),
-                NBest = parse.GetValue(nbest),
-                LengthPenalty = parse.GetValue(lengthPenalty),
-                ConsensusRerank = parse.GetValue(rerank),
-                ConsensusLogProbabilityWeight = parse.GetValue(rerankWeight),
-                Method = parse.GetValue(method) ?? (beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam),
-                Temperature = parse.GetValue(temperature),
-                TopK = parse.GetValue(topK),
-                NoRepeatNGramSize = parse.GetValue(noRepeat),
-                Seed = parse.GetValue(seed),
-                Guidance = parse.GetValue(guidance),
-            };
+                int beamWidth = Given(beam, model.BeamWidth);
+                return model with
+                {
+                    BeamWidth = beamWidth,
+                    MaxLength = Given(maxLength, model.MaxLength),
+                    NBest = Given(nbest, model.NBest),
+                    LengthPenalty = Given(lengthPenalty, model.LengthPenalty),
+                    ConsensusRerank = Given(rerank, model.ConsensusRerank),
+                    ConsensusLogProbabilityWeight = Given(rerankWeight, model.ConsensusLogProbabilityWeight),
+                    ConsensusLengthExponent = Given(rerankLengthExponent, model.ConsensusLengthExponent),
+                    ConsensusWeighting = Given(rerankWeighting, model.ConsensusWeighting),
+                    Method = explicitMethod ?? (beamWidth == 1 ? DecodingMethod.Greedy : model.Method == DecodingMethod.Greedy ? DecodingMethod.Beam : model.Method),
+                    Temperature = Given(temperature, model.Temperature),
+                    TopK = Given(topK, model.TopK),
+                    NoRepeatNGramSize = Given(noRepeat, model.NoRepeatNGramSize),
+                    Seed = seedValue ?? model.Seed,
+                    Guidance = Given(guidance, model.Guidance),
+                };
+            }
             var outputFormat = parse.GetValue(format) is { } name ? FormatNames[name]
                 : parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(jsonl) ? OutputFormat.JsonLines : OutputFormat.Text;
-            var request = new Request(parse.GetValue(inputs) ?? [], decoding, outputFormat, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch),
+            var request = new Request(parse.GetValue(inputs) ?? [], Decoding, outputFormat, parse.GetValue(attention), parse.GetValue(model), parse.GetValue(batch),
                 parse.GetValue(precision), parse.GetValue(altSidecar), parse.GetValue(shard) is { } text ? Shard.Parse(text).Shard : null,
                 parse.GetValue(outputFile));
             var output = parse.InvocationConfiguration.Output;
@@ -208,6 +231,13 @@ internal static class CaptionCommand
         }
         using (captioner)
         {
+            var decoding = request.Decoding(captioner.Model.DecodingDefaults);
+            if (decoding.ConsensusRerank && decoding.ConsensusWeighting == ConsensusWeighting.DocumentFrequency && captioner.Model.ConsensusFrequencies is null)
+            {
+                error.WriteLine($"error: --rerank-weighting DocumentFrequency needs the model folder's {ConsensusDocumentFrequencies.FileName}; "
+                    + $"'{captioner.Model.Name}' has none (add it with `decoding-defaults`, or use Uniform).");
+                return CliRunner.ExitBadInput;
+            }
             var writer = new ResultWriter(output, request.Format, request.Attention, request.AltSidecar);
             int failures = failedInputs;
             bool showProgress = files.Count >= ProgressThreshold && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
@@ -221,12 +251,12 @@ internal static class CaptionCommand
                     await console.Progress().AutoClear(true).StartAsync(async context =>
                     {
                         var task = context.AddTask("captioning", maxValue: files.Count);
-                        failures += await CaptionAllAsync(captioner, files, request, writer, errors.Add, done => task.Increment(done), ct);
+                        failures += await CaptionAllAsync(captioner, files, request, decoding, writer, errors.Add, done => task.Increment(done), ct);
                     });
                     errors.ForEach(error.WriteLine);
                 }
                 else
-                    failures += await CaptionAllAsync(captioner, files, request, writer, error.WriteLine, _ => { }, ct);
+                    failures += await CaptionAllAsync(captioner, files, request, decoding, writer, error.WriteLine, _ => { }, ct);
             }
             finally
             {
@@ -240,8 +270,8 @@ internal static class CaptionCommand
     /// Captions <paramref name="files"/> batch by batch; returns how many failed. Each file is read and checked once into a
     /// <see cref="ValidatedImage"/>; a file that fails that is reported alone and the rest of its batch goes on.
     /// </summary>
-    private static Task<int> CaptionAllAsync(Captioner captioner, IReadOnlyList<string> files, Request request, ResultWriter writer,
-        Action<string> reportError, Action<int> advance, CancellationToken ct) => Task.Run(() =>
+    private static Task<int> CaptionAllAsync(Captioner captioner, IReadOnlyList<string> files, Request request, DecodingOptions decoding,
+        ResultWriter writer, Action<string> reportError, Action<int> advance, CancellationToken ct) => Task.Run(() =>
     {
         int failures = 0;
         void Fail(string file, Exception ex)
@@ -264,7 +294,7 @@ internal static class CaptionCommand
             IReadOnlyList<CaptionResult>? results = null;
             try
             {
-                results = captioner.CaptionBatch(valid, request.Decoding);
+                results = captioner.CaptionBatch(valid, decoding);
             }
             catch (Exception ex) when (IsInputError(ex))
             {
@@ -280,7 +310,7 @@ internal static class CaptionCommand
                 var batchResult = results?[v++];
                 try
                 {
-                    writer.Write(batch[i], batchResult ?? captioner.Caption(image, request.Decoding));
+                    writer.Write(batch[i], batchResult ?? captioner.Caption(image, decoding));
                 }
                 catch (Exception ex) when (IsInputError(ex))
                 {

@@ -20,6 +20,7 @@ internal static class CommandCatalog
         yield return TrainCommand.Create();
         yield return TrainScstCommand.Create();
         yield return EnsembleCommand.Create();
+        yield return DecodingDefaultsCommand.Create();
         yield return ExportCheckpointCommand.Create();
     }
 }

@@ -28,7 +28,7 @@ public static class ApiEndpoints
         api.MapPost("/caption", CaptionAsync)
             .WithCaptionMetrics()
             .WithName("Caption")
-            .WithSummary("Captions an image: the best caption, the n-best alternatives with scores, each word's 7×7 attention map, and timings.")
+            .WithSummary("Captions an image: the best caption, the n-best alternatives with scores, each word's attention map over the model's grid (side × side rows), and timings.")
             .WithDescription("Send the image as multipart/form-data (file field 'image') or as the raw body (Content-Type image/* or " +
                              "application/octet-stream). Options: beamWidth, maxLength, nBest (form fields or query parameters). " +
                              "Errors are problem details (application/problem+json) with a code in 'error': 400 empty, not an image, damaged or a " +
@@ -95,7 +95,7 @@ public static class ApiEndpoints
         var captioner = host.Require(); // 503 at once while no model is loaded, before reading an upload for nothing
         // The whole body is read and checked before a caption slot is taken: a slow upload holds a connection, not a slot.
         var upload = await ImageUploadReader.ReadAsync(request, options.MaxUploadBytes, TimeSpan.FromSeconds(options.BodyTimeoutSeconds), ct);
-        var decoding = CaptionQuery.Parse(request.Query, upload.Fields, options);
+        var decoding = CaptionQuery.Parse(request.Query, upload.Fields, options, captioner.Model.DecodingDefaults);
         // Size, format and pixel count come from the header: a 50000×50000 PNG is refused here, before decoding.
         var image = ValidatedImage.FromBytes(upload.Bytes, options.ImageLimits, "the uploaded image");
 

@@ -26,11 +26,16 @@ public static class CaptionQuery
         new("guidance", "Guided decoding: 'tags' makes a confident encoder tag appear in the caption and forbids 'dog' when the dog "
             + "classes say no; 'off' (default) lets the decoder alone choose.");
 
-    public static DecodingOptions Parse(IQueryCollection query, IReadOnlyDictionary<string, string> fields, WebOptions limits)
+    /// <summary>
+    /// The request's options over <paramref name="modelDefaults"/> (the loaded model's own default decoding,
+    /// <see cref="ModelFolder.DecoderModel.DecodingDefaults"/>; the library's defaults when null).
+    /// </summary>
+    public static DecodingOptions Parse(IQueryCollection query, IReadOnlyDictionary<string, string> fields, WebOptions limits,
+        DecodingOptions? modelDefaults = null)
     {
         string? Value(CaptionOption option) =>
             fields.TryGetValue(option.Name, out var field) ? field : query.TryGetValue(option.Name, out var values) ? values.ToString() : null;
-        var defaults = DecodingOptions.Default;
+        var defaults = modelDefaults ?? DecodingOptions.Default;
         int beamWidth = ReadInt(BeamWidth, Value(BeamWidth), defaults.BeamWidth, 1, limits.MaxBeamWidth);
         int maxLength = ReadInt(MaxLength, Value(MaxLength), defaults.MaxLength, 1, limits.MaxCaptionLength);
         int nBest = ReadInt(NBest, Value(NBest), Math.Min(defaults.NBest, beamWidth), 1, limits.MaxBeamWidth);
@@ -40,7 +45,7 @@ public static class CaptionQuery
             BeamWidth = beamWidth,
             MaxLength = maxLength,
             NBest = nBest,
-            Method = beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam,
+            Method = beamWidth == 1 ? DecodingMethod.Greedy : DecodingMethod.Beam,   // the web API offers greedy and beam only
             Guidance = ReadGuidance(Value(Guidance), defaults.Guidance),
         };
     }

@@ -10,7 +10,7 @@ namespace ImageCaptioning.Web.Api;
 /// </summary>
 /// <param name="Caption">The best caption.</param>
 /// <param name="Alternatives">The n-best list, best first (the first is <paramref name="Caption"/>).</param>
-/// <param name="Words">The best caption's words, each with the 7×7 attention map [row][column] the decoder used to produce it.</param>
+/// <param name="Words">The best caption's words, each with the attention map [row][column] over the model's side × side grid (7×7 for a decoder over the last convolution) the decoder used to produce it.</param>
 /// <param name="Timings">Milliseconds spent in each stage.</param>
 /// <param name="Model">Which model answered.</param>
 /// <param name="Options">The generation options that were used.</param>
@@ -92,7 +92,7 @@ public sealed record OutOfDistributionResponse(bool Flagged, double Score, doubl
 /// <param name="Finished">False when the caption was cut off at the maximum length.</param>
 public sealed record AlternativeCaption(string Text, double Score, double LogProbability, bool Finished);
 
-/// <summary>A generated word and where the decoder looked while producing it: weights over the 7×7 grid, summing to 1.</summary>
+/// <summary>A generated word and where the decoder looked while producing it: weights over the model's side × side grid, summing to 1.</summary>
 public sealed record CaptionWord(string Text, float[][] Attention);
 
 /// <summary>The model that made the caption.</summary>

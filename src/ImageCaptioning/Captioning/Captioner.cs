@@ -174,7 +174,7 @@ public sealed class Captioner : IDisposable
         try
         {
             encoded.WriteGrid(Grid, grid);
-            return Decode(encoded, grid.AsSpan(0, Grid.Floats), image: null, options ?? DecodingOptions.Default, start, encoderMs: 0);
+            return Decode(encoded, grid.AsSpan(0, Grid.Floats), image: null, options ?? Model.DecodingDefaults, start, encoderMs: 0);
         }
         finally
         {
@@ -191,7 +191,7 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        options ??= DecodingOptions.Default;
+        options ??= Model.DecodingDefaults;
         if (images.Count == 0) return [];
         var grids = RentGrids(images.Count);
         try { return CaptionBatch(images, options, grids); }
@@ -253,7 +253,7 @@ public sealed class Captioner : IDisposable
     private CaptionResult CaptionOne(Func<ValidatedImage> read, DecodingOptions? options, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        options ??= DecodingOptions.Default; // valid by construction, so a bad option never costs an image read
+        options ??= Model.DecodingDefaults; // the model's own default; valid by construction, so a bad option never costs an image read
         long start = Stopwatch.GetTimestamp();
         var grid = RentGrids(1);
         try

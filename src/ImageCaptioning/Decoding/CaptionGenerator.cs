@@ -20,7 +20,7 @@ public sealed class CaptionGenerator
     private int _inFlight; // Generate calls running now
     private readonly DecodingTokens _tokens;
 
-    public CaptionGenerator(IStepDecoder decoder, Vocabulary vocabulary)
+    public CaptionGenerator(IStepDecoder decoder, Vocabulary vocabulary, ConsensusDocumentFrequencies? consensusFrequencies = null)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -29,6 +29,7 @@ public sealed class CaptionGenerator
                 $"The vocabulary has {vocabulary.Count} tokens but the decoder's config.json says vocab_size = {decoder.Config.VocabSize}.");
         Decoder = decoder;
         Vocabulary = vocabulary;
+        ConsensusFrequencies = consensusFrequencies;
         _tokens = new DecodingTokens(vocabulary.Count, Vocabulary.StartId, Vocabulary.EndId,
             [Vocabulary.PadId, Vocabulary.StartId, Vocabulary.UnknownId]);
     }
@@ -36,6 +37,9 @@ public sealed class CaptionGenerator
     /// <summary>One <see cref="AttentionDecoder"/>, or a <see cref="DecoderEnsemble"/> of several.</summary>
     public IStepDecoder Decoder { get; }
     public Vocabulary Vocabulary { get; }
+
+    /// <summary>The training references' document frequencies for <see cref="ConsensusWeighting.DocumentFrequency"/> (null: the model has none).</summary>
+    public ConsensusDocumentFrequencies? ConsensusFrequencies { get; }
 
     /// <summary>Captions for one image. grid: [P, E] position-major.</summary>
     public IReadOnlyList<GeneratedCaption> Generate(ReadOnlySpan<float> grid, DecodingOptions? options = null) =>
@@ -63,6 +67,10 @@ public sealed class CaptionGenerator
         if (grids.Length != images * gridFloats)
             throw new ArgumentException($"Expected {images} grids of {Decoder.Config.Positions}×{Decoder.Config.EncoderDim} floats ({images * gridFloats}), got {grids.Length}.", nameof(grids));
 
+        if (options.ConsensusRerank && options.Method == DecodingMethod.Beam && options.ConsensusWeighting == ConsensusWeighting.DocumentFrequency
+            && ConsensusFrequencies is null)
+            throw new InvalidDecodingOptionsException(
+                $"Consensus weighting DocumentFrequency needs the model folder's {ConsensusDocumentFrequencies.FileName}, which this model does not have; use Uniform.");
         if (constraints is not null && constraints.Count != images)
             throw new ArgumentException($"Expected constraints for {images} images, got {constraints.Count}.", nameof(constraints));
         if (options.Method == DecodingMethod.Greedy && constraints is not null && constraints.Any(c => c is { IsEmpty: false }))
@@ -99,7 +107,7 @@ public sealed class CaptionGenerator
                     IReadOnlyList<GeneratedCaption> list = Array.ConvertAll(hypotheses[i],
                         h => imageConstraints is not { RequiredAnyOf.Length: > 0 } ? ToCaption(h) : MarkConstraint(ToCaption(h), imageConstraints, imageMet));
                     results[first + i] = options.ConsensusRerank && options.Method == DecodingMethod.Beam
-                        ? ConsensusReranker.Rerank(list, options.ConsensusLogProbabilityWeight)
+                        ? ConsensusReranker.Rerank(list, options, ConsensusFrequencies)
                         : list;
                 }
             }

@@ -27,6 +27,19 @@ public enum DecodingGuidance
     Tags,
 }
 
+/// <summary>How the consensus re-ranker weighs the n-grams two captions share.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ConsensusWeighting>))]
+public enum ConsensusWeighting
+{
+    /// <summary>Every n-gram weighs its count (CIDEr-D's shape without document frequencies; needs no data beside the model).</summary>
+    Uniform,
+    /// <summary>
+    /// CIDEr-D's TF-IDF weights with the document frequencies of the training references, so shared rare words count more
+    /// than a shared "a" or "in the"; needs the model folder's <see cref="ConsensusDocumentFrequencies.FileName"/>.
+    /// </summary>
+    DocumentFrequency,
+}
+
 /// <summary>
 /// Knobs of caption generation. Lengths count generated tokens including <c>&lt;end&gt;</c>: a caption that
 /// finished has at most <see cref="MaxLength"/> − 1 words, one cut off at <see cref="MaxLength"/> has exactly
@@ -109,6 +122,24 @@ public sealed record DecodingOptions
         get;
         init => field = InRange(value, 0f, 1000f, "consensus log-probability weight");
     } = 10f;
+
+    /// <summary>
+    /// α of the consensus re-ranking's log-probability term, λ · log p / tokensᵅ (tokens include <c>&lt;end&gt;</c>):
+    /// 1 = per-token log-probability (the default), 0 = the caption's whole log-probability, which favours shorter captions.
+    /// </summary>
+    public float ConsensusLengthExponent
+    {
+        get;
+        init => field = InRange(value, 0f, 4f, "consensus length exponent");
+    } = 1f;
+
+    /// <summary>How the consensus re-ranking weighs shared n-grams (<see cref="Decoding.ConsensusWeighting"/>).</summary>
+    public ConsensusWeighting ConsensusWeighting
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value
+            : throw Invalid($"Unknown consensus weighting {(int)value}; use Uniform or DocumentFrequency.");
+    } = ConsensusWeighting.Uniform;
 
     /// <summary>Sampling only: probabilities ∝ p^(1/T); below 1 sharper, above 1 more random.</summary>
     public float Temperature

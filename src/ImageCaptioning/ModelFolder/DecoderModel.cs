@@ -15,6 +15,8 @@ namespace ImageCaptioning.ModelFolder;
 /// <item><c>MODEL_CARD.md</c>: data, training, measured quality and speed (free text, not checksummed);</item>
 /// <item>optionally <c>decoder-2.safetensors</c>, <c>decoder-3.safetensors</c>, …: more decoders of the same config and
 ///   vocabulary, trained separately; the model is then an ensemble of all of them (<see cref="DecoderEnsemble"/>);</item>
+/// <item>optionally <c>decoding.json</c>: the model's own default decoding, and <c>cider-df.json</c>: the training
+///   references' document frequencies for consensus re-ranking (<see cref="DecodingFiles"/>); each is checksummed when present;</item>
 /// <item><c>checksums.sha256</c>: <c>sha256sum</c> lines for the files above, verified on every load.</item>
 /// </list>
 /// </summary>
@@ -89,18 +91,30 @@ public sealed partial class DecoderModel
     /// </summary>
     public DecoderWeightPrecision WeightPrecision { get; init; } = DecoderWeightPrecision.Float32;
 
+    /// <summary>The decoding used when a caller gives none: the folder's <c>decoding.json</c>, else <see cref="DecodingOptions.Default"/>.</summary>
+    public DecodingOptions DecodingDefaults { get; init; } = DecodingOptions.Default;
+
+    /// <summary>The folder's <c>cider-df.json</c> (null when it has none): what <see cref="ConsensusWeighting.DocumentFrequency"/> needs.</summary>
+    public ConsensusDocumentFrequencies? ConsensusFrequencies { get; init; }
+
     private AttentionDecoder? _compactDecoder;
 
     /// <summary>The same model (sharing the weight arrays) with decoders of the given precision.</summary>
     public DecoderModel WithWeightPrecision(DecoderWeightPrecision precision) =>
-        new(Members, Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = precision };
+        new(Members, Vocabulary, ModelCard)
+        {
+            Folder = Folder, WeightPrecision = precision, DecodingDefaults = DecodingDefaults, ConsensusFrequencies = ConsensusFrequencies,
+        };
 
     /// <summary>The same model with only its first <paramref name="count"/> decoders (1 = the single first decoder).</summary>
     public DecoderModel WithMembers(int count)
     {
         if (count < 1 || count > Members.Count)
             throw new ArgumentOutOfRangeException(nameof(count), $"the model has {Members.Count} decoder(s)");
-        return new(Members.Take(count).ToArray(), Vocabulary, ModelCard) { Folder = Folder, WeightPrecision = WeightPrecision };
+        return new(Members.Take(count).ToArray(), Vocabulary, ModelCard)
+        {
+            Folder = Folder, WeightPrecision = WeightPrecision, DecodingDefaults = DecodingDefaults, ConsensusFrequencies = ConsensusFrequencies,
+        };
     }
 
     /// <summary>
@@ -122,7 +136,7 @@ public sealed partial class DecoderModel
     private DecoderEnsemble? _ensemble;
 
     /// <summary>A caption generator for this model (an ensemble when it has several decoders).</summary>
-    public CaptionGenerator CreateGenerator() => new(CreateStepDecoder(), Vocabulary);
+    public CaptionGenerator CreateGenerator() => new(CreateStepDecoder(), Vocabulary, ConsensusFrequencies);
 
     /// <summary>A randomly initialised model (tests and benchmarks before a trained one exists).</summary>
     public static DecoderModel CreateRandom(DecoderConfig config, Vocabulary vocabulary, int seed) =>
@@ -159,10 +173,13 @@ public sealed partial class DecoderModel
                 $"'{Path.Combine(folder, VocabularyFileName)}' has {vocabulary.Count} tokens but {ConfigFileName} says vocab_size = {config.VocabSize}.");
         var members = memberFiles.Select(name => DecoderWeightsIO.Load(config, Path.Combine(folder, name))).ToArray();
         string cardPath = Path.Combine(folder, ModelCardFileName);
+        var (decodingDefaults, consensusFrequencies) = DecodingFiles.Load(folder);
         return new DecoderModel(members, vocabulary, File.Exists(cardPath) ? File.ReadAllText(cardPath) : null)
         {
             Folder = folder,
             WeightPrecision = members.All(CompactStepWeights.IsLossless) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
+            DecodingDefaults = decodingDefaults,
+            ConsensusFrequencies = consensusFrequencies,
         };
     }
 
@@ -181,5 +198,10 @@ public sealed partial class DecoderModel
             File.Delete(Path.Combine(folder, MemberFileName(k)));   // a smaller model replaces a larger one
         File.WriteAllText(Path.Combine(folder, ModelCardFileName), ModelCard ?? DecoderModelCard.Describe(this, FolderName(folder), storage));
         ModelChecksums.Write(folder, [ConfigFileName, VocabularyFileName, .. Members.Select((_, k) => MemberFileName(k))]);
+        // The decoding choice travels with the model; a stale one (unlisted in the new checksums) would fail the next load.
+        File.Delete(Path.Combine(folder, DecodingFiles.DefaultsFileName));
+        File.Delete(Path.Combine(folder, ConsensusDocumentFrequencies.FileName));
+        if (DecodingDefaults != DecodingOptions.Default || ConsensusFrequencies is not null)
+            DecodingFiles.Write(folder, DecodingDefaults, "carried over from the model this one was saved from", ConsensusFrequencies);
     }
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ImageCaptioning.Captioning;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
+using ImageCaptioning.ModelFolder;
 
 namespace ImageCaptioning.Notebooks.Tests.Notebooks;
 
@@ -69,6 +71,10 @@ public sealed partial class NotebookOutputTests
         Assert.All(Numbers().Matches(agreement[agreement.IndexOf(':')..]), m => Assert.True(double.Parse(m.Value, CultureInfo.InvariantCulture) < 1e-4, agreement));
         Assert.Contains(notebook.Texts(), t => t.EndsWith("same as CaptionGenerator's beam search: True", StringComparison.Ordinal));
         Assert.Contains("beam width 5, n-best 5, no repeated 3-grams", notebook.Texts());
+        // The shapes are the loaded model's (the shipped one), read from its config.
+        var config = ShippedModelConfig();
+        Assert.Contains(notebook.Texts(), t => t.StartsWith($"P={config.Positions} cells, E={config.EncoderDim}, ", StringComparison.Ordinal));
+        Assert.Contains($"v: [{config.Positions}, {config.FeatureDim}], attention keys: [{config.Positions}, {config.AttentionDim}], h₀ and c₀: [{config.HiddenDim}]", notebook.Texts());
         Assert.Contains(notebook.Charts(), c => c.Html.Contains("Beam search, K = 5", StringComparison.Ordinal) && c.Html.Contains("winner", StringComparison.Ordinal));
         // Sampling rows sit beside beam rows in the comparison table.
         Assert.Contains(notebook.Htmls(), h => h.Contains("sample T=0.5", StringComparison.Ordinal) && h.Contains("beam #1", StringComparison.Ordinal));
@@ -133,6 +139,9 @@ public sealed partial class NotebookOutputTests
     public void Attention_plots_overlay_the_photo_on_one_absolute_scale()
     {
         var notebook = ExecutedNotebook.Load("05-attention-plots.ipynb");
+        // The notebook takes its grid from the model it loads (the shipped one): P cells, side × side.
+        var (side, cells) = ShippedModelGrid();
+        Assert.Contains(notebook.Texts(), t => t.Contains($"P = {side} × {side} = {cells} cells", StringComparison.Ordinal));
 
         var figures = notebook.Charts().Where(c => c.Html.Contains("\"type\":\"image\"", StringComparison.Ordinal)
             && c.Html.Contains("\"type\":\"heatmap\"", StringComparison.Ordinal)).ToList();
@@ -143,9 +152,24 @@ public sealed partial class NotebookOutputTests
             var zmax = ZMax().Matches(figure.Html).Select(m => m.Groups[1].Value).Distinct().ToList();
             Assert.Single(zmax);
             Assert.DoesNotMatch("\"zmin\":(?!0,)", figure.Html);
-            Assert.Contains("α × 49", figure.Svg, StringComparison.Ordinal);   // the colour bar's title, in the static copy too
+            Assert.Contains($"α × {cells}", figure.Svg, StringComparison.Ordinal);   // the colour bar's title, in the static copy too
+            // One square of 224 / side pixels per cell of the 224 × 224 photo.
+            string cell = (224.0 / side).ToString(CultureInfo.InvariantCulture);
+            Assert.Contains($"\"dx\":{cell},", figure.Html, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>The side and cell count of the grid the shipped model attends over (from its config.json), which the notebooks ran with.</summary>
+    private static (int Side, int Cells) ShippedModelGrid()
+    {
+        var config = ShippedModelConfig();
+        int side = (int)Math.Round(Math.Sqrt(config.Positions));
+        Assert.Equal(config.Positions, side * side);
+        return (side, config.Positions);
+    }
+
+    private static DecoderConfig ShippedModelConfig() =>
+        DecoderConfig.Load(Path.Combine(Captioner.DefaultModelFolder(TestData.Paths), DecoderModel.ConfigFileName));
 
     [Fact]
     public void Training_in_csharp()

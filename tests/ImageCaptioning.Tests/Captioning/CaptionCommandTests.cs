@@ -10,7 +10,8 @@ namespace ImageCaptioning.Tests.Captioning;
 /// <summary>`caption` run in-process with its output captured.</summary>
 public sealed class CaptionCommandTests(CaptionerFixture fixture) : IClassFixture<CaptionerFixture>
 {
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    /// <summary>Runs `caption <paramref name="args"/>` as the CLI does (also for the other `caption` tests).</summary>
+    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         var root = new RootCommand { CaptionCommand.Create() };
         var output = new StringWriter();

@@ -1,5 +1,6 @@
 using System.Text;
 using ImageCaptioning.Web.Examples;
+using ImageCaptioning.Web.Hosting;
 using ImageCaptioning.Web.Tests.Infrastructure;
 
 namespace ImageCaptioning.Web.Tests.Api;
@@ -28,6 +29,11 @@ public sealed class GalleryCaptionTests(ShippedModelFixture fixture) : IClassFix
         var page = PageDefaults.Read();
         Assert.Equal("tags", page.Guidance); // the page guides by default; the gallery is chosen for what visitors see
 
+        // The page draws each word's attention as a side × side grid, side² = the cells the shipped model attends over.
+        var model = (await Requests.ReadAsync<ModelInfo>(await client.GetAsync("/api/model", Ct)))!;
+        int side = (int)Math.Round(Math.Sqrt(model.Decoder.Positions));
+        Assert.Equal(model.Decoder.Positions, side * side);
+
         var examples = (await Requests.ReadAsync<List<ExampleImage>>(await client.GetAsync("/api/examples", Ct)))!;
         var curated = examples.Where(e => !e.Random && !e.Id.StartsWith("user-", StringComparison.Ordinal)).ToList();
         Assert.True(curated.Count >= 4, $"the gallery has {curated.Count} curated examples");
@@ -43,6 +49,8 @@ public sealed class GalleryCaptionTests(ShippedModelFixture fixture) : IClassFix
             using var response = await client.PostAsync("/api/caption",
                 Requests.Form(image, $"{example.Id}.{extension}", example.ContentType, page.Fields), Ct);
             var result = await Requests.CaptionAsync(response);
+            Assert.All(result.Words, w => Assert.True(w.Attention.Length == side && w.Attention.All(row => row.Length == side),
+                $"{example.Id}: the attention of '{w.Text}' is not {side} × {side}"));
             bool flagged = result.OutOfDistribution?.Flagged == true;
             string line = $"{example.Id}: \"{result.Caption}\" (subjects: {string.Join("|", example.Subjects)}; " +
                           $"out-of-distribution score {result.OutOfDistribution?.Score:0.000}, flagged {flagged}, marked {example.OutsideTrainingData})";

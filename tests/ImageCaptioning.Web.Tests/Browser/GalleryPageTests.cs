@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using ImageCaptioning.Web.Examples;
+using ImageCaptioning.Web.Hosting;
 using ImageCaptioning.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -49,6 +50,11 @@ public sealed class GalleryPageTests(ShippedModelBrowserFixture fixture) : IClas
         Assert.Equal(first.SourceUrl, await page.Locator("#example-credit a").GetAttributeAsync("href"));
         Assert.True(await page.Locator("#ood-note").IsHiddenAsync());
         Assert.Equal(caption, await page.Locator("#preview").GetAttributeAsync("alt")); // the caption is the photo's alt text
+        // The hints name the grid the shipped model attends over (from /api/model), e.g. "7×7" cells.
+        var model = (await http.GetFromJsonAsync<ModelInfo>("api/model", Requests.Json, TestContext.Current.CancellationToken))!;
+        int side = (int)Math.Round(Math.Sqrt(model.Decoder.Positions));
+        Assert.Equal($"{side}×{side}", await page.Locator("#words-hint .grid-size").TextContentAsync());
+        Assert.Equal($"{model.Decoder.Positions}", await page.Locator("#attention-scale-text .grid-cells").TextContentAsync());
 
         // An example outside the training data: marked on its tile, and the out-of-distribution note under its caption.
         var outside = examples.Last(e => e.OutsideTrainingData);

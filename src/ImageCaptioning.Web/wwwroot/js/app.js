@@ -689,12 +689,20 @@ async function checkModel() {
       const model = await api.requestJson("api/model");
       const quality = Object.entries(model.quality || {}).slice(0, 6).map(([name, value]) => `${name} ${value}`).join(", ");
       const decoders = model.decoders > 1 ? `${model.decoders} decoders (ensemble), ` : "decoder ";
+      showGridSize(model.decoder.positions);
       el.modelInfo.textContent = `Model: ${model.name} · encoder ${model.encoder} · ${decoders}hidden ${model.decoder.hiddenDim}, attention ${model.decoder.attentionDim}, ${model.weightPrecision} step weights · vocabulary ${model.vocabularySize.toLocaleString()} words`
         + (quality ? ` · measured quality (model card): ${quality}` : " · no measured quality in the model card");
     } catch {
       el.modelInfo.textContent = "Model: details unavailable";
     }
   }
+}
+
+/** The hints name the grid the model attends over (side × side cells, from its config), not a fixed 7×7. */
+function showGridSize(positions) {
+  const side = Math.round(Math.sqrt(positions));
+  document.querySelectorAll(".grid-size").forEach(span => { span.textContent = `${side}×${side}`; });
+  document.querySelectorAll(".grid-cells").forEach(span => { span.textContent = String(positions); });
 }
 
 function formatBytes(bytes) {

@@ -1,6 +1,6 @@
-// Draws the image on a canvas and, for one word, blends that word's 7×7 attention map over it: the map is
-// bilinearly upsampled to the canvas size, the image is darkened where the model did not look and tinted
-// orange where it did (the usual Show-Attend-Tell picture). The brightness is on an ABSOLUTE scale, the same
+// Draws the image on a canvas and, for one word, blends that word's attention map (the model's side×side grid,
+// e.g. 7×7) over it: the map is bilinearly upsampled to the canvas size, the image is darkened where the model
+// did not look and tinted orange where it did (the usual Show-Attend-Tell picture). The brightness is on an ABSOLUTE scale, the same
 // for every word: a cell's weight α as a multiple of uniform (α × cells), so a flat map looks flat instead of
 // being stretched to full contrast.
 
@@ -43,7 +43,7 @@ function level(alpha, cells) {
  * Draws the image with an attention map blended on top.
  * @param {HTMLCanvasElement} canvas
  * @param {HTMLImageElement} image
- * @param {number[][]} grid attention weights α [rows][columns] (7×7), summing to 1, as the API returns them
+ * @param {number[][]} grid attention weights α [rows][columns] (the model's grid, e.g. 7×7), summing to 1, as the API returns them
  * @param {string} label recorded in canvas.dataset.overlay (what is shown)
  */
 export function drawAttention(canvas, image, grid, label) {
