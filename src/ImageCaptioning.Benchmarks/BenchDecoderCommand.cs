@@ -147,25 +147,49 @@ internal static class BenchDecoderCommand
         string NextForEncoder() => files[nextForEncoder++ % files.Length];
 
         var stageTimings = new List<CaptionTimings>();
+        var memory = new List<MemoryUse>();
         var single = BenchStats.Compare(() => captioner.Encoder.Encode(NextForEncoder()),
-            () => stageTimings.Add(captioner.Caption(Next(), options).Timings), warmup: 3, runs: runs, minWarmupMs: WarmupMs);
+            () => memory.Add(MemoryUse.Of(() => stageTimings.Add(captioner.Caption(Next(), options).Timings))),
+            warmup: 3, runs: runs, minWarmupMs: WarmupMs);
         var timed = stageTimings.TakeLast(single.Candidate.Runs).ToArray();          // the measured calls, not the warm-up
         Console.WriteLine("end to end, Flickr8k files, beam 3 (image file → text): median (min–max, runs), and the ratio to the encoder alone " +
                           "(file → 7×7 grid) timed in alternating runs on the same files");
         Console.WriteLine($"  batch 1 : {single.Candidate.Format(unit: "ms/image")}; encoder alone {single.Baseline.Format()}; ratio {single.FormatRatio()}; " +
-                          $"{Stages(timed)}{JitNote(single.Candidate)}");
+                          $"{Stages(timed)}; {MemoryUse.Format(memory.TakeLast(single.Candidate.Runs))}{JitNote(single.Candidate)}");
 
         var batches = files.Chunk(batchSize).Where(b => b.Length == batchSize).ToArray();
         int nextBatch = 0, nextEncoderBatch = 0;
         int batchRuns = Math.Max(BenchStats.MinRuns, runs / 5);
         var batchTimings = new List<CaptionTimings>();
+        var batchMemory = new List<MemoryUse>();
         var batched = BenchStats.Compare(() => captioner.Encoder.EncodeBatch(batches[nextEncoderBatch++ % batches.Length]),
-            () => batchTimings.Add(captioner.CaptionBatch(batches[nextBatch++ % batches.Length], options)[0].Timings),
+            () => batchMemory.Add(MemoryUse.Of(() => batchTimings.Add(captioner.CaptionBatch(batches[nextBatch++ % batches.Length], options)[0].Timings))),
             warmup: 1, runs: batchRuns, minWarmupMs: WarmupMs);
         var timedBatches = batchTimings.TakeLast(batched.Candidate.Runs).ToArray();
         Console.WriteLine($"  batch {batchSize,-2}: {batched.Candidate.Format(batchSize, "ms/image")}, {1000 * batchSize / batched.Candidate.MedianMs:F0} images/s; " +
                           $"encoder alone {batched.Baseline.Format(batchSize, "ms/image")}; ratio {batched.FormatRatio()}; " +
-                          $"per image: {Stages(timedBatches)}{JitNote(batched.Candidate)}");
+                          $"per image: {Stages(timedBatches)}; {MemoryUse.Format(batchMemory.TakeLast(batched.Candidate.Runs))}{JitNote(batched.Candidate)}");
+    }
+
+    /// <summary>What one captioning call allocated (on every thread) and how many gen-2 collections ran during it.</summary>
+    private readonly record struct MemoryUse(long AllocatedBytes, int Gen2Collections)
+    {
+        public static MemoryUse Of(Action call)
+        {
+            long allocated = GC.GetTotalAllocatedBytes(precise: false);
+            int gen2 = GC.CollectionCount(2);
+            call();
+            return new(GC.GetTotalAllocatedBytes(precise: false) - allocated, GC.CollectionCount(2) - gen2);
+        }
+
+        /// <summary>The median allocation per call and the gen-2 collections of the timed calls.</summary>
+        public static string Format(IEnumerable<MemoryUse> calls)
+        {
+            var list = calls.ToArray();
+            var allocated = list.Select(c => c.AllocatedBytes).Order().ToArray();
+            return $"{allocated[allocated.Length / 2] / (1024.0 * 1024):F2} MB allocated per call (median), " +
+                   $"{list.Sum(c => c.Gen2Collections)} gen-2 collections in the {list.Length} timed calls";
+        }
     }
 
     /// <summary>The library's own stage timings of the timed calls: median (min–max) of each stage.</summary>

@@ -45,7 +45,10 @@ public static class DecoderGraph
 
         // Per image.
         var f = tape.Constant(batch.Grids, B * P, E);                                                    // f    [B·P, E]
-        var v = Ops.Relu(tape, Ops.Linear(tape, f, W("feature_proj.weight"), W("feature_proj.bias")));    // v    [B·P, D]
+        var projected = cfg.ParentCells is { } layout                                                    // W_p f + b_p [B·P, D]
+            ? Ops.ParentCellLinear(tape, f, layout, W("feature_proj.weight"), W("feature_proj.bias"))      // (each parent cell once)
+            : Ops.Linear(tape, f, W("feature_proj.weight"), W("feature_proj.bias"));
+        var v = Ops.Relu(tape, projected);                                                                // v    [B·P, D]
         v = Ops.Dropout(tape, v, options.FeatureDropout, rng);                                           // (training only)
         var attF = Ops.Linear(tape, v, W("attention.feature_att.weight"), W("attention.feature_att.bias")); // attF [B·P, A]
         var vMean = cfg.InitialStateFromFeatures

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Decoding;
@@ -168,7 +169,17 @@ public sealed class Captioner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(encoded);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Decode(encoded, image: null, options ?? Model.DecodingDefaults, Stopwatch.GetTimestamp(), encoderMs: 0);
+        long start = Stopwatch.GetTimestamp();
+        var grid = RentGrids(1);
+        try
+        {
+            encoded.WriteGrid(Grid, grid);
+            return Decode(encoded, grid.AsSpan(0, Grid.Floats), image: null, options ?? Model.DecodingDefaults, start, encoderMs: 0);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(grid);
+        }
     }
 
     /// <summary>
@@ -182,25 +193,29 @@ public sealed class Captioner : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= Model.DecodingDefaults;
         if (images.Count == 0) return [];
+        var grids = RentGrids(images.Count);
+        try { return CaptionBatch(images, options, grids); }
+        finally { ArrayPool<float>.Shared.Return(grids); }
+    }
+
+    /// <summary>The batch path, with the decoder's input [N, P, E] written into <paramref name="grids"/> (<see cref="RentGrids"/>).</summary>
+    private CaptionResult[] CaptionBatch(IReadOnlyList<ValidatedImage> images, DecodingOptions options, float[] grids)
+    {
         long start = Stopwatch.GetTimestamp();
-        var encoded = _encoder.EncodeBatch(images);
+        int n = images.Count;
+        var encoded = _encoder.EncodeInto(images, Grid, grids);
         double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
-        int gridFloats = Grid.Floats;
-        var grids = new float[encoded.Count * gridFloats]; // [N, P, E]
-        for (int i = 0; i < encoded.Count; i++)
-            encoded[i].WriteGrid(Grid, grids.AsSpan(i * gridFloats, gridFloats));
         long checkStart = Stopwatch.GetTimestamp();
         var distribution = CheckDistribution(encoded);
         long tagsStart = Stopwatch.GetTimestamp();
         var evidence = encoded.Select((e, i) => Evidence(e, images[i], distribution[i], options)).ToArray();
         long decodeStart = Stopwatch.GetTimestamp();
-        var captions = _generator.Generate(grids, encoded.Count, options,
+        var captions = _generator.Generate(grids.AsSpan(0, n * Grid.Floats), n, options,
             options.Guidance == DecodingGuidance.Tags ? [.. evidence.Select(e => e.Guidance?.Constraints)] : null);
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         double totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
-        int n = encoded.Count;
         var timings = new CaptionTimings(encoderMs / n, decoderMs / n, totalMs / n)
         {
             OutOfDistributionMs = CheckMs(checkStart, tagsStart) / n,
@@ -240,21 +255,38 @@ public sealed class Captioner : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= Model.DecodingDefaults; // the model's own default; valid by construction, so a bad option never costs an image read
         long start = Stopwatch.GetTimestamp();
-        var image = read();
-        var encoded = _encoder.Encode(image);
-        double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        ct.ThrowIfCancellationRequested(); // the decoder's work is not started for a caller that has gone
-        return Decode(encoded, image, options, start, encoderMs);
+        var grid = RentGrids(1);
+        try
+        {
+            var image = read();
+            var encoded = _encoder.EncodeInto([image], Grid, grid)[0];
+            double encoderMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            ct.ThrowIfCancellationRequested(); // the decoder's work is not started for a caller that has gone
+            return Decode(encoded, grid.AsSpan(0, Grid.Floats), image, options, start, encoderMs);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(grid);
+        }
     }
 
-    private CaptionResult Decode(EncoderOutput encoded, ValidatedImage? image, DecodingOptions options, long start, double encoderMs)
+    /// <summary>
+    /// A pooled buffer for <paramref name="images"/> grids of <see cref="Grid"/> [N, P, E], the decoder's input (longer than
+    /// that: slice it): a 14×14+7×7 grid is 1.45 MB per image, and a new array of that size per call would be a
+    /// large-object allocation every time. Give it back to <see cref="ArrayPool{T}.Shared"/>.
+    /// </summary>
+    private float[] RentGrids(int images) => ArrayPool<float>.Shared.Rent(images * Grid.Floats);
+
+    /// <param name="grid">The decoder's input [P, E] for <paramref name="encoded"/>.</param>
+    private CaptionResult Decode(EncoderOutput encoded, ReadOnlySpan<float> grid, ValidatedImage? image, DecodingOptions options,
+        long start, double encoderMs)
     {
         long checkStart = Stopwatch.GetTimestamp();
         var distribution = CheckDistribution([encoded])[0];
         long tagsStart = Stopwatch.GetTimestamp();
         var (tags, guidance, topClasses) = Evidence(encoded, image, distribution, options);
         long decodeStart = Stopwatch.GetTimestamp();
-        var captions = _generator.Generate(encoded.GridOf(Grid), 1, options, guidance is null ? null : [guidance.Constraints])[0];
+        var captions = _generator.Generate(grid, 1, options, guidance is null ? null : [guidance.Constraints])[0];
         double decoderMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
         var timings = new CaptionTimings(encoderMs, decoderMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds)
         {

@@ -70,15 +70,10 @@ public sealed class EncoderOutput
     /// </summary>
     internal static void WriteWithParentCells(ReadOnlySpan<float> fine, ReadOnlySpan<float> final, Span<float> grid)
     {
-        FeatureGrid f = FeatureGrid.Fine, c = FeatureGrid.Final, both = FeatureGrid.FineWithContext;
-        for (int row = 0; row < f.Side; row++)
-            for (int col = 0; col < f.Side; col++)
-            {
-                int p = row * f.Side + col, parent = row / 2 * c.Side + col / 2;
-                var cell = grid.Slice(p * both.Channels, both.Channels);
-                fine.Slice(p * f.Channels, f.Channels).CopyTo(cell);
-                final.Slice(parent * c.Channels, c.Channels).CopyTo(cell[f.Channels..]);
-            }
+        FeatureGrid f = FeatureGrid.Fine, both = FeatureGrid.FineWithContext;
+        for (int p = 0; p < f.Positions; p++)
+            fine.Slice(p * f.Channels, f.Channels).CopyTo(grid.Slice(p * both.Channels, f.Channels));
+        FeatureLayout.WriteParentCells(final, grid);
     }
 
     /// <summary>

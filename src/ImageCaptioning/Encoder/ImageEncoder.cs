@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Imaging;
@@ -125,23 +126,28 @@ public sealed class ImageEncoder : IDisposable
             TensorPrimitives.SoftMax(encoded.Logits, own);
             return own;
         }
-        var pixels = new float[ImagePixelDecoder.MaxCoveringSquares * EncoderGeometry.InputFloats]; // [squares, 3, 224, 224]
-        int squares = ImagePixelDecoder.DecodeCoveringSquaresChw(image, EncoderGeometry.InputSize, pixels);
-        if (squares < ImagePixelDecoder.MaxCoveringSquares)
-            pixels = pixels[..(squares * EncoderGeometry.InputFloats)];
-        var features = new float[squares * EncoderGeometry.GridFloats]; // [squares, 1280, 7, 7], not used
-        var logits = new float[squares * EncoderGeometry.Classes];      // [squares, 1000]
-        _session.Run(pixels, squares, features, logits);
-
-        var mean = new float[EncoderGeometry.Classes];
-        var probabilities = new float[EncoderGeometry.Classes];
-        for (int i = 0; i < squares; i++)
+        int maxFloats = ImagePixelDecoder.MaxCoveringSquares * EncoderGeometry.InputFloats;
+        var pixels = ArrayPool<float>.Shared.Rent(maxFloats); // [squares, 3, 224, 224]
+        try
         {
-            TensorPrimitives.SoftMax(logits.AsSpan(i * EncoderGeometry.Classes, EncoderGeometry.Classes), probabilities);
-            TensorPrimitives.Add(mean, probabilities, mean);
+            int squares = ImagePixelDecoder.DecodeCoveringSquaresChw(image, EncoderGeometry.InputSize, pixels.AsSpan(0, maxFloats));
+            var mean = new float[EncoderGeometry.Classes];
+            _session.Run(pixels.AsMemory(0, squares * EncoderGeometry.InputFloats), squares, fine: false, (_, logits, _) =>
+            {
+                Span<float> probabilities = stackalloc float[EncoderGeometry.Classes];
+                for (int i = 0; i < squares; i++)
+                {
+                    TensorPrimitives.SoftMax(logits.Slice(i * EncoderGeometry.Classes, EncoderGeometry.Classes), probabilities);
+                    TensorPrimitives.Add(mean, probabilities, mean);
+                }
+            });
+            TensorPrimitives.Divide(mean, squares, mean);
+            return mean;
         }
-        TensorPrimitives.Divide(mean, squares, mean);
-        return mean;
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pixels);
+        }
     }
 
     /// <summary>
@@ -171,36 +177,64 @@ public sealed class ImageEncoder : IDisposable
         return new EncoderOutput(grid, logits, ClassNames);
     }
 
-    private EncoderOutput[] EncodeValidated(IReadOnlyList<ValidatedImage> images)
+    /// <summary>
+    /// Encodes checked images as <see cref="EncodeBatch(IReadOnlyList{ValidatedImage})"/> does and writes each image's
+    /// <paramref name="grid"/> map [P, C] into <paramref name="grids"/> (image i from i · grid.Floats) straight from the
+    /// encoder's outputs: the caption path's decoder input, with no per-image fine map in between. The outputs carry the
+    /// 7×7 grid and the logits, not the fine map.
+    /// </summary>
+    /// <exception cref="InvalidImageException">The data of one of the images cannot be decoded; the message names it.</exception>
+    internal EncoderOutput[] EncodeInto(IReadOnlyList<ValidatedImage> images, FeatureGrid grid, float[] grids)
     {
-        int count = images.Count;
-        // [count, 3, 224, 224] planar RGB 0..255, one slice per image.
-        var pixels = new float[count * EncoderGeometry.InputFloats];
-        ForEachIndex(count, i => ImagePixelDecoder.DecodeChw(images[i], EncoderGeometry.InputSize, _options.Resampling,
-            pixels.AsSpan(i * EncoderGeometry.InputFloats, EncoderGeometry.InputFloats)));
-        if (_options.MirrorHorizontally)
-            MirrorRows(pixels, count * 3 * EncoderGeometry.InputSize, EncoderGeometry.InputSize);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(grid);
+        if (grid.NeedsFineMap && !_options.FineGrid)
+            throw new InvalidOperationException("This encoder was created without EncoderOptions.FineGrid.");
+        if (grids.Length < images.Count * grid.Floats)
+            throw new ArgumentException($"{images.Count} {grid.Name} grids need {images.Count * grid.Floats} floats, not {grids.Length}.", nameof(grids));
+        return images.Count == 0 ? [] : EncodeValidated(images, (grid, grids));
+    }
 
-        var features = new float[count * EncoderGeometry.GridFloats]; // [count, 1280, 7, 7]
-        var logits = new float[count * EncoderGeometry.Classes];      // [count, 1000]
-        var fine = FeatureGrid.Fine;
-        var fineFeatures = _options.FineGrid ? new float[count * fine.Floats] : [];  // [count, 576, 14, 14]
-        _session.Run(pixels, count, features, logits, fineFeatures);
-
-        var outputs = new EncoderOutput[count];
-        for (int i = 0; i < count; i++)
+    /// <param name="into">A map to write for the decoder instead of keeping the fine map in the outputs (<see cref="EncodeInto"/>).</param>
+    private EncoderOutput[] EncodeValidated(IReadOnlyList<ValidatedImage> images, (FeatureGrid Grid, float[] Grids)? into = null)
+    {
+        int count = images.Count, inputFloats = count * EncoderGeometry.InputFloats;
+        // [count, 3, 224, 224] planar RGB 0..255, one slice per image; pooled, as a new array of this size per call would be
+        // a large-object allocation every time (each slice is written in full).
+        var pixels = ArrayPool<float>.Shared.Rent(inputFloats);
+        try
         {
-            var grid = new float[EncoderGeometry.GridFloats];
-            FeatureLayout.ToPositionMajor(features.AsSpan(i * EncoderGeometry.GridFloats, EncoderGeometry.GridFloats), grid);
-            float[]? fineGrid = null;
-            if (_options.FineGrid)
+            ForEachIndex(count, i => ImagePixelDecoder.DecodeChw(images[i], EncoderGeometry.InputSize, _options.Resampling,
+                pixels.AsSpan(i * EncoderGeometry.InputFloats, EncoderGeometry.InputFloats)));
+            if (_options.MirrorHorizontally)
+                MirrorRows(pixels.AsSpan(0, inputFloats), count * 3 * EncoderGeometry.InputSize, EncoderGeometry.InputSize);
+
+            var outputs = new EncoderOutput[count];
+            _session.Run(pixels.AsMemory(0, inputFloats), count, _options.FineGrid, (features, logits, fineFeatures) =>
             {
-                fineGrid = new float[fine.Floats];
-                FeatureLayout.ToPositionMajor(fineFeatures.AsSpan(i * fine.Floats, fine.Floats), fineGrid, fine.Positions, fine.Channels);
-            }
-            outputs[i] = new EncoderOutput(grid, logits.AsSpan(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames, fineGrid);
+                var fine = FeatureGrid.Fine;
+                for (int i = 0; i < count; i++)
+                {
+                    var grid = new float[EncoderGeometry.GridFloats];  // [1280, 7, 7] → [49, 1280]
+                    FeatureLayout.ToPositionMajor(features.Slice(i * EncoderGeometry.GridFloats, EncoderGeometry.GridFloats), grid);
+                    float[]? fineGrid = null;
+                    var imageFine = fineFeatures.IsEmpty ? default : fineFeatures.Slice(i * fine.Floats, fine.Floats);
+                    if (into is { } target)                                  // → the decoder's [P, C], image i
+                        FeatureLayout.WriteGrid(target.Grid, grid, imageFine, target.Grids.AsSpan(i * target.Grid.Floats, target.Grid.Floats));
+                    else if (!fineFeatures.IsEmpty)
+                    {
+                        fineGrid = new float[fine.Floats];                  // [576, 14, 14] → [196, 576]
+                        FeatureLayout.ToPositionMajor(imageFine, fineGrid, fine.Positions, fine.Channels);
+                    }
+                    outputs[i] = new EncoderOutput(grid, logits.Slice(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames, fineGrid);
+                }
+            });
+            return outputs;
         }
-        return outputs;
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pixels);
+        }
     }
 
     /// <summary>Reverses each of <paramref name="rows"/> rows of <paramref name="width"/> floats in place (a left–right mirror of CHW planes).</summary>

@@ -31,24 +31,29 @@ internal sealed class OnnxFeatureSession : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="count"/> images.
+    /// Runs <paramref name="count"/> images and hands <paramref name="read"/> the outputs while ONNX Runtime still holds them,
+    /// so the caller lays them out where it keeps them without an intermediate copy.
     /// </summary>
     /// <param name="pixels">[count, 3, 224, 224] planar RGB in 0..255.</param>
-    /// <param name="features">Receives [count, 1280, 7, 7] (channel-major, as ONNX gives it).</param>
-    /// <param name="logits">Receives [count, 1000].</param>
-    /// <param name="fineFeatures">Receives [count, 576, 14, 14] (channel-major) unless empty (then it is not fetched).</param>
-    public void Run(float[] pixels, int count, Span<float> features, Span<float> logits, Span<float> fineFeatures = default)
+    /// <param name="fine">Also fetch the 14×14 map (else <paramref name="read"/> gets an empty span for it).</param>
+    public void Run(Memory<float> pixels, int count, bool fine, EncoderOutputsReader read)
     {
         int side = EncoderGeometry.InputSize;
         if (pixels.Length != count * EncoderGeometry.InputFloats)
             throw new ArgumentException($"Expected {count}×3×{side}×{side} pixels, got {pixels.Length} floats.", nameof(pixels));
-        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [count, 3, side, side]);
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels, [count, 3, side, side]);
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, InputNames, [input], fineFeatures.IsEmpty ? OutputNames : OutputNamesWithFine);
-        outputs[0].GetTensorDataAsSpan<float>().CopyTo(features);
-        outputs[1].GetTensorDataAsSpan<float>().CopyTo(logits);
-        if (!fineFeatures.IsEmpty) outputs[2].GetTensorDataAsSpan<float>().CopyTo(fineFeatures);
+        using var outputs = _session.Run(runOptions, InputNames, [input], fine ? OutputNamesWithFine : OutputNames);
+        read(outputs[0].GetTensorDataAsSpan<float>(), outputs[1].GetTensorDataAsSpan<float>(),
+            fine ? outputs[2].GetTensorDataAsSpan<float>() : default);
     }
 
     public void Dispose() => _session.Dispose();
 }
+
+/// <summary>
+/// Reads one run's outputs: <paramref name="features"/> [count, 1280, 7, 7] and <paramref name="fineFeatures"/>
+/// [count, 576, 14, 14] channel-major as ONNX gives them (the fine map empty unless asked for), <paramref name="logits"/> [count, 1000].
+/// The spans are valid only during the call.
+/// </summary>
+internal delegate void EncoderOutputsReader(ReadOnlySpan<float> features, ReadOnlySpan<float> logits, ReadOnlySpan<float> fineFeatures);

@@ -9,6 +9,8 @@ namespace ImageCaptioning.Model;
 ///
 /// Per image (once):                                                 shapes
 ///   v_i  = ReLU(W_p f_i + b_p)          projected features           f: [P, E] → v: [P, D]
+///          (a grid whose cells end with their parent cell's channels, <see cref="ParentCellLayout"/>, projects
+///          each parent's part once and adds it to its cells: the same sum)
 ///   attF = W_f v + b_f                  attention keys               [P, A]
 ///   h0   = tanh(W_h0 v̄ + b), c0 = tanh(W_c0 v̄ + b'), v̄ = mean_i v_i  [H]
 ///          (initial_state "learned": v̄ = 0, so h0 = tanh(b), c0 = tanh(b'))
@@ -64,7 +66,11 @@ public sealed class AttentionDecoder : IStepDecoder
         if (grids.Length < images * P * E) throw new ArgumentException($"expected {images}×{P}×{E} features", nameof(grids));
         int threads = ws.MaxThreads;
         var v = ws.Features.AsSpan(0, images * P * D);
-        DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
+        if (Config.ParentCells is { } layout)                                                                          // W_p f + b_p [N·P, D],
+            DecoderKernels.ParentCellLinear(grids, images, layout, p.FeatureProjWeight, p.FeatureProjBias, D, v,      // each parent cell
+                ws.ParentParts, ws.ParentProjection, threads);                                                        // projected once
+        else
+            DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
         TensorPrimitives.Max(v, 0f, v);                                                                               // ReLU
         DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt, maxThreads: threads); // [N·P, A]
         var mean = ws.MeanFeature.AsSpan(0, images * D);
@@ -95,7 +101,8 @@ public sealed class AttentionDecoder : IStepDecoder
 
     /// <summary>
     /// One decoding step for the workspace's rows: reads Tokens, H, C, ImageOfRow; writes LogProbs [R, V], Alpha [R, P]
-    /// and the new H, C. Allocates nothing. Compiled fully optimised at once: tiered JIT left the first captions slower.
+    /// and the new H, C. Allocates nothing, unless ws.MaxThreads lets it split a large product or a large attention
+    /// (many rows over a fine grid) across threads. Compiled fully optimised at once: tiered JIT left the first captions slower.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(DecoderWorkspace ws)
@@ -111,10 +118,15 @@ public sealed class AttentionDecoder : IStepDecoder
         var beta = ws.Gate.AsSpan(0, R * D);
         _weights.HiddenProjections(h, R, attH, beta, ws);                                                 // W_a h + b_a [R, A], W_β h + b_β [R, D]
         var alpha = ws.Alpha.AsSpan(0, R * P);
-        DecoderKernels.AttentionScores(ws.FeatureAtt, attH, p.ScoreWeight, R, P, A, rowsImage, alpha);    // e [R, P]
-        DecoderKernels.SoftmaxRows(alpha, R, P);                                                          // α [R, P]
         var z = ws.Context.AsSpan(0, R * D);
-        DecoderKernels.WeightedSum(alpha, ws.Features, R, P, D, rowsImage, z);                            // z [R, D]
+        int threads = AttentionThreads(ws, R);
+        if (threads > 1) AttendInParallel(ws, threads);                                                   // the same, rows split
+        else
+        {
+            DecoderKernels.AttentionScores(ws.FeatureAtt, attH, p.ScoreWeight, R, P, A, rowsImage, alpha);    // e [R, P]
+            DecoderKernels.SoftmaxRows(alpha, R, P);                                                          // α [R, P]
+            DecoderKernels.WeightedSum(alpha, ws.Features, R, P, D, rowsImage, z);                            // z [R, D]
+        }
 
         // Gate: how much of the context to let in.
         TensorPrimitives.Sigmoid(beta, beta);                                                             // β [R, D]
@@ -142,6 +154,40 @@ public sealed class AttentionDecoder : IStepDecoder
         var logp = ws.LogProbs.AsSpan(0, R * V);
         _weights.Logits(o, R, logp, ws);                                                                  // W_o o + b_o [R, V]
         DecoderKernels.LogSoftmaxRows(logp, logp, R, V);                                                  // log p(y_t) [R, V]
+    }
+
+    /// <summary>
+    /// Fewest attention values (rows × P × A tanh) a step must have before its attention is split across threads: a
+    /// batch's many rows over a fine grid, not a lone caption's few rows (whose step stays allocation-free).
+    /// </summary>
+    internal const int ParallelAttentionMinValues = 1 << 18;
+
+    /// <summary>Threads for this step's attention: 1 unless there is enough of it and the workspace may use more cores.</summary>
+    private int AttentionThreads(DecoderWorkspace ws, int rows)
+    {
+        if ((long)rows * Config.Positions * Config.AttentionDim < ParallelAttentionMinValues) return 1;
+        return Math.Min(rows, Math.Min(ws.MaxThreads, Math.Min(Numerics.Gemm.MaxThreads, Environment.ProcessorCount)));
+    }
+
+    /// <summary>
+    /// The step's attention (scores, softmax, context) with the rows cut into contiguous shares, one share per thread
+    /// at a time: each row is computed by the same code as on one thread, so the result does not depend on the split.
+    /// Reads ws.HiddenAtt, FeatureAtt, Features, ImageOfRow; writes ws.Alpha [R, P] and ws.Context (z) [R, D].
+    /// </summary>
+    private void AttendInParallel(DecoderWorkspace ws, int threads)
+    {
+        int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim;
+        var w = Parameters.ScoreWeight;
+        int shares = Math.Min(R, 4 * threads);   // more shares than threads: a thread that loses its core holds up less
+        Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
+        {
+            int first = (int)((long)R * s / shares), rows = (int)((long)R * (s + 1) / shares) - first;
+            var rowsImage = ws.ImageOfRow.AsSpan(first, rows);
+            var alpha = ws.Alpha.AsSpan(first * P, rows * P);
+            DecoderKernels.AttentionScores(ws.FeatureAtt, ws.HiddenAtt.AsSpan(first * A, rows * A), w, rows, P, A, rowsImage, alpha); // e [rows, P]
+            DecoderKernels.SoftmaxRows(alpha, rows, P);                                                                           // α [rows, P]
+            DecoderKernels.WeightedSum(alpha, ws.Features, rows, P, D, rowsImage, ws.Context.AsSpan(first * D, rows * D));        // z [rows, D]
+        });
     }
 
     /// <summary>mean[n, d] = (1/P) Σ_i v[n, i, d].</summary>

@@ -47,6 +47,12 @@ public sealed record DecoderConfig
     /// <summary>True when h0, c0 are computed from the mean feature (the Show-Attend-Tell default).</summary>
     [JsonIgnore] public bool InitialStateFromFeatures => InitialState is null or MeanFeatureInitialState;
 
+    /// <summary>
+    /// The layout of a grid whose cells end with their parent cell's channels, when positions × encoder_dim is one
+    /// (196 × 1856: the encoder's "14x14+7x7"); null for a plain grid. The decoder then projects each parent cell once.
+    /// </summary>
+    [JsonIgnore] public ParentCellLayout? ParentCells => ParentCellLayout.Of(Positions, EncoderDim);
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public void Validate()

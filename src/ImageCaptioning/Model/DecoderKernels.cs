@@ -19,16 +19,57 @@ public static class DecoderKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate = false, int maxThreads = int.MaxValue)
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate = false, int maxThreads = int.MaxValue) =>
+        Linear(x, rows, inDim, inDim, weight, inDim, bias, outDim, y, accumulate, maxThreads);
+
+    /// <summary>
+    /// <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>
+    /// on the first <paramref name="inDim"/> columns of wider rows: x's rows are <paramref name="xStride"/> floats apart,
+    /// W's <paramref name="weightStride"/>.
+    /// </summary>
+    private static void Linear(ReadOnlySpan<float> x, int rows, int inDim, int xStride, ReadOnlySpan<float> weight, int weightStride,
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate, int maxThreads)
     {
         if (rows == 0) return;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
         var options = Gemm.DefaultOptions();
         options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
-        Gemm.Multiply(options, false, true, rows, outDim, inDim, x, inDim, weight, inDim, y, outDim, accumulate ? 1f : 0f);
+        Gemm.Multiply(options, false, true, rows, outDim, inDim, x, xStride, weight, weightStride, y, outDim, accumulate ? 1f : 0f);
         if (!bias.IsEmpty)
             for (int r = 0; r < rows; r++)
                 TensorPrimitives.Add(y.Slice(r * outDim, outDim), bias, y.Slice(r * outDim, outDim));
+    }
+
+    /// <summary>
+    /// y = f·Wᵀ + b for <paramref name="images"/> grids of <paramref name="layout"/>, whose cells are [own | parent] (the
+    /// parent part repeated in the parent's four cells), computed as W·[f; g] = W_own·f + W_parent·g_parent(i): the own parts
+    /// of all cells and the parent parts of the parent cells (read from each parent's first cell) are projected separately,
+    /// and each parent's projection (with the bias) is added to its four cells — the same sum, with the parents' products
+    /// done once instead of four times.
+    /// grids f: [N, P, C] (C = own + parent channels); W: [out, C], columns [own | parent]; b: [out]; y: [N·P, out].
+    /// <paramref name="parentParts"/> receives g [N·P', parent channels] (training keeps it for the gradient of W_parent);
+    /// <paramref name="parentOut"/> is scratch for W_parent·g + b [N·P', out]. P' = the layout's parent positions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ParentCellLinear(ReadOnlySpan<float> grids, int images, ParentCellLayout layout, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, Span<float> parentParts, Span<float> parentOut, int maxThreads = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        int P = layout.Positions, C = layout.Channels, own = layout.OwnChannels, parent = layout.ParentChannels, Q = layout.ParentPositions;
+        if (grids.Length < images * P * C) throw new ArgumentException($"expected {images}×{P}×{C} features", nameof(grids));
+        var g = parentParts[..(images * Q * parent)];
+        for (int n = 0; n < images; n++)
+            for (int q = 0; q < Q; q++)
+                grids.Slice((n * P + layout.FirstChildOf(q)) * C + own, parent).CopyTo(g.Slice((n * Q + q) * parent, parent)); // g [N·P', parent]
+        var u = parentOut[..(images * Q * outDim)];
+        Linear(g, images * Q, parent, parent, weight[own..], C, bias, outDim, u, accumulate: false, maxThreads);        // W_parent g + b [N·P', out]
+        Linear(grids, images * P, own, C, weight, C, default, outDim, y, accumulate: false, maxThreads);               // W_own f [N·P, out]
+        for (int n = 0; n < images; n++)
+            for (int i = 0; i < P; i++)
+            {
+                var row = y.Slice((n * P + i) * outDim, outDim);
+                TensorPrimitives.Add(row, u.Slice((n * Q + layout.ParentOf(i)) * outDim, outDim), row);              // + parent's [N·P, out]
+            }
     }
 
     /// <summary>

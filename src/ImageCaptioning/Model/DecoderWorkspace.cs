@@ -26,6 +26,8 @@ public sealed class DecoderWorkspace
     public float[] InitialH { get; }   // h0   [images, H]
     public float[] InitialC { get; }   // c0   [images, H]
     internal float[] MeanFeature { get; } // v̄ [images, D]
+    internal float[] ParentParts { get; }      // a parent-cell grid's parent parts g [images, P', parent channels] (else empty)
+    internal float[] ParentProjection { get; } // W_parent g + b_p [images, P', D] (else empty)
 
     // Per row (beam):
     public int[] Tokens { get; }       // y_{t-1} [R]
@@ -57,6 +59,9 @@ public sealed class DecoderWorkspace
         InitialH = new float[maxImages * h];
         InitialC = new float[maxImages * h];
         MeanFeature = new float[maxImages * d];
+        var parents = config.ParentCells;
+        ParentParts = parents is null ? [] : new float[maxImages * parents.ParentPositions * parents.ParentChannels];
+        ParentProjection = parents is null ? [] : new float[maxImages * parents.ParentPositions * d];
         Tokens = new int[maxRows];
         ImageOfRow = new int[maxRows];
         H = new float[maxRows * h]; C = new float[maxRows * h];

@@ -50,6 +50,16 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
             Assert.All(cell[..576].ToArray(), v => Assert.Equal(row * 14 + col, v));
             Assert.All(cell[576..].ToArray(), v => Assert.Equal(1000 + parent, v));
         }
+
+        // The decoder recognises this grid by its size and projects each parent once: its layout must say the same.
+        var layout = ImageCaptioning.Model.ParentCellLayout.FineWithContext;
+        Assert.Equal((FeatureGrid.FineWithContext.Positions, FeatureGrid.FineWithContext.Channels), (layout.Positions, layout.Channels));
+        Assert.Equal((FeatureGrid.Fine.Channels, FeatureGrid.Final.Channels, FeatureGrid.Final.Positions),
+            (layout.OwnChannels, layout.ParentChannels, layout.ParentPositions));
+        for (int p = 0; p < 196; p++)
+            Assert.Equal(1000 + layout.ParentOf(p), both[p * 1856 + 576]);
+        for (int q = 0; q < 49; q++)
+            Assert.Equal(1000 + q, both[layout.FirstChildOf(q) * 1856 + 576]);
     }
 
     [Fact]
@@ -78,24 +88,53 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
     }
 
     [Fact]
-    public async Task ADecoderThatReadsTheFineGridCaptionsWithOneAttentionWeightPerCell()
+    public async Task TheCaptionPathWritesEachGridStraightFromTheEncoderRunAsTheOutputWouldLayItOut()
+    {
+        using var fineEncoder = await ImageEncoder.CreateAsync(TestData.Paths with { ModelCacheDirectory = fixture.CacheDirectory },
+            new EncoderOptions { IntraOpThreads = 1, FineGrid = true }, TestContext.Current.CancellationToken);
+        var images = fineEncoder.ReadImages([.. new[] { EncoderFixture.DogsImage, "1000268201_693b08cb0e" }.Select(EncoderFixture.Flickr8kImage)]);
+        var outputs = fineEncoder.EncodeBatch(images);
+        foreach (var grid in FeatureGrid.All)
+        {
+            var grids = new float[images.Length * grid.Floats + 7];   // a pooled buffer is longer than asked for
+            var written = fineEncoder.EncodeInto(images, grid, grids);
+            for (int i = 0; i < images.Length; i++)
+            {
+                var expected = new float[grid.Floats];
+                outputs[i].WriteGrid(grid, expected);
+                Assert.Equal(expected, grids.AsSpan(i * grid.Floats, grid.Floats).ToArray());
+                Assert.Equal(outputs[i].Grid, written[i].Grid);
+                Assert.Equal(outputs[i].Logits, written[i].Logits);
+                Assert.Null(written[i].FineGrid);                        // not kept: it went into the decoder's grid
+            }
+        }
+        Assert.Throws<InvalidOperationException>(() => fixture.Encoder.EncodeInto(images, FeatureGrid.FineWithContext, new float[2 * FeatureGrid.FineWithContext.Floats]));
+    }
+
+    [Theory]
+    [InlineData(576)]    // 14×14
+    [InlineData(1856)]   // 14×14+7×7
+    public async Task ADecoderThatReadsTheFineGridCaptionsWithOneAttentionWeightPerCell(int encoderDim)
     {
         string folder = Path.Combine(fixture.CacheDirectory, $"fine-model-{Guid.NewGuid():N}");
-        var model = TestModels.Sharpened(TestModels.RandomModel(21, TestModels.TinyConfig(positions: 196, encoderDim: 576)), 3f);
+        var model = TestModels.Sharpened(TestModels.RandomModel(21, TestModels.TinyConfig(positions: 196, encoderDim: encoderDim)), 3f);
         model.Save(folder);
         using var captioner = await Captioner.CreateAsync(TestData.Paths with { ModelCacheDirectory = fixture.CacheDirectory }, folder,
             ct: TestContext.Current.CancellationToken);
 
-        Assert.Same(FeatureGrid.Fine, captioner.Grid);
+        Assert.Same(FeatureGrid.Find(196, encoderDim), captioner.Grid);
         Assert.True(captioner.Encoder.ComputesFineGrid);
         string[] images = [.. new[] { EncoderFixture.DogsImage, "1000268201_693b08cb0e" }.Select(EncoderFixture.Flickr8kImage)];
         var options = new DecodingOptions { BeamWidth = 3 };
         var one = captioner.Caption(images[0], options);
         var batch = captioner.CaptionBatch(captioner.Encoder.ReadImages(images), options);
+        var encoded = captioner.Caption(captioner.Encoder.Encode(images[0]), options);
 
         Assert.NotEmpty(one.Best.Words);
         Assert.All(one.Best.Attention, alpha => Assert.Equal(196, alpha.Length));
         Assert.Equal(one.Best.TokenIds, batch[0].Best.TokenIds);   // one path and the batched path read the same grid
+        Assert.Equal(one.Best.TokenIds, encoded.Best.TokenIds);    // and so does an image the encoder has already seen
+        Assert.Equal(one.Best.Score, encoded.Best.Score);
 
         // Handing it an encoder without the fine grid is refused up front, not at the first caption.
         using var plain = await ImageEncoder.CreateAsync(TestData.Paths with { ModelCacheDirectory = fixture.CacheDirectory },

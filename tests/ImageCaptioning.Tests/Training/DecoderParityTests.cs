@@ -8,13 +8,15 @@ namespace ImageCaptioning.Tests.Training;
 public class DecoderParityTests
 {
     [Theory]
-    [InlineData(null)]
-    [InlineData(DecoderConfig.LearnedInitialState)]
-    public void TrainingGraphAndInferenceDecoderGiveTheSameLogProbsAndAttention(string? initialState)
+    [InlineData(null, false)]
+    [InlineData(DecoderConfig.LearnedInitialState, false)]
+    [InlineData(null, true)]    // 196 × 1856: the 14×14+7×7 grid, each parent cell projected once
+    public void TrainingGraphAndInferenceDecoderGiveTheSameLogProbsAndAttention(string? initialState, bool parentCells)
     {
-        var config = TinyDecoders.Config() with { InitialState = initialState };
+        var config = (parentCells ? TinyDecoders.ParentCellConfig() : TinyDecoders.Config()) with { InitialState = initialState };
+        Assert.Equal(parentCells, config.ParentCells is not null);
         var parameters = DecoderParameters.CreateRandom(config, seed: 7);
-        var grids = TinyDecoders.RandomGrids(3, config, seed: 8);
+        var grids = TinyDecoders.GridsFor(3, config, seed: 8);
         int[][] words = [[4, 5, 6, 7], [8, 9, 4], [10, 11]];
         var batch = TinyDecoders.Batch(grids, words);
 
@@ -70,13 +72,15 @@ public class DecoderParityTests
         Assert.Equal(2f * Loss(plain, false, first) - 0.5f * Loss(plain, false, second), Loss(plain, false, weighted), 4);
     }
 
-    [Fact]
-    public void TheFullDecoderGraphHasCorrectGradients()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]    // 196 × 1856: the feature projection takes the parent-cell path
+    public void TheFullDecoderGraphHasCorrectGradients(bool parentCells)
     {
         // Finite differences through the whole unrolled decoder for a sample of parameters.
-        var config = TinyDecoders.Config();
+        var config = parentCells ? TinyDecoders.ParentCellConfig() : TinyDecoders.Config();
         var parameters = DecoderParameters.CreateRandom(config, seed: 3);
-        var batch = TinyDecoders.Batch(TinyDecoders.RandomGrids(2, config, seed: 4), [[4, 5, 6], [7, 8]]);
+        var batch = TinyDecoders.Batch(TinyDecoders.GridsFor(2, config, seed: 4), [[4, 5, 6], [7, 8]]);
         var model = new TrainableDecoder(parameters);
         var options = new DecoderGraph.Options(LabelSmoothing: 0.1f, CoverageLambda: 1f, AttentionEntropy: 0.5f);
 

@@ -47,6 +47,33 @@ public class OpGradientTests
     }
 
     [Fact]
+    public void ParentCellLinearIsTheFullLinearAndHasItsGradients()
+    {
+        // 4×4 cells of 3 own + 2 parent channels, 2×2 parents; the grids are constant features.
+        var layout = new ImageCaptioning.Model.ParentCellLayout(Side: 4, OwnChannels: 3, ParentChannels: 2);
+        var grids = new Tensor(TinyDecoders.ParentCellGrids(2, layout, seed: 5), 2 * layout.Positions, layout.Channels, requiresGrad: false);
+        Tensor weight = R(4, layout.Channels), bias = R(1, 4);
+        GradientCheck.Check((t, x) => GradientCheck.Project(t, Ops.ParentCellLinear(t, grids, layout, x[0], x[1])), [weight, bias]);
+
+        // On grids whose parent parts repeat, it is the plain projection: the same values and the same gradients.
+        float[][] Gradients(Func<Tape, Tensor> forward)
+        {
+            weight.Grad.Clear(); bias.Grad.Clear();
+            var tape = new Tape();
+            var y = forward(tape);
+            tape.Backward(GradientCheck.Project(tape, y));
+            float[][] result = [y.Values.ToArray(), weight.Grad.ToArray(), bias.Grad.ToArray()];
+            tape.Reset();
+            return result;
+        }
+        var split = Gradients(t => Ops.ParentCellLinear(t, grids, layout, weight, bias));
+        var full = Gradients(t => Ops.Linear(t, grids, weight, bias));
+        for (int k = 0; k < full.Length; k++)
+            for (int i = 0; i < full[k].Length; i++)
+                Assert.True(Math.Abs(full[k][i] - split[k][i]) <= 1e-5f * (1 + Math.Abs(full[k][i])), $"output {k} [{i}]: {split[k][i]} vs {full[k][i]}");
+    }
+
+    [Fact]
     public void LstmCellThroughBothOutputs() => GradientCheck.Check((t, x) =>
     {
         var (h, c) = Ops.LstmCell(t, x[0], x[1]);

@@ -11,6 +11,34 @@ internal static class TinyDecoders
         Positions = 4, EncoderDim = 8, FeatureDim = 6, AttentionDim = 5, EmbeddingDim = 4, HiddenDim = 7, VocabSize = 12, Dropout = dropout,
     };
 
+    /// <summary><see cref="Config"/> reading the encoder's 14×14+7×7 grid (196 cells of 576 own + 1280 parent channels).</summary>
+    public static DecoderConfig ParentCellConfig(float dropout = 0f) => Config(dropout) with
+    {
+        Positions = ParentCellLayout.FineWithContext.Positions, EncoderDim = ParentCellLayout.FineWithContext.Channels,
+    };
+
+    /// <summary>Random grids of <paramref name="layout"/>: each cell's own values, then its parent's (the same in its four cells).</summary>
+    public static float[] ParentCellGrids(int images, ParentCellLayout layout, int seed)
+    {
+        var rng = new Random(seed);
+        int P = layout.Positions, C = layout.Channels, own = layout.OwnChannels;
+        var parents = new float[images * layout.ParentPositions * layout.ParentChannels];
+        for (int i = 0; i < parents.Length; i++) parents[i] = rng.NextSingle() * 2f;
+        var grids = new float[images * P * C];
+        for (int n = 0; n < images; n++)
+            for (int p = 0; p < P; p++)
+            {
+                var cell = grids.AsSpan((n * P + p) * C, C);
+                for (int c = 0; c < own; c++) cell[c] = rng.NextSingle() * 2f;
+                parents.AsSpan((n * layout.ParentPositions + layout.ParentOf(p)) * layout.ParentChannels, layout.ParentChannels).CopyTo(cell[own..]);
+            }
+        return grids;
+    }
+
+    /// <summary>Random grids for <paramref name="config"/>, with the parent-cell layout when its size has one.</summary>
+    public static float[] GridsFor(int images, DecoderConfig config, int seed) =>
+        config.ParentCells is { } layout ? ParentCellGrids(images, layout, seed) : RandomGrids(images, config, seed);
+
     public static float[] RandomGrids(int images, DecoderConfig config, int seed)
     {
         var rng = new Random(seed);
