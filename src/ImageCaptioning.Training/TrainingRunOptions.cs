@@ -96,6 +96,10 @@ public sealed record SelfCriticalOptions : TrainingRunOptions
     public float XeLabelSmoothing { get; init; } = 0.1f;
     /// <summary>References per image per step in the cross-entropy term, rotating through the image's references epoch by epoch.</summary>
     public int XeReferencesPerImage { get; init; } = 1;
+    /// <summary>w of the reward's added w × clipped unigram precision (BLEU-1 without the brevity penalty) against the
+    /// image's references (0 = CIDEr-D alone): CIDEr-D pays stock phrases that match many images' references a little,
+    /// the precision term charges every word that none of this image's references use.</summary>
+    public float UnigramPrecisionWeight { get; init; }
 
     public override void Validate()
     {
@@ -107,6 +111,8 @@ public sealed record SelfCriticalOptions : TrainingRunOptions
         if (ImagesPerBatch < 1 || MaxLength < 2) throw new ArgumentException("images per batch and max length must be positive");
         if (!(XeWeight >= 0) || float.IsInfinity(XeWeight)) throw new ArgumentException($"the cross-entropy weight must be a finite number ≥ 0, got {XeWeight}");
         if (!(XeLabelSmoothing >= 0 && XeLabelSmoothing < 1)) throw new ArgumentException($"the cross-entropy label smoothing must be in [0, 1), got {XeLabelSmoothing}");
+        if (!(UnigramPrecisionWeight >= 0) || float.IsInfinity(UnigramPrecisionWeight))
+            throw new ArgumentException($"the unigram-precision weight must be a finite number ≥ 0, got {UnigramPrecisionWeight}");
         if (XeReferencesPerImage < 1) throw new ArgumentException($"the cross-entropy term needs at least 1 reference per image, got {XeReferencesPerImage}");
     }
 }

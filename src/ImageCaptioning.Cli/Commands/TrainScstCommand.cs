@@ -42,8 +42,13 @@ internal static class TrainScstCommand
             Description = "References per image per step in that cross-entropy (rotating through the image's references by epoch).",
             DefaultValueFactory = _ => defaults.XeReferencesPerImage,
         };
+        var unigramPrecision = new Option<float>("--unigram-precision-weight")
+        {
+            Description = "Weight w of an added clipped unigram precision (BLEU-1 without brevity penalty) in the reward: CIDEr-D + w·P1 (0 = CIDEr-D alone).",
+            DefaultValueFactory = _ => defaults.UnigramPrecisionWeight,
+        };
         var command = new Command("train-scst", "Fine-tune a trained decoder with self-critical sequence training (CIDEr-D reward; resumable).");
-        foreach (Option option in (Option[])[.. shared.All, from, images, samples, maxLength, temperature, dropout, baseline, xeWeight, xeSmoothing, xeReferences]) command.Options.Add(option);
+        foreach (Option option in (Option[])[.. shared.All, from, images, samples, maxLength, temperature, dropout, baseline, xeWeight, xeSmoothing, xeReferences, unigramPrecision]) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = shared.Apply(parse, new SelfCriticalOptions
@@ -51,6 +56,7 @@ internal static class TrainScstCommand
                 ImagesPerBatch = parse.GetValue(images), SamplesPerImage = parse.GetValue(samples), MaxLength = parse.GetValue(maxLength),
                 Temperature = parse.GetValue(temperature), Dropout = parse.GetValue(dropout), Baseline = parse.GetValue(baseline),
                 XeWeight = parse.GetValue(xeWeight), XeLabelSmoothing = parse.GetValue(xeSmoothing), XeReferencesPerImage = parse.GetValue(xeReferences),
+                UnigramPrecisionWeight = parse.GetValue(unigramPrecision),
             });
             var setup = shared.Prepare(parse);
             string fromDir = parse.GetValue(from) ?? Path.Combine(setup.Paths.ShippedModelsDirectory, "flickr8k-mobilenetv2");
@@ -66,7 +72,8 @@ internal static class TrainScstCommand
 
             var trainList = setup.Dataset.Split(DatasetSplit.Train);
             AnsiConsole.MarkupLineInterpolated($"[grey]counting the n-grams of {trainList.Count:N0} training images' references for the CIDEr-D reward…[/]");
-            var reward = new CiderDCaptionReward(trainList.ToDictionary(i => i, i => setup.Dataset.Captions[i], StringComparer.Ordinal));
+            var reward = new CiderDCaptionReward(trainList.ToDictionary(i => i, i => setup.Dataset.Captions[i], StringComparer.Ordinal),
+                options.UnigramPrecisionWeight);
             var model = new TrainableDecoder(start.Parameters);
             var devEvaluator = shared.DevEvaluator(parse, setup.Dataset, grids, start.Vocabulary);
             DevScores EvaluateDev(AttentionDecoder decoder)

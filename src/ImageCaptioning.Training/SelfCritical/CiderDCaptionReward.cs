@@ -8,6 +8,8 @@ namespace ImageCaptioning.Training.SelfCritical;
 /// frequencies over all the training images' references (<see cref="CiderDReward"/>).
 /// Unlike the evaluation, references and finished samples end in an &lt;eos&gt; token, so a caption cut mid-phrase
 /// ("a man sitting on a") earns nothing for its ending — without it the policy learns to stop mid-phrase.
+/// With a unigram-precision weight w &gt; 0 the reward is CIDEr-D + w × the caption's clipped unigram precision against
+/// the same references (<see cref="ClippedUnigramPrecision"/>, words only, no &lt;eos&gt;).
 /// </summary>
 public sealed class CiderDCaptionReward : ICaptionReward
 {
@@ -15,19 +17,27 @@ public sealed class CiderDCaptionReward : ICaptionReward
     public const string EndToken = "<eos>";
 
     private readonly CiderDReward _cider;
+    private readonly ClippedUnigramPrecision? _precision;
+    private readonly double _precisionWeight;
 
     /// <param name="references">Image → raw reference captions, for every training image.</param>
-    public CiderDCaptionReward(IReadOnlyDictionary<string, IReadOnlyList<string>> references)
+    /// <param name="unigramPrecisionWeight">w of the added clipped unigram precision (0 = CIDEr-D alone).</param>
+    public CiderDCaptionReward(IReadOnlyDictionary<string, IReadOnlyList<string>> references, double unigramPrecisionWeight = 0)
     {
-        var tokenized = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(references.Count, StringComparer.Ordinal);
+        ArgumentOutOfRangeException.ThrowIfNegative(unigramPrecisionWeight);
+        var words = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(references.Count, StringComparer.Ordinal);
         foreach (var (image, captions) in references)
-            tokenized[image] = captions.Select(c => (IReadOnlyList<string>)[.. PtbTokenizer.Tokenize(c), EndToken]).ToArray();
-        _cider = new CiderDReward(tokenized);
+            words[image] = captions.Select(c => (IReadOnlyList<string>)PtbTokenizer.Tokenize(c)).ToArray();
+        _cider = new CiderDReward(words.ToDictionary(p => p.Key,
+            p => (IReadOnlyList<IReadOnlyList<string>>)p.Value.Select(r => (IReadOnlyList<string>)[.. r, EndToken]).ToArray(), StringComparer.Ordinal));
+        _precisionWeight = unigramPrecisionWeight;
+        if (unigramPrecisionWeight > 0) _precision = new ClippedUnigramPrecision(words);
     }
 
     public double Score(string imageId, GeneratedCaption caption)
     {
         var tokens = PtbTokenizer.Tokenize(caption.Text);
-        return _cider.Score(imageId, caption.Finished ? [.. tokens, EndToken] : tokens);
+        double cider = _cider.Score(imageId, caption.Finished ? [.. tokens, EndToken] : tokens);
+        return _precision is null ? cider : cider + _precisionWeight * _precision.Score(imageId, tokens);
     }
 }

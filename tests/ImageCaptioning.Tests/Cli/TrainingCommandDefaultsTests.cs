@@ -63,5 +63,6 @@ public class TrainingCommandDefaultsTests
         Assert.Equal(defaults.XeWeight, Default<float>(command, "--xe-weight"));
         Assert.Equal(defaults.XeLabelSmoothing, Default<float>(command, "--xe-label-smoothing"));
         Assert.Equal(defaults.XeReferencesPerImage, Default<int>(command, "--xe-references"));
+        Assert.Equal(defaults.UnigramPrecisionWeight, Default<float>(command, "--unigram-precision-weight"));
     }
 }
