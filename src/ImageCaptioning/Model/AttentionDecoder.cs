@@ -108,25 +108,18 @@ public sealed class AttentionDecoder : IStepDecoder
     public void Step(DecoderWorkspace ws)
     {
         var p = Parameters;
-        int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
+        int R = ws.Rows, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
-        var rowsImage = ws.ImageOfRow.AsSpan(0, R);
         var h = ws.H.AsSpan(0, R * H);                                                                    // h_{t-1} [R, H]
 
         // Attention: where to look, and what is seen there.
         var attH = ws.HiddenAtt.AsSpan(0, R * A);
         var beta = ws.Gate.AsSpan(0, R * D);
         _weights.HiddenProjections(h, R, attH, beta, ws);                                                 // W_a h + b_a [R, A], W_β h + b_β [R, D]
-        var alpha = ws.Alpha.AsSpan(0, R * P);
         var z = ws.Context.AsSpan(0, R * D);
         int threads = AttentionThreads(ws, R);
         if (threads > 1) AttendInParallel(ws, threads);                                                   // the same, rows split
-        else
-        {
-            DecoderKernels.AttentionScores(ws.FeatureAtt, attH, p.ScoreWeight, R, P, A, rowsImage, alpha);    // e [R, P]
-            DecoderKernels.SoftmaxRows(alpha, R, P);                                                          // α [R, P]
-            DecoderKernels.WeightedSum(alpha, ws.Features, R, P, D, rowsImage, z);                            // z [R, D]
-        }
+        else AttendRows(ws, 0, R);                                                                        // α [R, P], z [R, D]
 
         // Gate: how much of the context to let in.
         TensorPrimitives.Sigmoid(beta, beta);                                                             // β [R, D]
@@ -176,18 +169,24 @@ public sealed class AttentionDecoder : IStepDecoder
     /// </summary>
     private void AttendInParallel(DecoderWorkspace ws, int threads)
     {
-        int R = ws.Rows, P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim;
-        var w = Parameters.ScoreWeight;
+        int R = ws.Rows;
         int shares = Math.Min(R, 4 * threads);   // more shares than threads: a thread that loses its core holds up less
         Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
         {
-            int first = (int)((long)R * s / shares), rows = (int)((long)R * (s + 1) / shares) - first;
-            var rowsImage = ws.ImageOfRow.AsSpan(first, rows);
-            var alpha = ws.Alpha.AsSpan(first * P, rows * P);
-            DecoderKernels.AttentionScores(ws.FeatureAtt, ws.HiddenAtt.AsSpan(first * A, rows * A), w, rows, P, A, rowsImage, alpha); // e [rows, P]
-            DecoderKernels.SoftmaxRows(alpha, rows, P);                                                                           // α [rows, P]
-            DecoderKernels.WeightedSum(alpha, ws.Features, rows, P, D, rowsImage, ws.Context.AsSpan(first * D, rows * D));        // z [rows, D]
+            int first = (int)((long)R * s / shares);
+            AttendRows(ws, first, (int)((long)R * (s + 1) / shares) - first);
         });
+    }
+
+    /// <summary>The attention of rows [first, first + rows): reads ws.HiddenAtt, FeatureAtt, Features, ImageOfRow; writes ws.Alpha, ws.Context.</summary>
+    private void AttendRows(DecoderWorkspace ws, int first, int rows)
+    {
+        int P = Config.Positions, D = Config.FeatureDim, A = Config.AttentionDim;
+        var rowsImage = ws.ImageOfRow.AsSpan(first, rows);
+        var alpha = ws.Alpha.AsSpan(first * P, rows * P);
+        DecoderKernels.AttentionScores(ws.FeatureAtt, ws.HiddenAtt.AsSpan(first * A, rows * A), Parameters.ScoreWeight, rows, P, A, rowsImage, alpha); // e [rows, P]
+        DecoderKernels.SoftmaxRows(alpha, rows, P);                                                                                            // α [rows, P]
+        DecoderKernels.WeightedSum(alpha, ws.Features, rows, P, D, rowsImage, ws.Context.AsSpan(first * D, rows * D));                         // z [rows, D]
     }
 
     /// <summary>mean[n, d] = (1/P) Σ_i v[n, i, d].</summary>
