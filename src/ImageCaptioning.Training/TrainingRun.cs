@@ -9,7 +9,9 @@ namespace ImageCaptioning.Training;
 /// <summary>
 /// The one training loop: Adam with global-norm clipping and a warm-up + cosine learning rate over an objective's batches,
 /// checkpoints every N steps and at every epoch end (resumable mid-epoch), wall-clock/step budgets and cancellation
-/// (checkpoint, then return), dev BLEU-4 evaluation with early stopping, and the step/evaluation logs.
+/// (checkpoint, then return), dev BLEU-4 evaluation with early stopping, and the step/evaluation logs. With
+/// <see cref="TrainingRunOptions.AverageDecay"/> &gt; 0 it keeps a moving average of the weights, which dev evaluation and
+/// the best-model callback see instead of the training weights (<see cref="WeightAverage"/>).
 /// </summary>
 public sealed class TrainingRun
 {
@@ -25,7 +27,8 @@ public sealed class TrainingRun
 
     /// <param name="evaluateDev">Scores the current weights on the dev split (null: no dev evaluation, no early stopping).</param>
     /// <param name="onNewBest">Called with the scores and the run's state whenever dev BLEU-4 beats the best so far
-    /// (save the model there); with <see cref="ITrainingObjective.ScoresStartingModel"/> the starting score counts as the first best.</param>
+    /// (save the model's parameters there: during the call they hold the weights just evaluated); with
+    /// <see cref="ITrainingObjective.ScoresStartingModel"/> the starting score counts as the first best.</param>
     public TrainingRun(ITrainingObjective objective, string runDirectory,
         Func<AttentionDecoder, DevScores>? evaluateDev = null, Action<DevScores, TrainingState>? onNewBest = null)
     {
@@ -42,22 +45,24 @@ public sealed class TrainingRun
         var adam = new Adam(model.Tensors) { WeightDecay = _options.WeightDecay };
         var schedule = new LearningRateSchedule(_options.LearningRate, _options.WarmupSteps, (long)batches * _options.Epochs, _options.MinLearningRateFactor);
         var inference = new AttentionDecoder(model.Parameters); // shares the weight arrays: evaluates the current weights
+        var average = _options.AverageDecay > 0 ? new WeightAverage(model.Tensors, _options.AverageDecay) : null;
 
         string checkpointPath = Path.Combine(_runDirectory, CheckpointFile);
         bool resumed = File.Exists(checkpointPath);
-        var state = resumed ? TrainingCheckpoint.Load(checkpointPath, model, adam) : new TrainingState();
+        var state = resumed ? TrainingCheckpoint.Load(checkpointPath, model, adam, average) : new TrainingState();
         File.WriteAllText(Path.Combine(_runDirectory, _objective.Log.OptionsFile),
             JsonSerializer.Serialize(_options, _options.GetType(), new JsonSerializerOptions { WriteIndented = true }));
         using var log = new TrainingLog(_runDirectory, _objective.Log);
         var clock = Stopwatch.StartNew();
         double elapsedBefore = state.ElapsedSeconds;
         double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
-        void Checkpoint(TrainingState at) => TrainingCheckpoint.Save(checkpointPath, model, adam, at with { ElapsedSeconds = Elapsed() });
+        void Checkpoint(TrainingState at) => TrainingCheckpoint.Save(checkpointPath, model, adam, average, at with { ElapsedSeconds = Elapsed() });
 
         if (resumed)
-            Say(progress, state, $"resumed from {CheckpointFile}: epoch {state.Epoch + 1}, batch {state.BatchInEpoch}, step {state.Step}");
+            Say(progress, state, $"resumed from {CheckpointFile}: epoch {state.Epoch + 1}, batch {state.BatchInEpoch}, step {state.Step}" +
+                (average is not null && TrainingCheckpoint.AverageDecay(checkpointPath) is null ? "; it has no weight average: one starts here" : ""));
         else if (_evaluateDev is not null && _objective.ScoresStartingModel)
-            state = Evaluate(state, inference, log, progress, "start");
+            state = Evaluate(state, inference, average, log, progress, "start");
 
         var tape = new Tape();
         double epochSeconds = 0;
@@ -76,6 +81,7 @@ public sealed class TrainingRun
                 float lr = schedule.At(state.Step);
                 var batch = _objective.Forward(tape, new BatchPosition(state.Epoch, b, state.Step));
                 var (loss, gradNorm) = OptimizerStep(tape, batch.Loss, model, adam, lr, state.Step);
+                average?.Update();
 
                 double seconds = Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
                 state = state with { Step = state.Step + 1, BatchInEpoch = b + 1 };
@@ -86,7 +92,7 @@ public sealed class TrainingRun
                 if (batch.Note is { } note) Say(progress, state, note);
                 if (_evaluateDev is not null && _options.EvaluateEverySteps > 0 && state.Step % _options.EvaluateEverySteps == 0 && b + 1 < batches)
                 {
-                    state = Evaluate(state, inference, log, progress, $"step {state.Step}");
+                    state = Evaluate(state, inference, average, log, progress, $"step {state.Step}");
                     Checkpoint(state);
                     if (PatienceRanOut(state)) return new Result(state, resumed, EarlyStop, epochSeconds);
                 }
@@ -98,7 +104,7 @@ public sealed class TrainingRun
             Say(progress, state, $"epoch {state.Epoch}: train {_objective.Log.SummaryLabel} {summary:F3}, {epochSeconds / 60:F1} min");
             state = _evaluateDev is null
                 ? Record(state, log, $"epoch {state.Epoch}", null, (summary, epochSeconds))
-                : Evaluate(state, inference, log, progress, $"epoch {state.Epoch}", (summary, epochSeconds));
+                : Evaluate(state, inference, average, log, progress, $"epoch {state.Epoch}", (summary, epochSeconds));
             Checkpoint(state);
             if (PatienceRanOut(state)) return new Result(state, resumed, EarlyStop, epochSeconds);
         }
@@ -128,17 +134,25 @@ public sealed class TrainingRun
         (_options.MaxSteps is { } maxSteps && state.Step >= maxSteps) ||
         (_options.MaxMinutes is { } maxMinutes && elapsedSeconds >= maxMinutes * 60);
 
-    /// <summary>Scores dev; on a new best (after the start) calls onNewBest. EpochsWithoutImprovement counts evaluations.</summary>
-    private TrainingState Evaluate(TrainingState state, AttentionDecoder inference, TrainingLog log, IProgress<TrainingProgress>? progress,
-        string when, (double Summary, double Seconds)? epoch = null)
+    /// <summary>
+    /// Scores dev (the averaged weights, when the run keeps an average); on a new best (after the start) calls onNewBest
+    /// with the same weights in place. EpochsWithoutImprovement counts evaluations.
+    /// </summary>
+    private TrainingState Evaluate(TrainingState state, AttentionDecoder inference, WeightAverage? average, TrainingLog log,
+        IProgress<TrainingProgress>? progress, string when, (double Summary, double Seconds)? epoch = null)
     {
         Say(progress, state, $"evaluating on dev ({when})…");
-        var dev = _evaluateDev!(inference);
-        bool better = dev.Bleu4 > state.BestDevBleu4;
-        var next = better
-            ? state with { BestDevBleu4 = dev.Bleu4, BestEpoch = state.Epoch, BestStep = state.Step, EpochsWithoutImprovement = 0 }
-            : state with { EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
-        if (better && when != "start") _onNewBest?.Invoke(dev, next);
+        DevScores dev;
+        TrainingState next;
+        using (average?.Swapped())
+        {
+            dev = _evaluateDev!(inference);
+            bool better = dev.Bleu4 > state.BestDevBleu4;
+            next = better
+                ? state with { BestDevBleu4 = dev.Bleu4, BestEpoch = state.Epoch, BestStep = state.Step, EpochsWithoutImprovement = 0 }
+                : state with { EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
+            if (better && when != "start") _onNewBest?.Invoke(dev, next);
+        }
         string metrics = string.Join(", ", dev.Metrics.Select(kv => $"{kv.Key} {kv.Value:F4}"));
         Say(progress, next, $"dev at {when}: {metrics} (best BLEU-4 {next.BestDevBleu4:F4} at epoch {next.BestEpoch}, step {next.BestStep})");
         return Record(next, log, when, dev, epoch);

@@ -13,6 +13,8 @@ public abstract record TrainingRunOptions
     public float ClipNorm { get; init; } = 5f;
     /// <summary>Decoupled (AdamW) weight decay on the weight matrices.</summary>
     public float WeightDecay { get; init; }
+    /// <summary>d of the moving average of the weights that dev evaluation, the saved model and exports use (0 = off).</summary>
+    public float AverageDecay { get; init; }
     /// <summary>λ of the doubly-stochastic attention regulariser.</summary>
     public float CoverageLambda { get; init; }
     /// <summary>μ of the attention-entropy penalty (mean normalised entropy of α over predicted rows); 0 = off.</summary>
@@ -36,6 +38,7 @@ public abstract record TrainingRunOptions
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
         if (CheckpointEverySteps < 1) throw new ArgumentException($"checkpoint interval must be at least 1 step, got {CheckpointEverySteps}");
         if (EvaluateEverySteps < 0) throw new ArgumentException($"the dev evaluation interval cannot be negative, got {EvaluateEverySteps}");
+        if (!(AverageDecay >= 0 && AverageDecay < 1)) throw new ArgumentException($"the average decay must be in [0, 1) (0 = off), got {AverageDecay}");
         if (AttentionEntropy < 0) throw new ArgumentException($"the attention-entropy weight cannot be negative, got {AttentionEntropy}");
         if (TrainImageLimit is < 1) throw new ArgumentException($"the training image limit must be at least 1, got {TrainImageLimit}");
     }

@@ -22,6 +22,7 @@ internal sealed class TrainingRunArguments
     public Option<float> Coverage { get; }
     public Option<float> AttentionEntropy { get; }
     public Option<float> WeightDecay { get; }
+    public Option<float> AverageDecay { get; }
     public Option<int> EvaluateEvery { get; }
     public Option<int> Patience { get; }
     public Option<double?> MaxMinutes { get; } = new("--max-minutes") { Description = "Stop (resumably) after this much time." };
@@ -46,6 +47,11 @@ internal sealed class TrainingRunArguments
             DefaultValueFactory = _ => defaults.AttentionEntropy,
         };
         WeightDecay = new("--weight-decay") { Description = "Decoupled (AdamW) weight decay on weight matrices.", DefaultValueFactory = _ => defaults.WeightDecay };
+        AverageDecay = new("--average-decay")
+        {
+            Description = "Keep a moving average of the weights (avg = d·avg + (1−d)·weights after each step, from the starting weights); dev scores, the saved model and export-checkpoint use it (0 = off).",
+            DefaultValueFactory = _ => defaults.AverageDecay,
+        };
         EvaluateEvery = new("--eval-every") { Description = "Score dev every N steps (0 = each epoch).", DefaultValueFactory = _ => defaults.EvaluateEverySteps };
         Patience = new("--patience") { Description = "Dev evaluations without a better BLEU-4 before stopping.", DefaultValueFactory = _ => defaults.Patience };
         Seed = new("--seed") { DefaultValueFactory = _ => defaults.Seed };
@@ -55,7 +61,7 @@ internal sealed class TrainingRunArguments
     private readonly string _defaultModelName;
 
     public IEnumerable<Option> All =>
-        [Features, Run, Output, Flickr8k, Epochs, LearningRate, Warmup, Coverage, AttentionEntropy, WeightDecay, EvaluateEvery, Patience,
+        [Features, Run, Output, Flickr8k, Epochs, LearningRate, Warmup, Coverage, AttentionEntropy, WeightDecay, AverageDecay, EvaluateEvery, Patience,
          MaxMinutes, MaxSteps, TrainImages, DevImages, DevBeam, Seed];
 
     /// <summary><paramref name="options"/> with the loop's settings from the command line, validated.</summary>
@@ -65,7 +71,8 @@ internal sealed class TrainingRunArguments
         var applied = (T)(options with
         {
             Epochs = parse.GetValue(Epochs), LearningRate = parse.GetValue(LearningRate), WarmupSteps = parse.GetValue(Warmup),
-            CoverageLambda = parse.GetValue(Coverage), AttentionEntropy = parse.GetValue(AttentionEntropy), WeightDecay = parse.GetValue(WeightDecay), EvaluateEverySteps = parse.GetValue(EvaluateEvery),
+            CoverageLambda = parse.GetValue(Coverage), AttentionEntropy = parse.GetValue(AttentionEntropy), WeightDecay = parse.GetValue(WeightDecay),
+            AverageDecay = parse.GetValue(AverageDecay), EvaluateEverySteps = parse.GetValue(EvaluateEvery),
             Patience = parse.GetValue(Patience), MaxMinutes = parse.GetValue(MaxMinutes), MaxSteps = parse.GetValue(MaxSteps),
             TrainImageLimit = parse.GetValue(TrainImages), Seed = parse.GetValue(Seed),
         });

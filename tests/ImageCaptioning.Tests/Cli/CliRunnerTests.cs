@@ -38,6 +38,9 @@ public class CliRunnerTests
     [InlineData("train", "--batch", "0")]
     [InlineData("train-scst", "--samples", "1")]
     [InlineData("train-scst", "--eval-every", "-1")]
+    [InlineData("train", "--average-decay", "1")]
+    [InlineData("train-scst", "--average-decay", "-0.1")]
+    [InlineData("train-scst", "--average-decay", "1.5")]
     public async Task ATrainingSettingTheRunCannotUseGivesOneLineBeforeAnythingIsLoaded(params string[] args)
     {
         var (exit, error) = await RunAsync([.. args, "--flickr8k", "/definitely/not/flickr8k"]);   // the setting is refused before the data is read

@@ -25,6 +25,8 @@ public class TrainingCommandDefaultsTests
         Assert.Equal(defaults.CoverageLambda, Default<float>(command, "--coverage"));
         Assert.Equal(defaults.AttentionEntropy, Default<float>(command, "--attention-entropy"));
         Assert.Equal(defaults.WeightDecay, Default<float>(command, "--weight-decay"));
+        Assert.Equal(0f, Default<float>(command, "--average-decay"));   // off unless asked for: the weights as trained
+        Assert.Equal(defaults.AverageDecay, Default<float>(command, "--average-decay"));
         Assert.Equal(defaults.EvaluateEverySteps, Default<int>(command, "--eval-every"));
         Assert.Equal(defaults.Patience, Default<int>(command, "--patience"));
         Assert.Equal(defaults.Seed, Default<int>(command, "--seed"));

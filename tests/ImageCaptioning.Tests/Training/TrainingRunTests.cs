@@ -31,12 +31,6 @@ public sealed class TrainingRunTests : IDisposable
     private static List<JsonElement> Evaluations(string runDirectory) =>
         File.ReadLines(Path.Combine(runDirectory, CrossEntropyObjective.EpochsFile)).Select(line => JsonDocument.Parse(line).RootElement).ToList();
 
-    /// <summary>Reports synchronously, so the test can act at an exact step.</summary>
-    private sealed class OnStep(Action<TrainingProgress> action) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => action(value);
-    }
-
     [Fact]
     public void AStepBudgetStopsMidEpochWithACheckpointOfWhereTheRunStands()
     {
