@@ -37,7 +37,8 @@ public static class TrainingCheckpoint
     /// Restores weights, optimiser moments and (when <paramref name="average"/> is given) the moving average in place;
     /// returns where the run stood. A checkpoint without an average (an older run) restarts it at the restored weights.
     /// </summary>
-    public static TrainingState Load(string path, TrainableDecoder model, Adam adam, WeightAverage? average)
+    /// <param name="averageRestored">True when <paramref name="average"/> was read from the file, false when it was restarted or not asked for.</param>
+    public static TrainingState Load(string path, TrainableDecoder model, Adam adam, WeightAverage? average, out bool averageRestored)
     {
         var entries = SafeTensorsFile.Read(path);
         var metadata = SafeTensorsFile.ReadMetadata(path);
@@ -53,6 +54,7 @@ public static class TrainingCheckpoint
             if (average is not null && hasAverage) Restore(entries, $"{AveragePrefix}{name}", average.Averages[k], path);
         }
         if (average is not null && !hasAverage) average.Reset();
+        averageRestored = average is not null && hasAverage;
         var state = JsonSerializer.Deserialize<TrainingState>(json)
             ?? throw new ModelFormatException($"'{path}': the training state is empty.");
         adam.Step = state.Step;
@@ -63,19 +65,22 @@ public static class TrainingCheckpoint
     /// Copies only the decoder weights of a checkpoint into <paramref name="parameters"/> (to export a run's current state):
     /// the moving average when the run keeps one and <paramref name="averaged"/> is true, else the training weights.
     /// </summary>
-    public static TrainingState LoadWeights(string path, DecoderParameters parameters, bool averaged = true)
+    /// <param name="exportedAverageDecay">The decay of the moving average copied, or null when the training weights were.</param>
+    public static TrainingState LoadWeights(string path, DecoderParameters parameters, out float? exportedAverageDecay, bool averaged = true)
     {
         var entries = SafeTensorsFile.Read(path);
         var metadata = SafeTensorsFile.ReadMetadata(path);
-        string prefix = averaged && metadata.ContainsKey(AverageDecayKey) ? AveragePrefix : "";
+        exportedAverageDecay = averaged ? DecayOf(metadata) : null;
+        string prefix = exportedAverageDecay is null ? "" : AveragePrefix;
         foreach (var (name, data, _) in parameters.Tensors) Restore(entries, prefix + name, data, path);
         return metadata.TryGetValue(StateKey, out string? json) ? JsonSerializer.Deserialize<TrainingState>(json) ?? new() : new();
     }
 
     /// <summary>The decay of the moving average a checkpoint keeps, or null when it keeps none.</summary>
-    public static float? AverageDecay(string path) =>
-        SafeTensorsFile.ReadMetadata(path).TryGetValue(AverageDecayKey, out string? d)
-            ? float.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : null;
+    public static float? AverageDecay(string path) => DecayOf(SafeTensorsFile.ReadMetadata(path));
+
+    private static float? DecayOf(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(AverageDecayKey, out string? d) ? float.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     private static void Restore(Dictionary<string, SafeTensorsFile.Entry> entries, string name, float[] destination, string path)
     {

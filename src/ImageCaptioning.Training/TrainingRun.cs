@@ -49,7 +49,8 @@ public sealed class TrainingRun
 
         string checkpointPath = Path.Combine(_runDirectory, CheckpointFile);
         bool resumed = File.Exists(checkpointPath);
-        var state = resumed ? TrainingCheckpoint.Load(checkpointPath, model, adam, average) : new TrainingState();
+        bool averageRestored = false;
+        var state = resumed ? TrainingCheckpoint.Load(checkpointPath, model, adam, average, out averageRestored) : new TrainingState();
         File.WriteAllText(Path.Combine(_runDirectory, _objective.Log.OptionsFile),
             JsonSerializer.Serialize(_options, _options.GetType(), new JsonSerializerOptions { WriteIndented = true }));
         using var log = new TrainingLog(_runDirectory, _objective.Log);
@@ -60,7 +61,7 @@ public sealed class TrainingRun
 
         if (resumed)
             Say(progress, state, $"resumed from {CheckpointFile}: epoch {state.Epoch + 1}, batch {state.BatchInEpoch}, step {state.Step}" +
-                (average is not null && TrainingCheckpoint.AverageDecay(checkpointPath) is null ? "; it has no weight average: one starts here" : ""));
+                (average is not null && !averageRestored ? "; it has no weight average: one starts here" : ""));
         else if (_evaluateDev is not null && _objective.ScoresStartingModel)
             state = Evaluate(state, inference, average, log, progress, "start");
 

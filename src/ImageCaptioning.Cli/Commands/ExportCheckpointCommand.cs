@@ -23,9 +23,9 @@ internal static class ExportCheckpointCommand
             if (!File.Exists(path)) throw new Errors.ImageCaptioningException($"No checkpoint at '{path}'.");
             var template = DecoderModel.Load(parse.GetValue(like)!);
             var parameters = new DecoderParameters(template.Config);
-            var state = TrainingCheckpoint.LoadWeights(path, parameters);
+            var state = TrainingCheckpoint.LoadWeights(path, parameters, out float? averageDecay);
             new DecoderModel(parameters, template.Vocabulary).Save(parse.GetValue(output)!, SafeTensorsFile.StorageType.F16);
-            string which = TrainingCheckpoint.AverageDecay(path) is { } decay ? $"moving average (decay {decay}) of the weights" : "weights";
+            string which = averageDecay is { } decay ? $"moving average (decay {decay}) of the weights" : "weights";
             Console.WriteLine($"{parse.GetValue(output)}: {which} of step {state.Step} (epoch {state.Epoch}, batch {state.BatchInEpoch})");
             return 0;
         });

@@ -43,7 +43,7 @@ public sealed class TrainingRunAverageTests : IDisposable
     private float[][] CheckpointWeights(string run, DecoderConfig config, bool averaged)
     {
         var parameters = new DecoderParameters(config);
-        TrainingCheckpoint.LoadWeights(Checkpoint(run), parameters, averaged);
+        TrainingCheckpoint.LoadWeights(Checkpoint(run), parameters, out _, averaged);
         return Snapshot(parameters);
     }
 

@@ -26,7 +26,7 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     private static TrainingState CheckpointState(string runDirectory, DecoderConfig config) =>
-        TrainingCheckpoint.LoadWeights(Path.Combine(runDirectory, TrainingRun.CheckpointFile), new DecoderParameters(config));
+        TrainingCheckpoint.LoadWeights(Path.Combine(runDirectory, TrainingRun.CheckpointFile), new DecoderParameters(config), out _);
 
     private static List<JsonElement> Evaluations(string runDirectory) =>
         File.ReadLines(Path.Combine(runDirectory, CrossEntropyObjective.EpochsFile)).Select(line => JsonDocument.Parse(line).RootElement).ToList();
