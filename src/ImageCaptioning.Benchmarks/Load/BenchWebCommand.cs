@@ -19,15 +19,17 @@ using ImageCaptioning.Benchmarks.Harness;
 namespace ImageCaptioning.Benchmarks.Load;
 
 /// <summary>
-/// `bench web`: N loopback clients post a real image to /api/caption for a bounded time; prints requests/s,
-/// latency percentiles, errors by kind and memory before/after. Starts the app on a free loopback port unless --url names one.
+/// `bench web`: N loopback clients post a real image to /api/caption for a bounded time, in several measured phases;
+/// prints each phase's requests/s, latency percentiles and errors by kind, then the median and range over the phases
+/// (which the targets are checked on), and memory before/after. Starts the app on a free loopback port unless --url names one.
 /// </summary>
 internal static class BenchWebCommand
 {
     public static Command Create()
     {
         var url = new Option<string?>("--url") { Description = "A running demo to load (loopback only), e.g. http://127.0.0.1:5000. Default: start one in-process." };
-        var seconds = new Option<int>("--seconds") { Description = "Measured duration (1–600).", DefaultValueFactory = _ => 60 };
+        var seconds = new Option<int>("--seconds") { Description = "Measured duration of each phase (1–600).", DefaultValueFactory = _ => 60 };
+        var phases = new Option<int>("--phases") { Description = "Measured phases, one after another; the median and range over them are reported (1–20).", DefaultValueFactory = _ => 3 };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (1–256).", DefaultValueFactory = _ => 16 };
         var image = new Option<string?>("--image") { Description = "Image to post (default: the first Flickr8k image, else the built-in cat example)." };
         var beam = new Option<int>("--beam") { Description = "beamWidth sent with each request (default: the default decoding's beam)", DefaultValueFactory = _ => DecodingOptions.Default.BeamWidth };
@@ -38,12 +40,12 @@ internal static class BenchWebCommand
         var encoderThreads = new Option<int>("--encoder-threads") { Description = "In-process server: ONNX Runtime threads per encoder call.", DefaultValueFactory = _ => 1 };
         var command = new Command("web", "Load test of the web API: N loopback clients for a bounded time; req/s, p50/p99 latency, errors, memory.")
         {
-            url, seconds, clients, image, beam, maxLength, model, random, concurrency, encoderThreads,
+            url, seconds, phases, clients, image, beam, maxLength, model, random, concurrency, encoderThreads,
         };
         command.SetAction(async (parse, ct) =>
         {
             // Checked here rather than in a validator, which does not see the options' default values.
-            if (UsageProblem(parse.GetValue(seconds), parse.GetValue(clients), parse.GetValue(url)) is { } problem)
+            if (UsageProblem(parse.GetValue(seconds), parse.GetValue(phases), parse.GetValue(clients), parse.GetValue(url)) is { } problem)
             {
                 Console.Error.WriteLine($"error: {problem}");
                 return CliRunner.ExitUsage;
@@ -52,7 +54,7 @@ internal static class BenchWebCommand
             string imagePath = parse.GetValue(image) ?? DefaultImage(paths);
             byte[] imageBytes = await File.ReadAllBytesAsync(imagePath, ct);
             var load = new LoadSettings(parse.GetValue(clients), TimeSpan.FromSeconds(parse.GetValue(seconds)),
-                parse.GetValue(beam), parse.GetValue(maxLength), imageBytes, Path.GetFileName(imagePath));
+                parse.GetValue(beam), parse.GetValue(maxLength), imageBytes, Path.GetFileName(imagePath), parse.GetValue(phases));
 
             if (parse.GetValue(url) is { } target)
             {
@@ -83,7 +85,7 @@ internal static class BenchWebCommand
         return command;
     }
 
-    internal sealed record LoadSettings(int Clients, TimeSpan Duration, int BeamWidth, int MaxLength, byte[] Image, string ImageName);
+    internal sealed record LoadSettings(int Clients, TimeSpan Duration, int BeamWidth, int MaxLength, byte[] Image, string ImageName, int Phases = 1);
 
     private static async Task<int> RunAsync(Uri server, LoadSettings load, IServiceProvider? services, CancellationToken ct)
     {
@@ -93,7 +95,7 @@ internal static class BenchWebCommand
             Timeout = TimeSpan.FromSeconds(30),
         };
         var settings = services?.GetService<Microsoft.Extensions.Options.IOptions<Web.Configuration.WebOptions>>()?.Value;
-        Console.WriteLine($"load        {load.Clients} clients × {load.Duration.TotalSeconds:F0} s, POST {endpoint.PathAndQuery}, image {load.ImageName} ({load.Image.Length:N0} bytes)"
+        Console.WriteLine($"load        {load.Clients} clients × {load.Duration.TotalSeconds:F0} s × {load.Phases} phase(s), POST {endpoint.PathAndQuery}, image {load.ImageName} ({load.Image.Length:N0} bytes)"
             + (settings is null ? "" : $", server concurrency {settings.EffectiveConcurrency}, queue {settings.QueueLimit}, encoder threads {settings.EncoderThreads}"));
         Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores");
 
@@ -107,10 +109,20 @@ internal static class BenchWebCommand
         if (services is not null) await WarmUntilJitQuietAsync(http, endpoint, load, ct);
         var before = MemoryReading.Take();
 
-        var run = await LoadAsync(http, endpoint, load, ct);
+        var phases = new List<PhaseFigures>();
+        Console.WriteLine();
+        for (int phase = 1; phase <= load.Phases && !ct.IsCancellationRequested; phase++)
+        {
+            var run = await LoadAsync(http, endpoint, load, ct);
+            var figures = PhaseFigures.Of(run);
+            phases.Add(figures);
+            Console.WriteLine($"phase {phase,-5} {figures.Ok:N0} answered 200 in {run.Elapsed.TotalSeconds:F1} s → {figures.RequestsPerSecond:F1} req/s; " +
+                              $"p50 {figures.P50Ms:F1} ms, p90 {figures.P90Ms:F1} ms, p99 {figures.P99Ms:F1} ms, max {figures.MaxMs:F1} ms; " +
+                              $"errors {run.Errors}{(run.Errors == 0 ? "" : $" ({run.DescribeErrors()})")}");
+        }
         var after = MemoryReading.Take();
-        Report(run, before, after, measured: services is not null);
-        return run.Errors == 0 ? 0 : 1;
+        Report(PhaseSummary.Of(phases), before, after, measured: services is not null);
+        return phases.All(p => p.Errors == 0) ? 0 : 1;
     }
 
     /// <summary>
@@ -163,21 +175,55 @@ internal static class BenchWebCommand
         return result;
     }
 
-    private static void Report(LoadResult run, MemoryReading before, MemoryReading after, bool measured)
+    private static void Report(PhaseSummary summary, MemoryReading before, MemoryReading after, bool measured)
     {
-        double perSecond = run.Ok / run.Elapsed.TotalSeconds;
-        var latencies = run.SortedLatencies();
-        double P(double q) => latencies.Length == 0 ? double.NaN : latencies[(int)Math.Round(q * (latencies.Length - 1))];
         Console.WriteLine();
-        Console.WriteLine($"requests    {run.Ok:N0} answered 200 in {run.Elapsed.TotalSeconds:F1} s → {perSecond:F1} req/s");
-        Console.WriteLine($"latency     p50 {P(0.5):F1} ms   p90 {P(0.9):F1} ms   p99 {P(0.99):F1} ms   max {P(1):F1} ms   (queue wait included)");
-        Console.WriteLine($"errors      {run.Errors}{(run.Errors == 0 ? "" : $"  ({run.DescribeErrors()})")}");
+        Console.WriteLine($"requests    {summary.RequestsPerSecond.Format("req/s", "F1")} (median and range over {summary.Phases} phase(s))");
+        Console.WriteLine($"latency     p50 {summary.P50Ms.Format("ms", "F1")}   p99 {summary.P99Ms.Format("ms", "F1")}   (queue wait included)");
+        Console.WriteLine($"errors      {summary.Errors}");
         if (measured)
         {
-            Console.WriteLine($"memory      working set {before.WorkingSetMb:F0} MB → {after.WorkingSetMb:F0} MB ({after.WorkingSetMb - before.WorkingSetMb:+0;-0} MB); " +
-                              $"managed heap after full GC {before.ManagedMb:F1} MB → {after.ManagedMb:F1} MB ({after.ManagedMb - before.ManagedMb:+0.0;-0.0} MB)");
+            Console.WriteLine($"memory      working set {before.WorkingSetMb:F0} MB → {after.WorkingSetMb:F0} MB ({after.WorkingSetMb - before.WorkingSetMb:+0;-0;0} MB); " +
+                              $"managed heap after full GC {before.ManagedMb:F1} MB → {after.ManagedMb:F1} MB ({after.ManagedMb - before.ManagedMb:+0.0;-0.0;0.0} MB)");
         }
-        Console.WriteLine($"targets     ≥ 50 req/s: {(perSecond >= 50 ? "met" : "MISSED")}; p99 < 500 ms: {(P(0.99) < 500 ? "met" : "MISSED")}; zero errors: {(run.Errors == 0 ? "met" : "MISSED")}");
+        Console.WriteLine($"targets     (medians) ≥ 50 req/s: {(summary.RequestsPerSecond.Median >= 50 ? "met" : "MISSED")}; " +
+                          $"p99 < 500 ms: {(summary.P99Ms.Median < 500 ? "met" : "MISSED")}; zero errors: {(summary.Errors == 0 ? "met" : "MISSED")}");
+    }
+
+    /// <summary>One measured phase's figures: requests answered 200 per second and latency percentiles (nearest rank).</summary>
+    internal sealed record PhaseFigures(int Ok, int Errors, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, double MaxMs)
+    {
+        public static PhaseFigures Of(LoadResult run) => Of(run.Ok, run.Errors, run.Elapsed, run.SortedLatencies());
+
+        public static PhaseFigures Of(int ok, int errors, TimeSpan elapsed, double[] sortedLatencies)
+        {
+            double P(double q) => sortedLatencies.Length == 0 ? double.NaN : sortedLatencies[(int)Math.Round(q * (sortedLatencies.Length - 1))];
+            return new PhaseFigures(ok, errors, ok / elapsed.TotalSeconds, P(0.5), P(0.9), P(0.99), P(1));
+        }
+    }
+
+    /// <summary>A figure over the phases: its median (mean of the middle two for an even count) and range.</summary>
+    internal readonly record struct Spread(double Median, double Min, double Max)
+    {
+        public static Spread Of(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            if (sorted.Length == 0) return new Spread(double.NaN, double.NaN, double.NaN);
+            int mid = sorted.Length / 2;
+            double median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+            return new Spread(median, sorted[0], sorted[^1]);
+        }
+
+        public string Format(string unit, string format) =>
+            Min == Max ? $"{Median.ToString(format)} {unit}" : $"{Median.ToString(format)} {unit} ({Min.ToString(format)}–{Max.ToString(format)})";
+    }
+
+    /// <summary>What the targets are checked on: the medians over the phases, and every phase's errors.</summary>
+    internal sealed record PhaseSummary(int Phases, Spread RequestsPerSecond, Spread P50Ms, Spread P99Ms, int Errors)
+    {
+        public static PhaseSummary Of(IReadOnlyList<PhaseFigures> phases) => new(phases.Count,
+            Spread.Of(phases.Select(p => p.RequestsPerSecond)), Spread.Of(phases.Select(p => p.P50Ms)),
+            Spread.Of(phases.Select(p => p.P99Ms)), phases.Sum(p => p.Errors));
     }
 
     /// <summary>Counts and latencies from all clients (a lock is fine: one entry per request, tens per second).</summary>
@@ -272,8 +318,9 @@ internal static class BenchWebCommand
         return Path.Combine(AppContext.BaseDirectory, "wwwroot", "examples", "chelsea.png");
     }
 
-    private static string? UsageProblem(int seconds, int clients, string? url) =>
+    private static string? UsageProblem(int seconds, int phases, int clients, string? url) =>
         seconds is < 1 or > 600 ? "--seconds must be from 1 to 600."
+        : phases is < 1 or > 20 ? "--phases must be from 1 to 20."
         : clients is < 1 or > 256 ? "--clients must be from 1 to 256."
         : url is not null && !IsLoopback(url) ? $"--url must be a loopback address (127.0.0.0/8, [::1] or localhost), not '{url}'."
         : null;
