@@ -91,6 +91,7 @@ internal static class BenchStats
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    private static double Median(double[] sorted) =>
+    /// <summary>The median of sorted values (the mean of the middle two for an even count).</summary>
+    internal static double Median(double[] sorted) =>
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }

@@ -108,11 +108,13 @@ internal static class BenchSoakCommand
         long written = Directory.Exists(flagFolder)
             ? Directory.EnumerateFiles(flagFolder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
             : 0;
-        double quietP99 = Percentile(quiet, 0.99), hostileP99 = Percentile(hostile, 0.99);
+        var quietFigures = BenchWebCommand.PhaseFigures.Of(quiet);
+        var hostileFigures = BenchWebCommand.PhaseFigures.Of(hostile);
+        double quietP99 = quietFigures.P99Ms, hostileP99 = hostileFigures.P99Ms;
         Console.WriteLine();
         Console.WriteLine("phase       served   req/s   errors   p50 ms   p99 ms   peak RSS");
-        Row("quiet", quiet, quietRss);
-        Row("hostile", hostile, hostileRss);
+        Row("quiet", quietFigures, quiet, quietRss);
+        Row("hostile", hostileFigures, hostile, hostileRss);
         Console.WriteLine($"p99 ratio   hostile / quiet = {hostileP99 / quietP99:F2}");
         Console.WriteLine($"slow-loris  {slowStats.Connections:N0} connections; ended by the server: {slowStats.Describe()}");
         Console.WriteLine($"flag flood  {floodStats.Total:N0} requests: {floodStats.Describe()}; {written:N0} bytes written to the flag folder");
@@ -121,16 +123,10 @@ internal static class BenchSoakCommand
         return met ? 0 : 1;
     }
 
-    private static void Row(string phase, BenchWebCommand.LoadResult result, long peakRss) =>
-        Console.WriteLine($"{phase,-10}  {result.Ok,6:N0}  {result.Ok / result.Elapsed.TotalSeconds,6:F1}   {result.Errors,6}   " +
-                          $"{Percentile(result, 0.5),6:F0}   {Percentile(result, 0.99),6:F0}   {peakRss / (1024 * 1024),5} MB" +
-                          (result.Errors == 0 ? "" : $"   ({result.DescribeErrors()})"));
-
-    private static double Percentile(BenchWebCommand.LoadResult result, double q)
-    {
-        var sorted = result.SortedLatencies();
-        return sorted.Length == 0 ? double.NaN : sorted[(int)Math.Round(q * (sorted.Length - 1))];
-    }
+    private static void Row(string phase, BenchWebCommand.PhaseFigures figures, BenchWebCommand.LoadResult result, long peakRss) =>
+        Console.WriteLine($"{phase,-10}  {figures.Ok,6:N0}  {figures.RequestsPerSecond,6:F1}   {figures.Errors,6}   " +
+                          $"{figures.P50Ms,6:F0}   {figures.P99Ms,6:F0}   {peakRss / (1024 * 1024),5} MB" +
+                          (figures.Errors == 0 ? "" : $"   ({result.DescribeErrors()})"));
 
     /// <summary>
     /// One slow-loris client: announces a 64 KB multipart upload and sends it 1.5 KB a second (above Kestrel's minimum

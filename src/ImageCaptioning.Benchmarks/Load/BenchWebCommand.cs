@@ -208,10 +208,7 @@ internal static class BenchWebCommand
         public static Spread Of(IEnumerable<double> values)
         {
             var sorted = values.Order().ToArray();
-            if (sorted.Length == 0) return new Spread(double.NaN, double.NaN, double.NaN);
-            int mid = sorted.Length / 2;
-            double median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-            return new Spread(median, sorted[0], sorted[^1]);
+            return sorted.Length == 0 ? new Spread(double.NaN, double.NaN, double.NaN) : new Spread(BenchStats.Median(sorted), sorted[0], sorted[^1]);
         }
 
         public string Format(string unit, string format) =>
