@@ -41,6 +41,25 @@ public static class DecoderKernels
     }
 
     /// <summary>
+    /// <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>
+    /// by a weight packed once (inference on weights that no longer change): bit-identical, without re-packing W per call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Linear(ReadOnlySpan<float> x, int rows, PrepackedMatrix weight, ReadOnlySpan<float> bias, Span<float> y,
+        bool accumulate = false, int maxThreads = int.MaxValue)
+    {
+        if (rows == 0) return;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        var options = Gemm.DefaultOptions();
+        options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
+        int outDim = weight.OutputDim;
+        Gemm.Multiply(options, rows, x, weight.InputDim, weight, y, outDim, accumulate ? 1f : 0f);
+        if (!bias.IsEmpty)
+            for (int r = 0; r < rows; r++)
+                TensorPrimitives.Add(y.Slice(r * outDim, outDim), bias, y.Slice(r * outDim, outDim));
+    }
+
+    /// <summary>
     /// y = f·Wᵀ + b for <paramref name="images"/> grids of <paramref name="layout"/>, whose cells are [own | parent] (the
     /// parent part repeated in the parent's four cells), computed as W·[f; g] = W_own·f + W_parent·g_parent(i): the own parts
     /// of all cells and the parent parts of the parent cells (read from each parent's first cell) are projected separately,
