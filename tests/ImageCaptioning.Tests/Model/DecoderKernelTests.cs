@@ -6,6 +6,34 @@ namespace ImageCaptioning.Tests.Model;
 public sealed class DecoderKernelTests
 {
     [Theory]
+    [InlineData(512)]   // the shipped decoder's D: 8 blocks of 64
+    [InlineData(48)]    // only the 16-wide tail
+    [InlineData(80)]    // a block of 64 and a tail
+    public void AnImagesRowsSummedTogetherGiveTheBitsOfOneRowAtATime(int dim)
+    {
+        // Rows 0–2 of image 1, 3–4 of image 0, 5 of image 2, 6–10 of image 1 (a group of 4, then one of 1).
+        int[] imageOfRow = [1, 1, 1, 0, 0, 2, 1, 1, 1, 1, 1];
+        const int Positions = 29, Images = 3;
+        int rows = imageOfRow.Length;
+        var random = new Random(dim);
+        var alpha = new float[rows * Positions];
+        var v = new float[Images * Positions * dim];
+        for (int i = 0; i < alpha.Length; i++) alpha[i] = (float)random.NextDouble();
+        for (int i = 0; i < v.Length; i++) v[i] = (float)(random.NextDouble() * 2 - 1);
+        var together = new float[rows * dim];
+        DecoderKernels.WeightedSum(alpha, v, rows, Positions, dim, imageOfRow, together);
+        for (int r = 0; r < rows; r++)
+        {
+            var alone = new float[dim];
+            DecoderKernels.WeightedSum(alpha.AsSpan(r * Positions, Positions), v, 1, Positions, dim, imageOfRow.AsSpan(r, 1), alone);
+            Assert.True(alone.AsSpan().SequenceEqual(together.AsSpan(r * dim, dim)), $"row {r} differs");
+            double expected = 0;   // and the sum is the right one, not merely the same one
+            for (int i = 0; i < Positions; i++) expected += alpha[r * Positions + i] * v[(imageOfRow[r] * Positions + i) * dim + dim - 1];
+            Assert.Equal(expected, alone[dim - 1], 4);
+        }
+    }
+
+    [Theory]
     [InlineData(1, 3, 5)]
     [InlineData(2, 7, 16)]
     [InlineData(3, 4, 17)]
