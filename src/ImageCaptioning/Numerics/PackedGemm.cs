@@ -4,7 +4,8 @@ namespace ImageCaptioning.Numerics;
 
 /// <summary>
 /// The cache-blocked GEMM (the Goto/BLIS loop nest) for one thread's share of C:
-/// for each NC-wide block of columns, for each KC-deep slice of k, pack op(B) into NR-wide panels;
+/// for each NC-wide block of columns, for each KC-deep slice of k, pack op(B) into NR-wide panels (or read them from a
+/// weight packed once, <see cref="PrepackedMatrix"/>);
 /// for each MC-tall block of rows, pack op(A) into MR-tall panels; then sweep the micro-kernel over the
 /// MR×NR tiles with the B panel held in L1 while the A block streams from L2.
 /// Packing absorbs both transpose flags, so a single kernel serves all four combinations.
