@@ -222,7 +222,7 @@ public sealed class ImageEncoder : IDisposable
 
     /// <summary>
     /// Lays one run's outputs out per image (see <see cref="EncoderOutputsReader"/> for the shapes), the images in parallel:
-    /// each gets a new 7×7 grid array, and first writes to fresh memory cost page faults, about as much as the copy.
+    /// each gets a new 7×7 grid array, and the first writes to fresh memory fault pages in, costing several times the copy.
     /// The spans are ONNX Runtime's buffers, valid only during the call, so the parallel loop reads them through pointers.
     /// </summary>
     private unsafe void LayOut(int count, ReadOnlySpan<float> features, ReadOnlySpan<float> logits, ReadOnlySpan<float> fineFeatures,
