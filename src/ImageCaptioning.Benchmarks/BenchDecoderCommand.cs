@@ -14,7 +14,7 @@ using ImageCaptioning.Benchmarks.Harness;
 namespace ImageCaptioning.Benchmarks;
 
 /// <summary>
-/// `bench decoder`: caption generation speed. Decoder alone on random 7×7×1280 grids (greedy and beam 3, batch 1
+/// `bench decoder`: caption generation speed. Decoder alone on random grids of the model's shape (greedy and beam 3, batch 1
 /// and batched), then — when the encoder and Flickr8k are configured — end to end (image file → caption) warm,
 /// batch 1 and batched. Uses the shipped model when present, otherwise (or with --random) a random decoder of
 /// the real sizes; a random decoder rarely emits &lt;end&gt;, so every caption runs the full --max-length steps.
@@ -153,7 +153,7 @@ internal static class BenchDecoderCommand
             warmup: 3, runs: runs, minWarmupMs: WarmupMs);
         var timed = stageTimings.TakeLast(single.Candidate.Runs).ToArray();          // the measured calls, not the warm-up
         Console.WriteLine("end to end, Flickr8k files, beam 3 (image file → text): median (min–max, runs), and the ratio to the encoder alone " +
-                          "(file → 7×7 grid) timed in alternating runs on the same files");
+                          "(file → the model's grid) timed in alternating runs on the same files");
         Console.WriteLine($"  batch 1 : {single.Candidate.Format(unit: "ms/image")}; encoder alone {single.Baseline.Format()}; ratio {single.FormatRatio()}; " +
                           $"{Stages(timed)}; {MemoryUse.Format(memory.TakeLast(single.Candidate.Runs))}{JitNote(single.Candidate)}");
 

@@ -39,6 +39,15 @@ internal static class BenchGemmCommand
         new("infer gates, 16 rows", false, true, 16, 2048, 1280),
     ];
 
+    /// <summary>A beam-3 batch of 32 images (96 rows) through the step's largest products, and its last rows (40).</summary>
+    private static readonly Shape[] PrepackedShapes =
+    [
+        new("step gates, 96 rows", false, true, 96, 2048, 1280),
+        new("step logits, 96 rows", false, true, 96, 2541, 256),
+        new("step att+gate, 96 rows", false, true, 96, 256, 512),
+        new("step gates, 40 rows", false, true, 40, 2048, 1280),
+    ];
+
     public static Command Create()
     {
         var runs = new Option<int>("--runs") { Description = "Timed runs per shape and thread count (after a warm-up); the median is reported.", DefaultValueFactory = _ => 15 };
@@ -73,6 +82,29 @@ internal static class BenchGemmCommand
                 double single = pair.Baseline.MedianMs, multi = pair.Candidate.MedianMs;
                 Console.WriteLine($"{shape.Name,-22} {shape.Layout,-5} {shape.M,5} {shape.N,5} {shape.K,5} | " +
                                   $"{single,11:F3} {shape.Flops / single / 1e6,8:F1} | {multi,11:F3} {shape.Flops / multi / 1e6,8:F1} | {1 / pair.RatioMedian,7:F2}× ({1 / pair.RatioMax:F2}–{1 / pair.RatioMin:F2})");
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+
+        // A batch's decoding step multiplies a few dozen rows by a large weight: packing that weight on every call costs
+        // about as much as the multiply, so the decoder packs its weights once (PrepackedMatrix); same bits, less time.
+        Console.WriteLine();
+        Console.WriteLine($"weights packed once (inference, A·Wᵀ, 1 thread): median ms packing W on every call against W packed once, alternating; time ratio once / every call = median of the per-pair ratios (min–max)");
+        Gemm.MaxThreads = 1;
+        try
+        {
+            foreach (Shape shape in PrepackedShapes)
+            {
+                var buffers = new ShapeBuffers(shape);
+                int batch = BatchFor(buffers.Multiply);
+                var pair = BenchStats.Compare(() => { for (int i = 0; i < batch; i++) buffers.Multiply(); },
+                                              () => { for (int i = 0; i < batch; i++) buffers.MultiplyPrepacked(); }, warmup: 2, runs: runs);
+                double every = pair.Baseline.MedianMs / batch, once = pair.Candidate.MedianMs / batch;
+                Console.WriteLine($"{shape.Name,-22} {shape.M,5} {shape.N,5} {shape.K,5} | every call {every,8:F3} ms {shape.Flops / every / 1e6,6:F1} GFLOP/s | " +
+                                  $"once {once,8:F3} ms {shape.Flops / once / 1e6,6:F1} GFLOP/s | {pair.FormatRatio()}");
             }
         }
         finally
@@ -140,6 +172,15 @@ internal static class BenchGemmCommand
 
         public void Multiply() =>
             Gemm.Multiply(shape.TransposeA, shape.TransposeB, shape.M, shape.N, shape.K, a, Lda, b, Ldb, c, shape.N);
+
+        private PrepackedMatrix? prepacked;
+
+        /// <summary>A·Bᵀ with B packed once (the first call packs it).</summary>
+        public void MultiplyPrepacked()
+        {
+            prepacked ??= new PrepackedMatrix(b, shape.N, shape.K);
+            Gemm.Multiply(Gemm.DefaultOptions(), shape.M, a, shape.K, prepacked, c, shape.N);
+        }
 
         public void MultiplyNaive()
         {

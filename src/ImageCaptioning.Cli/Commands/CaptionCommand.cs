@@ -85,7 +85,7 @@ internal static class CaptionCommand
         };
         format.AcceptOnlyFromAmong([.. FormatNames.Keys]);
         var altSidecar = new Option<bool>("--alt-sidecar") { Description = $"Also write each caption beside its image as <image file>{AltTextMarkup.SidecarExtension}." };
-        var attention = new Option<bool>("--attention") { Description = "Include the attention map of every word in the JSON (the model's grid, row-major: 7×7 for the shipped model)." };
+        var attention = new Option<bool>("--attention") { Description = "Include the attention map of every word in the JSON (the model's grid, row-major: 14×14 = 196 weights for the shipped model)." };
         var model = new Option<string?>("--model") { Description = $"Decoder model folder (default: models/{Captioner.DefaultModelName})." };
         var batch = new Option<int>("--batch") { Description = "Images per encoder and decoder batch.", DefaultValueFactory = _ => DefaultBatch };
         var precision = new Option<DecoderWeightPrecision?>("--precision")
@@ -389,7 +389,7 @@ internal static class CaptionCommand
         IReadOnlyList<CaptionJson> Alternatives, IReadOnlyList<ClassProbability> TopClasses, CaptionTimings Timings,
         OutOfDistributionCheck? OutOfDistribution, IReadOnlyList<TagJson> Tags, GuidanceJson? Guidance);
 
-    /// <param name="Attention">Per word, the attention weights of the model's grid (49 for 7×7), row-major (only with --attention).</param>
+    /// <param name="Attention">Per word, the attention weights of the model's grid (196 for 14×14, 49 for 7×7), row-major (only with --attention).</param>
     private sealed record CaptionJson(
         string Text, IReadOnlyList<string> Words, double Score, double LogProbability, bool Finished, IReadOnlyList<float[]>? Attention);
 }

@@ -211,29 +211,44 @@ public sealed class ImageEncoder : IDisposable
 
             var outputs = new EncoderOutput[count];
             _session.Run(pixels.AsMemory(0, inputFloats), count, _options.FineGrid, (features, logits, fineFeatures) =>
-            {
-                var fine = FeatureGrid.Fine;
-                for (int i = 0; i < count; i++)
-                {
-                    var grid = new float[EncoderGeometry.GridFloats];  // [1280, 7, 7] → [49, 1280]
-                    FeatureLayout.ToPositionMajor(features.Slice(i * EncoderGeometry.GridFloats, EncoderGeometry.GridFloats), grid);
-                    float[]? fineGrid = null;
-                    var imageFine = fineFeatures.IsEmpty ? default : fineFeatures.Slice(i * fine.Floats, fine.Floats);
-                    if (into is { } target)                                  // → the decoder's [P, C], image i
-                        FeatureLayout.WriteGrid(target.Grid, grid, imageFine, target.Grids.AsSpan(i * target.Grid.Floats, target.Grid.Floats));
-                    else if (!fineFeatures.IsEmpty)
-                    {
-                        fineGrid = new float[fine.Floats];                  // [576, 14, 14] → [196, 576]
-                        FeatureLayout.ToPositionMajor(imageFine, fineGrid, fine.Positions, fine.Channels);
-                    }
-                    outputs[i] = new EncoderOutput(grid, logits.Slice(i * EncoderGeometry.Classes, EncoderGeometry.Classes).ToArray(), ClassNames, fineGrid);
-                }
-            });
+                LayOut(count, features, logits, fineFeatures, into, outputs));
             return outputs;
         }
         finally
         {
             ArrayPool<float>.Shared.Return(pixels);
+        }
+    }
+
+    /// <summary>
+    /// Lays one run's outputs out per image (see <see cref="EncoderOutputsReader"/> for the shapes), the images in parallel:
+    /// each gets a new 7×7 grid array, and the first writes to fresh memory fault pages in, costing several times the copy.
+    /// The spans are ONNX Runtime's buffers, valid only during the call, so the parallel loop reads them through pointers.
+    /// </summary>
+    private unsafe void LayOut(int count, ReadOnlySpan<float> features, ReadOnlySpan<float> logits, ReadOnlySpan<float> fineFeatures,
+        (FeatureGrid Grid, float[] Grids)? into, EncoderOutput[] outputs)
+    {
+        var fine = FeatureGrid.Fine;
+        fixed (float* featuresAt = features, logitsAt = logits, fineAt = fineFeatures)
+        {
+            nint f = (nint)featuresAt, l = (nint)logitsAt, ff = fineFeatures.IsEmpty ? 0 : (nint)fineAt;
+            ForEachIndex(count, i =>
+            {
+                var imageFeatures = new ReadOnlySpan<float>((float*)f + (nint)i * EncoderGeometry.GridFloats, EncoderGeometry.GridFloats);
+                var imageFine = ff == 0 ? default : new ReadOnlySpan<float>((float*)ff + (nint)i * fine.Floats, fine.Floats);
+                var grid = new float[EncoderGeometry.GridFloats];  // [1280, 7, 7] → [49, 1280]
+                FeatureLayout.ToPositionMajor(imageFeatures, grid);
+                float[]? fineGrid = null;
+                if (into is { } target)                                  // → the decoder's [P, C], image i
+                    FeatureLayout.WriteGrid(target.Grid, grid, imageFine, target.Grids.AsSpan(i * target.Grid.Floats, target.Grid.Floats));
+                else if (!imageFine.IsEmpty)
+                {
+                    fineGrid = new float[fine.Floats];                  // [576, 14, 14] → [196, 576]
+                    FeatureLayout.ToPositionMajor(imageFine, fineGrid, fine.Positions, fine.Channels);
+                }
+                var imageLogits = new ReadOnlySpan<float>((float*)l + (nint)i * EncoderGeometry.Classes, EncoderGeometry.Classes);
+                outputs[i] = new EncoderOutput(grid, imageLogits.ToArray(), ClassNames, fineGrid);
+            });
         }
     }
 

@@ -14,12 +14,14 @@ public static class DecoderModelCard
     public static string Describe(DecoderModel model, string name, SafeTensorsFile.StorageType storage)
     {
         int decoders = model.Members.Count;
+        int side = (int)Math.Round(Math.Sqrt(model.Config.Positions));
+        string grid = $"{side}×{side}×{model.Config.EncoderDim}";   // cells × values per cell, e.g. 14×14×1856
         var card = new StringBuilder();
         card.AppendLine($"# Decoder model `{name}`").AppendLine();
         card.AppendLine(decoders == 1
-            ? "Show, Attend and Tell soft-attention LSTM decoder (Xu et al. 2015) over the 7×7×1280 feature grid of "
+            ? $"Show, Attend and Tell soft-attention LSTM decoder (Xu et al. 2015) over the {grid} feature grid of "
               + $"`{model.Config.Encoder}`. No training data, training run or measured quality is recorded for this model."
-            : $"An ensemble of {decoders} Show, Attend and Tell soft-attention LSTM decoders (Xu et al. 2015) over the 7×7×1280 "
+            : $"An ensemble of {decoders} Show, Attend and Tell soft-attention LSTM decoders (Xu et al. 2015) over the {grid} "
               + $"feature grid of `{model.Config.Encoder}`, with the same sizes and vocabulary: at every step the next-word "
               + "distribution is the mean of their probabilities and the attention map the mean of theirs (`DecoderEnsemble`). "
               + "No training data, training run or measured quality is recorded for this model.").AppendLine();

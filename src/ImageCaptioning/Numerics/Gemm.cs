@@ -54,13 +54,29 @@ public static class Gemm
             Multiply(options, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta);
     }
 
+    /// <summary>
+    /// C[m×n] (+)= A[m×k] · Wᵀ with W [n×k] packed once (<see cref="PrepackedMatrix"/>): the same result, bit for bit, as
+    /// multiplying by W itself, without re-packing W on every call that takes the packed algorithm.
+    /// </summary>
+    internal static unsafe void Multiply(GemmOptions options, int m, ReadOnlySpan<float> a, int lda, PrepackedMatrix weight,
+        Span<float> c, int ldc, float beta = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        int n = weight.OutputDim, k = weight.InputDim;
+        GemmArguments.Validate(false, true, m, n, k, lda, k, ldc);
+        GemmArguments.RequireLength(a.Length, nameof(a), "A", m, k, lda);
+        GemmArguments.RequireLength(c.Length, nameof(c), "C", m, n, ldc);
+        fixed (float* pa = a) fixed (float* pb = weight.Weight) fixed (float* pc = c)
+            Multiply(options, false, true, m, n, k, pa, lda, pb, k, pc, ldc, beta, weight);
+    }
+
     /// <summary>The public entry points' options: at most <see cref="MaxThreads"/> threads and never more than there are cores.</summary>
     internal static GemmOptions DefaultOptions() =>
         new(Math.Min(MaxThreads, Environment.ProcessorCount), GemmSimd.Best, GemmStrategy.Auto);
 
     /// <summary>The pointer multiply with explicit options (tests force the fallback kernels, a strategy or a thread count).</summary>
     internal static unsafe void Multiply(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k,
-        float* a, int lda, float* b, int ldb, float* c, int ldc, float beta = 0f)
+        float* a, int lda, float* b, int ldb, float* c, int ldc, float beta = 0f, PrepackedMatrix? prepackedB = null)
     {
         GemmArguments.Validate(transposeA, transposeB, m, n, k, lda, ldb, ldc);
         if (m == 0 || n == 0) return;
@@ -86,7 +102,7 @@ public static class Gemm
                 for (int i = 0; i < m; i++) new Span<float>(c + (nint)i * ldc, n).Clear();
             return;
         }
-        var problem = new GemmProblem(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        var problem = new GemmProblem(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, prepackedB);
         GemmPlan.Execute(problem, options);
     }
 }

@@ -130,6 +130,9 @@ internal static unsafe class GemmPlan
         }
     }
 
+    /// <summary>NR of the packed kernel for <paramref name="simd"/>: the panel width a <see cref="PrepackedMatrix"/> must have.</summary>
+    public static int PackedPanelWidth(GemmSimdLevel simd) => PackedTile(simd).NR;
+
     private static (int MR, int NR) PackedTile(GemmSimdLevel simd) => simd switch
     {
         GemmSimdLevel.Vector512 => (Kernel2V<Vector512Ops, Vector512<float>, EightRows>.MR, Kernel2V<Vector512Ops, Vector512<float>, EightRows>.NR),

@@ -4,7 +4,8 @@ namespace ImageCaptioning.Numerics;
 
 /// <summary>
 /// The cache-blocked GEMM (the Goto/BLIS loop nest) for one thread's share of C:
-/// for each NC-wide block of columns, for each KC-deep slice of k, pack op(B) into NR-wide panels;
+/// for each NC-wide block of columns, for each KC-deep slice of k, pack op(B) into NR-wide panels (or read them from a
+/// weight packed once, <see cref="PrepackedMatrix"/>);
 /// for each MC-tall block of rows, pack op(A) into MR-tall panels; then sweep the micro-kernel over the
 /// MR×NR tiles with the B panel held in L1 while the A block streams from L2.
 /// Packing absorbs both transpose flags, so a single kernel serves all four combinations.
@@ -56,6 +57,8 @@ internal static unsafe class PackedGemm
         float* aPacked = workspace.Take(mcStep * kcStep);   // [mcStep/MR panels][kc][MR]
         float* bPacked = workspace.Take(ncStep * kcStep);   // [ncStep/NR panels][kc][NR]
         float* edgeTile = workspace.Take(mr * nr);          // [MR][NR] for ragged tiles
+        // A weight packed once for this kernel is read in place (the same panels PackB would write).
+        PrepackedMatrix? prepacked = problem.PrepackedB is { } p && p.PanelWidth == nr ? p : null;
 
         for (int jc = 0; jc < n; jc += ncStep)
         {
@@ -65,7 +68,8 @@ internal static unsafe class PackedGemm
                 int kc = Math.Min(kcStep, k - pc);
                 // The first k slice overwrites C unless the caller asked to accumulate; later slices add.
                 bool accumulate = problem.Accumulate || pc > 0;
-                PackB(problem, pc, kc, jc, nc, nr, bPacked, allowAvxPacking);
+                float* bPanels = prepacked is null ? bPacked : prepacked.Panels(pc, problem.BColumn + jc);
+                if (prepacked is null) PackB(problem, pc, kc, jc, nc, nr, bPacked, allowAvxPacking);
                 for (int ic = 0; ic < m; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, m - ic);
@@ -73,7 +77,7 @@ internal static unsafe class PackedGemm
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
-                        float* bPanel = bPacked + (nint)jr * kc;
+                        float* bPanel = bPanels + (nint)jr * kc;
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);

@@ -33,6 +33,21 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
     }
 
     [Fact]
+    public void TheTiledTransposeCoversRaggedTilesAndLeavesTheRestOfEachRow()
+    {
+        // 37 cells × 21 channels into rows of 25: tiles of 16 leave ragged edges both ways; columns 21–24 are not ours.
+        const int Positions = 37, Channels = 21, Stride = 25;
+        var random = new Random(3);
+        var channelMajor = new float[Positions * Channels];
+        for (int i = 0; i < channelMajor.Length; i++) channelMajor[i] = (float)random.NextDouble();
+        var grid = Enumerable.Repeat(-7f, (Positions - 1) * Stride + Channels).ToArray();
+        FeatureLayout.ToPositionMajor(channelMajor, grid, Positions, Channels, Stride);
+        for (int p = 0; p < Positions; p++)
+            for (int c = 0; c < Stride && p * Stride + c < grid.Length; c++)
+                Assert.Equal(c < Channels ? channelMajor[c * Positions + p] : -7f, grid[p * Stride + c]);
+    }
+
+    [Fact]
     public void EachFineCellIsFollowedByThe7x7CellThatCoversIt()
     {
         var fine = new float[FeatureGrid.Fine.Floats];     // cell p holds p in all 576 channels

@@ -80,6 +80,7 @@ public sealed class CompactWeightsDecoderTests : IDisposable
     [Theory]
     [InlineData(AttentionDecoder.CompactWeightsMaxRows, false)]
     [InlineData(AttentionDecoder.CompactWeightsMaxRows + 1, true)]
+    [InlineData(ImageCaptioning.Numerics.GemmPlan.SkinnyMaxRows + 8, true)]   // packed products: the weights packed once
     public void StepsOfMoreThanTheCompactRowLimitReadTheFloat32Weights(int rows, bool bitForBitFloat32)
     {
         // The one place precision depends on the row count: above the limit the int8 decoder must be the float32 one exactly.

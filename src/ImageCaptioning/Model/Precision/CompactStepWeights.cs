@@ -15,7 +15,7 @@ internal sealed class CompactStepWeights : IStepWeights
     public const int MaxRows = 8;
 
     private readonly DecoderConfig _c;
-    private readonly Float32StepWeights _wide;        // the steps of more than MaxRows rows
+    private readonly Float32StepWeights _wide;        // the steps of more than MaxRows rows (float32, packed once)
 
     /// <summary>Snapshots the per-step matrices of <paramref name="p"/> in <paramref name="precision"/> (Float16 or Int8).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is Float32 (that path reads <paramref name="p"/> itself).</exception>
@@ -30,7 +30,7 @@ internal sealed class CompactStepWeights : IStepWeights
         };
         Precision = precision;
         _c = p.Config;
-        _wide = new Float32StepWeights(p);
+        _wide = new Float32StepWeights(p, packOnce: true);
         int a = _c.AttentionDim, d = _c.FeatureDim, h = _c.HiddenDim, m = _c.EmbeddingDim, v = _c.VocabSize;
         _hiddenAttGate = CompactMatrix.Stack(format, (p.HiddenAttWeight, a), (p.GateWeight, d));
         _hiddenAttGateBias = [.. p.HiddenAttBias, .. p.GateBias];

@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ImageCaptioning.Numerics;
+
+/// <summary>
+/// A weight W [n×k] (the [out, in] layout, multiplied as op(B) = Wᵀ) packed once into the panels <see cref="PackedGemm"/>
+/// would otherwise pack on every call. For inference on weights that no longer change: a batch's product of a few dozen
+/// rows spends about as long re-packing a large weight as multiplying by it. The panels are the ones
+/// <see cref="PackedGemm"/> packs, read by the same kernel in the same order, so results are bit-identical.
+/// Layout: for each k slice s (depth <see cref="PackedGemm.KSliceDepth"/>), the panels of all n columns,
+/// [slices][⌈n/NR⌉][kc_s][NR], zero past column n. The float32 weight is kept for the products that do not pack.
+/// </summary>
+internal sealed unsafe class PrepackedMatrix
+{
+    private const int AlignmentFloats = 16;   // 64 bytes
+
+    private readonly float[] _storage;        // pinned: the panels are read through a raw pointer
+    private readonly float* _panels;
+    private readonly nint[] _sliceOffsets;    // where k slice s starts, in floats from _panels
+
+    /// <summary>The weight itself, [n, k] row-major.</summary>
+    public float[] Weight { get; }
+    /// <summary>n: rows of W, columns of the product.</summary>
+    public int OutputDim { get; }
+    /// <summary>k: columns of W, the shared dimension.</summary>
+    public int InputDim { get; }
+    /// <summary>NR of the kernel the panels were packed for; <see cref="PackedGemm"/> packs as usual if its kernel differs.</summary>
+    public int PanelWidth { get; }
+    /// <summary>Depth of every k slice but the last.</summary>
+    public int SliceDepth { get; }
+
+    /// <summary>Packs <paramref name="weight"/> [outputDim, inputDim] for this machine's fastest GEMM kernel.</summary>
+    public PrepackedMatrix(float[] weight, int outputDim, int inputDim) : this(weight, outputDim, inputDim, GemmPlan.PackedPanelWidth(GemmSimd.Best)) { }
+
+    /// <summary>Packs for a kernel of panel width <paramref name="panelWidth"/> (tests pack for the slower kernels too).</summary>
+    internal PrepackedMatrix(float[] weight, int outputDim, int inputDim, int panelWidth)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputDim, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1);
+        if (weight.Length < (long)outputDim * inputDim)
+            throw new ArgumentException($"expected a {outputDim}×{inputDim} weight, got {weight.Length} values", nameof(weight));
+        Weight = weight;
+        OutputDim = outputDim;
+        InputDim = inputDim;
+        PanelWidth = panelWidth;
+        SliceDepth = PackedGemm.KSliceDepth(inputDim);
+        int panels = (outputDim + panelWidth - 1) / panelWidth;
+        int slices = (inputDim + SliceDepth - 1) / SliceDepth;
+        _sliceOffsets = new nint[slices];
+        long floats = 0;
+        for (int s = 0; s < slices; s++)
+        {
+            _sliceOffsets[s] = (nint)floats;
+            floats += (long)panels * SliceKc(s) * panelWidth;
+        }
+        _storage = GC.AllocateUninitializedArray<float>(checked((int)floats + AlignmentFloats), pinned: true);
+        float* start = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage));
+        _panels = (float*)(((nuint)start + 63) & ~(nuint)63);
+        fixed (float* w = weight)
+            for (int s = 0; s < slices; s++)                                              // [panels][kc][NR] per slice
+                PanelPacking.PackTransposed(w + s * SliceDepth, inputDim, SliceKc(s), outputDim, panelWidth, _panels + _sliceOffsets[s], allowAvx: true);
+    }
+
+    /// <summary>The panels of k slice starting at <paramref name="pc"/>, from the panel holding <paramref name="column"/> (a multiple of NR).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float* Panels(int pc, int column)
+    {
+        int s = pc / SliceDepth;
+        return _panels + _sliceOffsets[s] + (nint)(column / PanelWidth) * SliceKc(s) * PanelWidth;
+    }
+
+    private int SliceKc(int s) => Math.Min(SliceDepth, InputDim - s * SliceDepth);
+}
