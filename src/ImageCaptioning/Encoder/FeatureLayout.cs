@@ -28,21 +28,11 @@ internal static class FeatureLayout
     {
         if (channelMajor.Length != positions * channels || grid.Length < (positions - 1) * stride + channels)
             throw new ArgumentException($"Feature maps hold {positions}×{channels} floats.");
-        // In 16×16 tiles: a channel-by-channel scatter writes every value to another row (cache line) of the grid.
-        const int Tile = 16;
-        for (int c0 = 0; c0 < channels; c0 += Tile)
+        for (int c = 0; c < channels; c++)
         {
-            int c1 = Math.Min(channels, c0 + Tile);
-            for (int p0 = 0; p0 < positions; p0 += Tile)
-            {
-                int p1 = Math.Min(positions, p0 + Tile);
-                for (int p = p0; p < p1; p++)
-                {
-                    var cell = grid.Slice(p * stride, channels);
-                    for (int c = c0; c < c1; c++)
-                        cell[c] = channelMajor[c * positions + p];
-                }
-            }
+            ReadOnlySpan<float> channel = channelMajor.Slice(c * positions, positions);
+            for (int p = 0; p < positions; p++)
+                grid[p * stride + c] = channel[p];
         }
     }
 

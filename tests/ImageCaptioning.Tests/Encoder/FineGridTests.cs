@@ -33,9 +33,9 @@ public sealed class FineGridTests(EncoderFixture fixture) : IClassFixture<Encode
     }
 
     [Fact]
-    public void TheTiledTransposeCoversRaggedTilesAndLeavesTheRestOfEachRow()
+    public void TheStridedTransposeWritesEveryCellAndLeavesTheRestOfEachRow()
     {
-        // 37 cells × 21 channels into rows of 25: tiles of 16 leave ragged edges both ways; columns 21–24 are not ours.
+        // 37 cells × 21 channels into rows of 25 (odd sizes both ways); columns 21–24 are not ours.
         const int Positions = 37, Channels = 21, Stride = 25;
         var random = new Random(3);
         var channelMajor = new float[Positions * Channels];
