@@ -35,10 +35,19 @@ internal sealed unsafe class GemmWorkspace
         if (floats <= capacity) return;
         if (floats > Array.MaxLength - AlignmentFloats)
             throw new ArgumentException($"GEMM scratch of {floats} floats is larger than an array can be.");
-        buffer = GC.AllocateUninitializedArray<float>((int)floats + AlignmentFloats, pinned: true);
-        float* start = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        aligned = (float*)(((nuint)start + 63) & ~(nuint)63);
+        aligned = AllocatePinnedAligned((int)floats, out buffer);
         capacity = (int)floats;
+    }
+
+    /// <summary>
+    /// A pinned array with room for <paramref name="floats"/> from a 64-byte boundary, and that boundary. The array must be
+    /// kept referenced (<paramref name="array"/>) for as long as the pointer is used.
+    /// </summary>
+    public static float* AllocatePinnedAligned(int floats, out float[] array)
+    {
+        array = GC.AllocateUninitializedArray<float>(checked(floats + AlignmentFloats), pinned: true);
+        float* start = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        return (float*)(((nuint)start + 63) & ~(nuint)63);
     }
 
     /// <summary>Carves the next 64-byte aligned block of <paramref name="floats"/> out of the reserved space.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace ImageCaptioning.Numerics;
 
@@ -13,11 +12,9 @@ namespace ImageCaptioning.Numerics;
 /// </summary>
 internal sealed unsafe class PrepackedMatrix
 {
-    private const int AlignmentFloats = 16;   // 64 bytes
-
     private readonly float[] _storage;        // pinned: the panels are read through a raw pointer
     private readonly float* _panels;
-    private readonly nint[] _sliceOffsets;    // where k slice s starts, in floats from _panels
+    private readonly int _panelCount;         // ⌈n / NR⌉
 
     /// <summary>The weight itself, [n, k] row-major.</summary>
     public float[] Weight { get; }
@@ -46,30 +43,18 @@ internal sealed unsafe class PrepackedMatrix
         InputDim = inputDim;
         PanelWidth = panelWidth;
         SliceDepth = PackedGemm.KSliceDepth(inputDim);
-        int panels = (outputDim + panelWidth - 1) / panelWidth;
-        int slices = (inputDim + SliceDepth - 1) / SliceDepth;
-        _sliceOffsets = new nint[slices];
-        long floats = 0;
-        for (int s = 0; s < slices; s++)
-        {
-            _sliceOffsets[s] = (nint)floats;
-            floats += (long)panels * SliceKc(s) * panelWidth;
-        }
-        _storage = GC.AllocateUninitializedArray<float>(checked((int)floats + AlignmentFloats), pinned: true);
-        float* start = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage));
-        _panels = (float*)(((nuint)start + 63) & ~(nuint)63);
+        _panelCount = (outputDim + panelWidth - 1) / panelWidth;
+        _panels = GemmWorkspace.AllocatePinnedAligned(checked(_panelCount * panelWidth * inputDim), out _storage);
         fixed (float* w = weight)
-            for (int s = 0; s < slices; s++)                                              // [panels][kc][NR] per slice
-                PanelPacking.PackTransposed(w + s * SliceDepth, inputDim, SliceKc(s), outputDim, panelWidth, _panels + _sliceOffsets[s], allowAvx: true);
+            for (int pc = 0; pc < inputDim; pc += SliceDepth)                               // [panels][kc][NR] per slice
+                PanelPacking.PackTransposed(w + pc, inputDim, SliceKc(pc), outputDim, panelWidth, Panels(pc, 0), allowAvx: true);
     }
 
-    /// <summary>The panels of k slice starting at <paramref name="pc"/>, from the panel holding <paramref name="column"/> (a multiple of NR).</summary>
+    /// <summary>The panels of the k slice starting at <paramref name="pc"/>, from the panel holding <paramref name="column"/> (a multiple of NR).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float* Panels(int pc, int column)
-    {
-        int s = pc / SliceDepth;
-        return _panels + _sliceOffsets[s] + (nint)(column / PanelWidth) * SliceKc(s) * PanelWidth;
-    }
+    public float* Panels(int pc, int column) =>
+        _panels + (nint)_panelCount * PanelWidth * pc                  // every earlier slice is SliceDepth deep: pc values in all
+        + (nint)(column / PanelWidth) * SliceKc(pc) * PanelWidth;
 
-    private int SliceKc(int s) => Math.Min(SliceDepth, InputDim - s * SliceDepth);
+    private int SliceKc(int pc) => Math.Min(SliceDepth, InputDim - pc);
 }
