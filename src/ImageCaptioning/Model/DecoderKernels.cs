@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ImageCaptioning.Numerics;
 
@@ -24,36 +25,34 @@ public static class DecoderKernels
 
     /// <summary>
     /// <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>
-    /// on the first <paramref name="inDim"/> columns of wider rows: x's rows are <paramref name="xStride"/> floats apart,
-    /// W's <paramref name="weightStride"/>.
+    /// with W also packed once (<paramref name="packed"/>, made from <paramref name="weight"/>; inference on weights that no
+    /// longer change): bit-identical, without re-packing W on every call. Null packs W per call as usual.
     /// </summary>
-    private static void Linear(ReadOnlySpan<float> x, int rows, int inDim, int xStride, ReadOnlySpan<float> weight, int weightStride,
-        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate, int maxThreads)
+    /// <exception cref="ArgumentException"><paramref name="packed"/> was not made from <paramref name="weight"/> [outDim, inDim].</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight, PrepackedMatrix? packed,
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate = false, int maxThreads = int.MaxValue)
     {
-        if (rows == 0) return;
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
-        var options = Gemm.DefaultOptions();
-        options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
-        Gemm.Multiply(options, false, true, rows, outDim, inDim, x, xStride, weight, weightStride, y, outDim, accumulate ? 1f : 0f);
-        if (!bias.IsEmpty)
-            for (int r = 0; r < rows; r++)
-                TensorPrimitives.Add(y.Slice(r * outDim, outDim), bias, y.Slice(r * outDim, outDim));
+        if (packed is not null && (packed.OutputDim != outDim || packed.InputDim != inDim
+            || !Unsafe.AreSame(ref MemoryMarshal.GetReference(weight), ref MemoryMarshal.GetArrayDataReference(packed.Weight))))
+            throw new ArgumentException($"The packed weight is not this {outDim}×{inDim} weight.", nameof(packed));
+        Linear(x, rows, inDim, inDim, weight, inDim, bias, outDim, y, accumulate, maxThreads, packed);
     }
 
     /// <summary>
     /// <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>
-    /// by a weight packed once (inference on weights that no longer change): bit-identical, without re-packing W per call.
+    /// on the first <paramref name="inDim"/> columns of wider rows: x's rows are <paramref name="xStride"/> floats apart,
+    /// W's <paramref name="weightStride"/>; <paramref name="packed"/> (W packed once, W's stride = inDim) or null.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Linear(ReadOnlySpan<float> x, int rows, PrepackedMatrix weight, ReadOnlySpan<float> bias, Span<float> y,
-        bool accumulate = false, int maxThreads = int.MaxValue)
+    private static void Linear(ReadOnlySpan<float> x, int rows, int inDim, int xStride, ReadOnlySpan<float> weight, int weightStride,
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate, int maxThreads, PrepackedMatrix? packed = null)
     {
         if (rows == 0) return;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
         var options = Gemm.DefaultOptions();
         options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
-        int outDim = weight.OutputDim;
-        Gemm.Multiply(options, rows, x, weight.InputDim, weight, y, outDim, accumulate ? 1f : 0f);
+        if (packed is null) Gemm.Multiply(options, false, true, rows, outDim, inDim, x, xStride, weight, weightStride, y, outDim, accumulate ? 1f : 0f);
+        else Gemm.Multiply(options, rows, x, xStride, packed, y, outDim, accumulate ? 1f : 0f);
         if (!bias.IsEmpty)
             for (int r = 0; r < rows; r++)
                 TensorPrimitives.Add(y.Slice(r * outDim, outDim), bias, y.Slice(r * outDim, outDim));

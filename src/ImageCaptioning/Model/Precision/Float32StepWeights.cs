@@ -34,38 +34,21 @@ internal sealed class Float32StepWeights : IStepWeights
 
     public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws)
     {
-        if (_packed is { } w)
-        {
-            DecoderKernels.Linear(h, rows, w.HiddenAtt, _p.HiddenAttBias, attH, maxThreads: ws.MaxThreads);                          // [R, A]
-            DecoderKernels.Linear(h, rows, w.Gate, _p.GateBias, gate, maxThreads: ws.MaxThreads);                                    // [R, D]
-            return;
-        }
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _p.HiddenAttBias, _c.AttentionDim, attH, maxThreads: ws.MaxThreads); // [R, A]
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _p.GateBias, _c.FeatureDim, gate, maxThreads: ws.MaxThreads);             // [R, D]
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _packed?.HiddenAtt, _p.HiddenAttBias, _c.AttentionDim, attH, maxThreads: ws.MaxThreads); // [R, A]
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _packed?.Gate, _p.GateBias, _c.FeatureDim, gate, maxThreads: ws.MaxThreads);             // [R, D]
     }
 
-    public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws)
-    {
-        if (_packed is { } w) DecoderKernels.Linear(x, rows, w.Lstm, _p.LstmBias, gates, maxThreads: ws.MaxThreads);                 // [R, 4H]
-        else DecoderKernels.Linear(x, rows, _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim, _p.LstmWeight, _p.LstmBias, 4 * _c.HiddenDim, gates, maxThreads: ws.MaxThreads);
-    }
+    public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws) =>
+        DecoderKernels.Linear(x, rows, _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim, _p.LstmWeight, _packed?.Lstm, _p.LstmBias, 4 * _c.HiddenDim, gates,
+            maxThreads: ws.MaxThreads);                                                                                                                    // [R, 4H]
 
     public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws)
     {
         int m = _c.EmbeddingDim;
-        if (_packed is { } w)
-        {
-            DecoderKernels.Linear(h, rows, w.OutHidden, _p.OutHiddenBias, o, maxThreads: ws.MaxThreads);                             // L_h h_t + b_h
-            DecoderKernels.Linear(context, rows, w.OutContext, default, o, accumulate: true, maxThreads: ws.MaxThreads);             // + L_z β⊙z
-            return;
-        }
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _p.OutHiddenBias, m, o, maxThreads: ws.MaxThreads);
-        DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, default, m, o, accumulate: true, maxThreads: ws.MaxThreads);
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _packed?.OutHidden, _p.OutHiddenBias, m, o, maxThreads: ws.MaxThreads);              // L_h h_t + b_h
+        DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, _packed?.OutContext, default, m, o, accumulate: true, maxThreads: ws.MaxThreads); // + L_z β⊙z
     }
 
-    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws)
-    {
-        if (_packed is { } w) DecoderKernels.Linear(o, rows, w.Output, _p.OutputBias, logits, maxThreads: ws.MaxThreads);             // [R, V]
-        else DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _p.OutputBias, _c.VocabSize, logits, maxThreads: ws.MaxThreads);
-    }
+    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws) =>
+        DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _packed?.Output, _p.OutputBias, _c.VocabSize, logits, maxThreads: ws.MaxThreads); // [R, V]
 }
