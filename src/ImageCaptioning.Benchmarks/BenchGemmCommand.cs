@@ -99,10 +99,8 @@ internal static class BenchGemmCommand
             foreach (Shape shape in PrepackedShapes)
             {
                 var buffers = new ShapeBuffers(shape);
-                int batch = BatchFor(buffers.Multiply);
-                var pair = BenchStats.Compare(() => { for (int i = 0; i < batch; i++) buffers.Multiply(); },
-                                              () => { for (int i = 0; i < batch; i++) buffers.MultiplyPrepacked(); }, warmup: 2, runs: runs);
-                double every = pair.Baseline.MedianMs / batch, once = pair.Candidate.MedianMs / batch;
+                var pair = ComparePerMultiply(buffers.Multiply, buffers.MultiplyPrepacked, runs);
+                double every = pair.Baseline.MedianMs, once = pair.Candidate.MedianMs;
                 Console.WriteLine($"{shape.Name,-22} {shape.M,5} {shape.N,5} {shape.K,5} | every call {every,8:F3} ms {shape.Flops / every / 1e6,6:F1} GFLOP/s | " +
                                   $"once {once,8:F3} ms {shape.Flops / once / 1e6,6:F1} GFLOP/s | {pair.FormatRatio()}");
             }
@@ -133,11 +131,15 @@ internal static class BenchGemmCommand
     }
 
     /// <summary>1 thread (baseline) against <paramref name="cores"/> threads in alternating runs; times are per multiply.</summary>
-    private static BenchStats.Comparison CompareThreads(Action multiply, int cores, int runs)
+    private static BenchStats.Comparison CompareThreads(Action multiply, int cores, int runs) =>
+        ComparePerMultiply(() => { Gemm.MaxThreads = 1; multiply(); }, () => { Gemm.MaxThreads = cores; multiply(); }, runs);
+
+    /// <summary>Two ways of one multiply in alternating runs, each sample a batch of about 1 ms; times are per multiply.</summary>
+    private static BenchStats.Comparison ComparePerMultiply(Action baseline, Action candidate, int runs)
     {
-        int batch = BatchFor(multiply);
-        Action On(int threads) => () => { Gemm.MaxThreads = threads; for (int i = 0; i < batch; i++) multiply(); };
-        var pair = BenchStats.Compare(On(1), On(cores), warmup: 2, runs: runs);
+        int batch = BatchFor(baseline);
+        Action Batched(Action multiply) => () => { for (int i = 0; i < batch; i++) multiply(); };
+        var pair = BenchStats.Compare(Batched(baseline), Batched(candidate), warmup: 2, runs: runs);
         static BenchStats.Result PerMultiply(BenchStats.Result r, int n) => r with { MedianMs = r.MedianMs / n, MinMs = r.MinMs / n, MaxMs = r.MaxMs / n };
         return pair with { Baseline = PerMultiply(pair.Baseline, batch), Candidate = PerMultiply(pair.Candidate, batch) };
     }
