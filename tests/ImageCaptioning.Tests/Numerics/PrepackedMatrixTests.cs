@@ -31,8 +31,7 @@ public class PrepackedMatrixTests
                 {
                     var options = new GemmOptions(threads, level, GemmStrategy.Packed);
                     float[] expected = test.Run(options, beta);
-                    float[] actual = test.NewC();
-                    Gemm.Multiply(options, m, test.A, test.Lda, packed, actual, test.Ldc, beta);
+                    float[] actual = RunPacked(test, packed, options, beta);
                     Assert.True(expected.AsSpan().SequenceEqual(actual), $"{level}, {threads} threads, beta {beta}: not bit-identical");
                 }
         }
@@ -46,8 +45,7 @@ public class PrepackedMatrixTests
         var test = new GemmTestCase(false, true, 50, 90, 70, padding: 0, seed: 5);
         var packed = new PrepackedMatrix(test.B, 90, 70);
         var options = new GemmOptions(1, level, GemmStrategy.Packed);
-        float[] actual = test.NewC();
-        Gemm.Multiply(options, 50, test.A, test.Lda, packed, actual, test.Ldc, 0f);
+        float[] actual = RunPacked(test, packed, options, 0f);
         Assert.True(test.Run(options, 0f).AsSpan().SequenceEqual(actual));
     }
 
@@ -58,8 +56,7 @@ public class PrepackedMatrixTests
         var test = new GemmTestCase(false, true, 3, 200, 130, padding: 0, seed: 9);
         var packed = new PrepackedMatrix(test.B, 200, 130);
         var options = Gemm.DefaultOptions();
-        float[] actual = test.NewC();
-        Gemm.Multiply(options, 3, test.A, test.Lda, packed, actual, test.Ldc, 0f);
+        float[] actual = RunPacked(test, packed, options, 0f);
         Assert.True(test.Run(options, 0f).AsSpan().SequenceEqual(actual));
     }
 
@@ -72,15 +69,21 @@ public class PrepackedMatrixTests
         var packed = new PrepackedMatrix(test.B, 100, 90);
         float[] before = test.Run(Gemm.DefaultOptions(), 0f);
         Array.Fill(test.B, 0f);
-        float[] packedAfter = test.NewC();
-        Gemm.Multiply(Gemm.DefaultOptions(), 64, test.A, test.Lda, packed, packedAfter, test.Ldc, 0f);
+        float[] packedAfter = RunPacked(test, packed, Gemm.DefaultOptions(), 0f);
         Assert.True(before.AsSpan().SequenceEqual(packedAfter));
-        float[] skinnyAfter = test.NewC();
-        Gemm.Multiply(Gemm.DefaultOptions(), 3, test.A, test.Lda, packed, skinnyAfter, test.Ldc, 0f);
+        float[] skinnyAfter = RunPacked(test, packed, Gemm.DefaultOptions(), 0f, rows: 3);
         Assert.All(skinnyAfter.Take(3 * test.Ldc), value => Assert.Equal(0f, value));
     }
 
     [Fact]
     public void AWeightShorterThanItsShapeIsRefused() =>
         Assert.Throws<ArgumentException>(() => new PrepackedMatrix(new float[10], 4, 3));
+
+    /// <summary>C of <paramref name="test"/> (its first <paramref name="rows"/> rows, default all) by the packed weight.</summary>
+    private static float[] RunPacked(GemmTestCase test, PrepackedMatrix packed, GemmOptions options, float beta, int? rows = null)
+    {
+        float[] c = test.NewC();
+        Gemm.Multiply(options, rows ?? test.M, test.A, test.Lda, packed, c, test.Ldc, beta);
+        return c;
+    }
 }
