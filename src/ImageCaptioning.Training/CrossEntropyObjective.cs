@@ -1,3 +1,4 @@
+using ImageCaptioning.Attention;
 using ImageCaptioning.Training.Autograd;
 
 namespace ImageCaptioning.Training;
@@ -23,7 +24,8 @@ public sealed class CrossEntropyObjective : ITrainingObjective
         _sampler = new BatchSampler(train, options.BatchSize, options.Seed);
         _graph = new DecoderGraph.Options(options.LabelSmoothing, options.CoverageLambda,
             FeatureDropout: options.FeatureDropout, EmbeddingDropout: options.EmbeddingDropout,
-            AttentionEntropy: options.AttentionEntropy);
+            AttentionEntropy: options.AttentionEntropy,
+            EntropyTargets: options.AttentionEntropyOnContentWords ? ContentWords.Mask(train.Vocabulary) : null);
     }
 
     public TrainableDecoder Model { get; }

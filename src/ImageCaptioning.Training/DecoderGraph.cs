@@ -16,10 +16,13 @@ public static class DecoderGraph
     /// <param name="EmbeddingDropout">Dropout on the word embeddings E y [R, M] (training only).</param>
     /// <param name="AttentionEntropy">μ of the attention-entropy penalty, μ · mean over predicted rows of H(α_t) / ln P
     /// (0 = off): a training objective only, the model and its inference are unchanged.</param>
+    /// <param name="EntropyTargets">Per vocabulary id, whether a row predicting that word counts in the attention-entropy
+    /// penalty (e.g. content words only, as the attention statistics count them); null = every predicted row.</param>
     /// <param name="Temperature">The cross-entropy is that of softmax(logits / T): self-critical training with a sampling
     /// temperature weights the log-probability of the tempered policy that sampled the captions (1 = the model's own).</param>
     public sealed record Options(float LabelSmoothing = 0f, float CoverageLambda = 1f, bool KeepStepOutputs = false, float? Dropout = null,
-        float FeatureDropout = 0f, float EmbeddingDropout = 0f, float AttentionEntropy = 0f, float Temperature = 1f);
+        float FeatureDropout = 0f, float EmbeddingDropout = 0f, float AttentionEntropy = 0f, float Temperature = 1f,
+        IReadOnlyList<bool>? EntropyTargets = null);
 
     public sealed class Output
     {
@@ -59,6 +62,7 @@ public static class DecoderGraph
 
         var crossEntropies = new List<Tensor>();
         var alphas = new List<Tensor>();
+        var entropyRows = options.EntropyTargets is null ? null : new List<bool[]>();   // per step [R]: rows the penalty counts
         var keptLogits = new List<Tensor>();
         for (int t = 0; t < batch.MaxSteps; t++)
         {
@@ -90,6 +94,7 @@ public static class DecoderGraph
             crossEntropies.Add(Ops.CrossEntropySum(tape, logits, targetIds, options.LabelSmoothing, rowWeights: batch.Weights,
                 temperature: options.Temperature)); // Σ_r w_r·CE_r
             alphas.Add(alpha);
+            entropyRows?.Add(Array.ConvertAll(targetIds, id => options.EntropyTargets![id]));
             if (options.KeepStepOutputs) keptLogits.Add(logits);
         }
 
@@ -98,7 +103,7 @@ public static class DecoderGraph
             ? Ops.AttentionCoverage(tape, alphas, B, options.CoverageLambda)
             : tape.Zeros(1, 1, requiresGrad: false);
         var entropy = alphas.Count > 0 && options.AttentionEntropy > 0
-            ? Ops.AttentionEntropy(tape, alphas, options.AttentionEntropy)
+            ? Ops.AttentionEntropy(tape, alphas, options.AttentionEntropy, entropyRows)
             : tape.Zeros(1, 1, requiresGrad: false);
         var loss = Ops.WeightedSumOfScalars(tape, [ceSum, coverage, entropy], [1f / Math.Max(1, batch.TokenCount), 1f, 1f]);
         return new Output

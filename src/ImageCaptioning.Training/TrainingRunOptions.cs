@@ -19,6 +19,9 @@ public abstract record TrainingRunOptions
     public float CoverageLambda { get; init; }
     /// <summary>μ of the attention-entropy penalty (mean normalised entropy of α over predicted rows); 0 = off.</summary>
     public float AttentionEntropy { get; init; }
+    /// <summary>The attention-entropy penalty counts only rows that predict a content word (the words the attention
+    /// statistics measure), leaving the α of function words and &lt;end&gt; free; false = every predicted row.</summary>
+    public bool AttentionEntropyOnContentWords { get; init; }
     public int Seed { get; init; } = 42;
     public int CheckpointEverySteps { get; init; }
     /// <summary>Score the dev split every this many steps (0 = at the end of each epoch only).</summary>

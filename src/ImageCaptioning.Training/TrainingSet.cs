@@ -10,6 +10,8 @@ public sealed class TrainingSet
     public IReadOnlyList<Example> Examples { get; }
     public IReadOnlyList<string> Images { get; }
     public IGridSource Grids { get; }
+    /// <summary>The vocabulary the caption ids are of.</summary>
+    public Vocabulary Vocabulary { get; }
     /// <summary>Captions dropped for being longer than the word limit.</summary>
     public int DroppedLongCaptions { get; }
     /// <summary>
@@ -20,16 +22,16 @@ public sealed class TrainingSet
     /// <summary>Word-id swaps that mirroring implies ("left" ↔ "right"): id → id, only for words in the vocabulary.</summary>
     public IReadOnlyDictionary<int, int> MirroredWords { get; private init; } = new Dictionary<int, int>();
 
-    private TrainingSet(IReadOnlyList<Example> examples, IReadOnlyList<string> images, IGridSource grids, int dropped)
+    private TrainingSet(IReadOnlyList<Example> examples, IReadOnlyList<string> images, IGridSource grids, Vocabulary vocabulary, int dropped)
     {
-        Examples = examples; Images = images; Grids = grids; DroppedLongCaptions = dropped;
+        Examples = examples; Images = images; Grids = grids; Vocabulary = vocabulary; DroppedLongCaptions = dropped;
     }
 
     /// <summary>
     /// The same set with a mirrored-image grid source for augmentation; every image must be in it. Captions of a mirrored
     /// image swap "left" and "right".
     /// </summary>
-    public TrainingSet WithMirroredGrids(IGridSource mirrored, Vocabulary vocabulary)
+    public TrainingSet WithMirroredGrids(IGridSource mirrored)
     {
         if (mirrored.Positions != Grids.Positions || mirrored.Channels != Grids.Channels)
             throw new Errors.ImageCaptioningException(
@@ -39,9 +41,9 @@ public sealed class TrainingSet
                 throw new Errors.ImageCaptioningException(
                     $"The mirrored feature cache has no features for '{image}': run `extract --mirror` for this split first.");
         var swaps = new Dictionary<int, int>();
-        int left = vocabulary.IdOf("left"), right = vocabulary.IdOf("right");
+        int left = Vocabulary.IdOf("left"), right = Vocabulary.IdOf("right");
         if (left != Vocabulary.UnknownId && right != Vocabulary.UnknownId) { swaps[left] = right; swaps[right] = left; }
-        return new TrainingSet(Examples, Images, Grids, DroppedLongCaptions) { MirroredGrids = mirrored, MirroredWords = swaps };
+        return new TrainingSet(Examples, Images, Grids, Vocabulary, DroppedLongCaptions) { MirroredGrids = mirrored, MirroredWords = swaps };
     }
 
     /// <summary>
@@ -66,6 +68,6 @@ public sealed class TrainingSet
                 examples.Add(new Example(gridIndex, image, vocabulary.Encode(tokens, addStartEnd: false)));
             }
         }
-        return new TrainingSet(examples, images, grids, dropped);
+        return new TrainingSet(examples, images, grids, vocabulary, dropped);
     }
 }

@@ -52,7 +52,7 @@ internal static class TrainCommand
             var trainSet = TrainingSet.Create(trainImages, setup.Dataset.Captions, vocabulary, grids, options.MaxCaptionWords);
             using var mirroredCache = parse.GetValue(mirroredFeatures) is { } mirroredPath ? FeatureCache.Open(mirroredPath) : null;
             if (mirroredCache is not null)
-                trainSet = trainSet.WithMirroredGrids(new FeatureCacheGridSource(mirroredCache), vocabulary);
+                trainSet = trainSet.WithMirroredGrids(new FeatureCacheGridSource(mirroredCache));
             var config = network with
             {
                 VocabSize = vocabulary.Count, Dropout = parse.GetValue(dropout), HiddenDim = parse.GetValue(hidden),

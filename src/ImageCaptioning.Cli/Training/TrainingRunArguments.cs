@@ -21,6 +21,10 @@ internal sealed class TrainingRunArguments
     public Option<int> Warmup { get; }
     public Option<float> Coverage { get; }
     public Option<float> AttentionEntropy { get; }
+    public Option<bool> AttentionEntropyContentWords { get; } = new("--attention-entropy-content-words")
+    {
+        Description = "Count only the steps that predict a content word in the attention-entropy penalty (the words `evaluate --attention` measures).",
+    };
     public Option<float> WeightDecay { get; }
     public Option<float> AverageDecay { get; }
     public Option<int> EvaluateEvery { get; }
@@ -61,7 +65,7 @@ internal sealed class TrainingRunArguments
     private readonly string _defaultModelName;
 
     public IEnumerable<Option> All =>
-        [Features, Run, Output, Flickr8k, Epochs, LearningRate, Warmup, Coverage, AttentionEntropy, WeightDecay, AverageDecay, EvaluateEvery, Patience,
+        [Features, Run, Output, Flickr8k, Epochs, LearningRate, Warmup, Coverage, AttentionEntropy, AttentionEntropyContentWords, WeightDecay, AverageDecay, EvaluateEvery, Patience,
          MaxMinutes, MaxSteps, TrainImages, DevImages, DevBeam, Seed];
 
     /// <summary><paramref name="options"/> with the loop's settings from the command line, validated.</summary>
@@ -71,7 +75,8 @@ internal sealed class TrainingRunArguments
         var applied = (T)(options with
         {
             Epochs = parse.GetValue(Epochs), LearningRate = parse.GetValue(LearningRate), WarmupSteps = parse.GetValue(Warmup),
-            CoverageLambda = parse.GetValue(Coverage), AttentionEntropy = parse.GetValue(AttentionEntropy), WeightDecay = parse.GetValue(WeightDecay),
+            CoverageLambda = parse.GetValue(Coverage), AttentionEntropy = parse.GetValue(AttentionEntropy),
+            AttentionEntropyOnContentWords = parse.GetValue(AttentionEntropyContentWords), WeightDecay = parse.GetValue(WeightDecay),
             AverageDecay = parse.GetValue(AverageDecay), EvaluateEverySteps = parse.GetValue(EvaluateEvery),
             Patience = parse.GetValue(Patience), MaxMinutes = parse.GetValue(MaxMinutes), MaxSteps = parse.GetValue(MaxSteps),
             TrainImageLimit = parse.GetValue(TrainImages), Seed = parse.GetValue(Seed),

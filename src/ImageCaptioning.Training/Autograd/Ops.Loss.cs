@@ -92,28 +92,46 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// Attention-entropy penalty: μ · mean over every row r of every step's α [R_t, P] of H(α_r) / ln P, where
+    /// Attention-entropy penalty: μ · mean over the penalised rows r of every step's α [R_t, P] of H(α_r) / ln P, where
     /// H(α) = −Σ_i α_i ln α_i (0 = one cell, 1 = uniform). Minimising it trains each step to look at few cells.
     /// </summary>
-    public static Tensor AttentionEntropy(Tape tape, IReadOnlyList<Tensor> alphas, float mu)
+    /// <param name="penalisedRows">Per step, which of its rows count (e.g. those predicting a content word); null = every row.</param>
+    public static Tensor AttentionEntropy(Tape tape, IReadOnlyList<Tensor> alphas, float mu, IReadOnlyList<bool[]>? penalisedRows = null)
     {
-        int positions = alphas[0].Cols, rows = alphas.Sum(a => a.Rows);
+        if (penalisedRows is not null && penalisedRows.Count != alphas.Count)
+            throw new ArgumentException($"{penalisedRows.Count} row masks for {alphas.Count} steps", nameof(penalisedRows));
+        bool Counts(int step, int row) => penalisedRows is null || penalisedRows[step][row];
+        int positions = alphas[0].Cols, rows = 0;
+        for (int t = 0; t < alphas.Count; t++)
+            for (int r = 0; r < alphas[t].Rows; r++) if (Counts(t, r)) rows++;
         float scale = mu / (Math.Max(1, rows) * MathF.Log(positions));
         double total = 0;
-        foreach (var alpha in alphas)
-            foreach (float a in alpha.Values)
-                if (a > 0f) total -= a * Math.Log(a);   // 0·ln 0 = 0
+        for (int t = 0; t < alphas.Count; t++)
+        {
+            var av = alphas[t].Values;
+            for (int r = 0; r < alphas[t].Rows; r++)
+            {
+                if (!Counts(t, r)) continue;
+                for (int k = r * positions; k < (r + 1) * positions; k++)
+                    if (av[k] > 0f) total -= av[k] * Math.Log(av[k]);   // 0·ln 0 = 0
+            }
+        }
         var y = tape.NewTensor(1, 1, alphas.Any(a => a.RequiresGrad));
         y.Values[0] = (float)(total * scale);
         if (y.RequiresGrad)
             tape.Record(() =>
             {   // dH/dα_i = −(ln α_i + 1); α is clamped away from 0 (a softmax output is never exactly 0 in practice)
                 float g = y.Grad[0] * scale;
-                foreach (var alpha in alphas)
+                for (int t = 0; t < alphas.Count; t++)
                 {
+                    var alpha = alphas[t];
                     if (!alpha.RequiresGrad) continue;
                     var da = alpha.Grad; var av = alpha.Values;
-                    for (int k = 0; k < da.Length; k++) da[k] -= g * (MathF.Log(MathF.Max(av[k], 1e-30f)) + 1f);
+                    for (int r = 0; r < alpha.Rows; r++)
+                    {
+                        if (!Counts(t, r)) continue;
+                        for (int k = r * positions; k < (r + 1) * positions; k++) da[k] -= g * (MathF.Log(MathF.Max(av[k], 1e-30f)) + 1f);
+                    }
                 }
             });
         return y;

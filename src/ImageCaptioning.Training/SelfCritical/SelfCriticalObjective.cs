@@ -1,3 +1,4 @@
+using ImageCaptioning.Attention;
 using ImageCaptioning.Data;
 using ImageCaptioning.Decoding;
 using ImageCaptioning.Model;
@@ -44,7 +45,8 @@ public sealed class SelfCriticalObjective : ITrainingObjective
         _images = options.TrainImageLimit is { } limit ? images.Take(limit).ToList() : images;
         _policy = new CaptionGenerator(new AttentionDecoder(model.Parameters), vocabulary);   // shares the weight arrays: samples come from the current policy
         _graph = new DecoderGraph.Options(LabelSmoothing: 0f, options.CoverageLambda, Dropout: options.Dropout,
-            AttentionEntropy: options.AttentionEntropy, Temperature: options.Temperature);   // the policy that sampled: same temperature
+            AttentionEntropy: options.AttentionEntropy, Temperature: options.Temperature,
+            EntropyTargets: options.AttentionEntropyOnContentWords ? ContentWords.Mask(vocabulary) : null);   // the policy that sampled: same temperature
         // The model's own distribution (T = 1) on the references; the regularisers already act on the samples' pass.
         _referenceGraph = new DecoderGraph.Options(LabelSmoothing: options.XeLabelSmoothing, CoverageLambda: 0f, Dropout: options.Dropout);
         if (options.XeWeight > 0) Log = Log with { FigureColumns = Log.FigureColumns + ",reference_ce" };

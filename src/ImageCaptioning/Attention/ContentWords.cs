@@ -43,4 +43,11 @@ public static class ContentWords
         ArgumentNullException.ThrowIfNull(word);
         return word.Length > 0 && !word.StartsWith('<') && !FunctionWords.Contains(word.ToLowerInvariant());
     }
+
+    /// <summary>Per vocabulary id, whether its word is a content word (special tokens and &lt;unk&gt; are not).</summary>
+    public static bool[] Mask(Data.Vocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        return [.. vocabulary.Tokens.Select(IsContentWord)];
+    }
 }

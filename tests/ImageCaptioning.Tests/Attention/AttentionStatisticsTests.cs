@@ -76,4 +76,13 @@ public class AttentionStatisticsTests
     [InlineData("<end>", false)]
     public void ContentWordsAreTheWordsOutsideTheClosedClasses(string word, bool content) =>
         Assert.Equal(content, ContentWords.IsContentWord(word));
+
+    [Fact]
+    public void TheContentWordMaskMarksAVocabularysContentWordsById()
+    {
+        var vocabulary = ImageCaptioning.Data.Vocabulary.Build([["a", "dog", "runs", "in", "the", "grass"]], minCount: 1);
+        var mask = ContentWords.Mask(vocabulary);
+        Assert.Equal(vocabulary.Count, mask.Length);
+        Assert.Equal(["dog", "grass", "runs"], vocabulary.Tokens.Where((_, id) => mask[id]).Order());   // not <pad> … <unk>, "a", "in", "the"
+    }
 }

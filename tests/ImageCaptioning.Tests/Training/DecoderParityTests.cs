@@ -72,6 +72,38 @@ public class DecoderParityTests
         Assert.Equal(2f * Loss(plain, false, first) - 0.5f * Loss(plain, false, second), Loss(plain, false, weighted), 4);
     }
 
+    [Fact]
+    public void TheEntropyPenaltyOverChosenTargetsCountsTheRowsThatPredictThem()
+    {
+        var config = TinyDecoders.Config();
+        var model = new TrainableDecoder(DecoderParameters.CreateRandom(config, seed: 3));
+        var batch = TinyDecoders.Batch(TinyDecoders.GridsFor(2, config, seed: 4), [[4, 5, 6], [7, 8]]);
+        var all = new DecoderGraph.Options(CoverageLambda: 0f, KeepStepOutputs: true, AttentionEntropy: 0.5f);
+        DecoderGraph.Output Run(DecoderGraph.Options options) => DecoderGraph.Forward(new Tape { Training = false }, model, batch, options, new Random(1));
+        bool[] Targets(params int[] ids) => [.. Enumerable.Range(0, config.VocabSize).Select(ids.Contains)];
+
+        var every = Run(all);
+        Assert.Equal(every.AttentionEntropy.Item, Run(all with { EntropyTargets = Targets([.. Enumerable.Range(0, config.VocabSize)]) }).AttentionEntropy.Item);
+        Assert.Equal(0f, Run(all with { EntropyTargets = Targets() }).AttentionEntropy.Item);
+
+        // Only the rows whose next word is 5 or 8: by hand from the kept α, with each row's target read from the batch.
+        var chosen = Run(all with { EntropyTargets = Targets(5, 8) });
+        var entropies = new List<double>();
+        for (int t = 0; t < batch.MaxSteps; t++)
+        {
+            int rows = batch.ActiveRows(t);
+            var targets = new int[rows];
+            batch.TokensAt(t + 1, rows, targets);
+            var alpha = every.Alphas[t].Values.ToArray();
+            for (int r = 0; r < rows; r++)
+                if (targets[r] is 5 or 8)
+                    entropies.Add(-alpha.Skip(r * config.Positions).Take(config.Positions).Sum(a => a * Math.Log(a)) / Math.Log(config.Positions));
+        }
+        Assert.Equal(2, entropies.Count);
+        Assert.Equal(0.5 * entropies.Average(), chosen.AttentionEntropy.Item, 5);
+        Assert.Equal(every.CrossEntropySum.Item, chosen.CrossEntropySum.Item);   // the penalty's rows leave the likelihood alone
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]    // 196 × 1856: the feature projection takes the parent-cell path

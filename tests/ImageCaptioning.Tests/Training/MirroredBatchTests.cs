@@ -19,7 +19,7 @@ public class MirroredBatchTests
         }
         var vocabulary = Vocabulary.Build(captions.Values.SelectMany(c => c).Select(CaptionTokenizer.Tokenize), minCount: 1);
         var set = TrainingSet.Create(captions.Keys.ToList(), captions, vocabulary, new InMemoryGridSource(grids, 2, 4), maxWords: 20)
-            .WithMirroredGrids(new InMemoryGridSource(mirrored, 2, 4), vocabulary);
+            .WithMirroredGrids(new InMemoryGridSource(mirrored, 2, 4));
         return (set, vocabulary);
     }
 
@@ -55,7 +55,7 @@ public class MirroredBatchTests
     {
         var (set, vocabulary) = Set();
         var partial = new InMemoryGridSource(new Dictionary<string, float[]> { ["img00.jpg"] = new float[8] }, 2, 4);
-        var ex = Assert.Throws<ImageCaptioning.Errors.ImageCaptioningException>(() => set.WithMirroredGrids(partial, vocabulary));
+        var ex = Assert.Throws<ImageCaptioning.Errors.ImageCaptioningException>(() => set.WithMirroredGrids(partial));
         Assert.Contains("extract --mirror", ex.Message);
     }
 }

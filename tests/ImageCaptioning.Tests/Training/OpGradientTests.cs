@@ -142,6 +142,28 @@ public class OpGradientTests
     }
 
     [Fact]
+    public void AttentionEntropyOverSomeRows() => GradientCheck.Check((t, x) =>
+    {
+        var a1 = Ops.Softmax(t, x[0]);
+        var a2 = Ops.Softmax(t, x[1]);
+        return Ops.AttentionEntropy(t, [a1, a2], mu: 0.7f, penalisedRows: [[true, false, true], [false, true]]);
+    }, [R(3, 5, scale: 2f), R(2, 5, scale: 2f)]);
+
+    [Fact]
+    public void AttentionEntropyOverSomeRowsAveragesOnlyThoseRows()
+    {
+        var tape = new Tape { Training = false };
+        // rows: uniform (1), one-hot (0); step 2: [½, ½, 0, 0] (½). Counting rows 1 and 3 only: (1 + ½) / 2.
+        var step1 = tape.Constant([0.25f, 0.25f, 0.25f, 0.25f, 0f, 0f, 1f, 0f], 2, 4);
+        var step2 = tape.Constant([0.5f, 0.5f, 0f, 0f], 1, 4);
+        Assert.Equal(0.75f, Ops.AttentionEntropy(tape, [step1, step2], mu: 1f, penalisedRows: [[true, false], [true]]).Item, 6);
+        Assert.Equal(0f, Ops.AttentionEntropy(tape, [step1, step2], mu: 1f, penalisedRows: [[false, true], [false]]).Item, 6);
+        Assert.Equal(Ops.AttentionEntropy(tape, [step1, step2], mu: 1f).Item,
+            Ops.AttentionEntropy(tape, [step1, step2], mu: 1f, penalisedRows: [[true, true], [true]]).Item);
+        Assert.Throws<ArgumentException>(() => Ops.AttentionEntropy(tape, [step1, step2], mu: 1f, penalisedRows: [[true, true]]));
+    }
+
+    [Fact]
     public void DropoutIsIdentityWhenNotTrainingAndScalesKeptUnitsWhenTraining()
     {
         var x = R(4, 50);
