@@ -100,38 +100,27 @@ public static partial class Ops
     {
         if (penalisedRows is not null && penalisedRows.Count != alphas.Count)
             throw new ArgumentException($"{penalisedRows.Count} row masks for {alphas.Count} steps", nameof(penalisedRows));
-        bool Counts(int step, int row) => penalisedRows is null || penalisedRows[step][row];
-        int positions = alphas[0].Cols, rows = 0;
+        int positions = alphas[0].Cols;
+        var counted = new List<(Tensor Alpha, int Start)>();   // each penalised row: its step's α and where the row starts
         for (int t = 0; t < alphas.Count; t++)
-            for (int r = 0; r < alphas[t].Rows; r++) if (Counts(t, r)) rows++;
-        float scale = mu / (Math.Max(1, rows) * MathF.Log(positions));
-        double total = 0;
-        for (int t = 0; t < alphas.Count; t++)
-        {
-            var av = alphas[t].Values;
             for (int r = 0; r < alphas[t].Rows; r++)
-            {
-                if (!Counts(t, r)) continue;
-                for (int k = r * positions; k < (r + 1) * positions; k++)
-                    if (av[k] > 0f) total -= av[k] * Math.Log(av[k]);   // 0·ln 0 = 0
-            }
-        }
+                if (penalisedRows is null || penalisedRows[t][r]) counted.Add((alphas[t], r * positions));
+        float scale = mu / (Math.Max(1, counted.Count) * MathF.Log(positions));
+        double total = 0;
+        foreach (var (alpha, start) in counted)
+            foreach (float a in alpha.Values.Slice(start, positions))
+                if (a > 0f) total -= a * Math.Log(a);   // 0·ln 0 = 0
         var y = tape.NewTensor(1, 1, alphas.Any(a => a.RequiresGrad));
         y.Values[0] = (float)(total * scale);
         if (y.RequiresGrad)
             tape.Record(() =>
             {   // dH/dα_i = −(ln α_i + 1); α is clamped away from 0 (a softmax output is never exactly 0 in practice)
                 float g = y.Grad[0] * scale;
-                for (int t = 0; t < alphas.Count; t++)
+                foreach (var (alpha, start) in counted)
                 {
-                    var alpha = alphas[t];
                     if (!alpha.RequiresGrad) continue;
-                    var da = alpha.Grad; var av = alpha.Values;
-                    for (int r = 0; r < alpha.Rows; r++)
-                    {
-                        if (!Counts(t, r)) continue;
-                        for (int k = r * positions; k < (r + 1) * positions; k++) da[k] -= g * (MathF.Log(MathF.Max(av[k], 1e-30f)) + 1f);
-                    }
+                    var da = alpha.Grad.Slice(start, positions); var av = alpha.Values.Slice(start, positions);
+                    for (int k = 0; k < positions; k++) da[k] -= g * (MathF.Log(MathF.Max(av[k], 1e-30f)) + 1f);
                 }
             });
         return y;

@@ -1,3 +1,4 @@
+using ImageCaptioning.Attention;
 using ImageCaptioning.Model;
 using ImageCaptioning.Training;
 using ImageCaptioning.Training.Autograd;
@@ -94,10 +95,9 @@ public class DecoderParityTests
             int rows = batch.ActiveRows(t);
             var targets = new int[rows];
             batch.TokensAt(t + 1, rows, targets);
-            var alpha = every.Alphas[t].Values.ToArray();
             for (int r = 0; r < rows; r++)
                 if (targets[r] is 5 or 8)
-                    entropies.Add(-alpha.Skip(r * config.Positions).Take(config.Positions).Sum(a => a * Math.Log(a)) / Math.Log(config.Positions));
+                    entropies.Add(AttentionStatistics.NormalizedEntropy(every.Alphas[t].Values.Slice(r * config.Positions, config.Positions)));
         }
         Assert.Equal(2, entropies.Count);
         Assert.Equal(0.5 * entropies.Average(), chosen.AttentionEntropy.Item, 5);
