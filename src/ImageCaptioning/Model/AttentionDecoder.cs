@@ -57,29 +57,41 @@ public sealed class AttentionDecoder : IStepDecoder
     /// Projects the encoder grids of <paramref name="images"/> images and sets each image's initial state.
     /// grids: [images, P, E] position-major.
     /// </summary>
+    public void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws) => PrepareImages(grids, 0, images, ws);
+
+    /// <summary>
+    /// <see cref="PrepareImages(ReadOnlySpan{float}, int, DecoderWorkspace)"/> for images [first, first + images) of the
+    /// workspace only, reading their grids from grids [first + images, P, E]: images are independent, so an ensemble can
+    /// prepare one member's images on two threads (disjoint parts of the workspace).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
+    internal void PrepareImages(ReadOnlySpan<float> grids, int first, int images, DecoderWorkspace ws)
     {
         var p = Parameters;
         int P = Config.Positions, E = Config.EncoderDim, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim;
-        if (images > ws.MaxImages) throw new ArgumentOutOfRangeException(nameof(images), $"workspace holds {ws.MaxImages} images");
-        if (grids.Length < images * P * E) throw new ArgumentException($"expected {images}×{P}×{E} features", nameof(grids));
+        if (first + images > ws.MaxImages) throw new ArgumentOutOfRangeException(nameof(images), $"workspace holds {ws.MaxImages} images");
+        if (grids.Length < (first + images) * P * E) throw new ArgumentException($"expected {first + images}×{P}×{E} features", nameof(grids));
         int threads = ws.MaxThreads;
-        var v = ws.Features.AsSpan(0, images * P * D);
+        grids = grids.Slice(first * P * E, images * P * E);
+        var v = ws.Features.AsSpan(first * P * D, images * P * D);
         if (Config.ParentCells is { } layout)                                                                          // W_p f + b_p [N·P, D],
             DecoderKernels.ParentCellLinear(grids, images, layout, p.FeatureProjWeight, p.FeatureProjBias, D, v,      // each parent cell
-                ws.ParentParts, ws.ParentProjection, threads);                                                        // projected once
+                ws.ParentParts.AsSpan(first * layout.ParentPositions * layout.ParentChannels),                        // projected once
+                ws.ParentProjection.AsSpan(first * layout.ParentPositions * D), threads);
         else
-            DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
+            DecoderKernels.Linear(grids, images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
         TensorPrimitives.Max(v, 0f, v);                                                                               // ReLU
-        DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt, maxThreads: threads); // [N·P, A]
-        var mean = ws.MeanFeature.AsSpan(0, images * D);
+        DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt.AsSpan(first * P * A, images * P * A),
+            maxThreads: threads);                                                                                      // [N·P, A]
+        var mean = ws.MeanFeature.AsSpan(first * D, images * D);
         if (Config.InitialStateFromFeatures) MeanOverPositions(v, images, P, D, mean);                                 // [N, D]
         else mean.Clear();                                                                                             // learned h0, c0
-        DecoderKernels.Linear(mean, images, D, p.InitHWeight, p.InitHBias, H, ws.InitialH, maxThreads: threads);     // [N, H]
-        TensorPrimitives.Tanh(ws.InitialH.AsSpan(0, images * H), ws.InitialH.AsSpan(0, images * H));
-        DecoderKernels.Linear(mean, images, D, p.InitCWeight, p.InitCBias, H, ws.InitialC, maxThreads: threads);
-        TensorPrimitives.Tanh(ws.InitialC.AsSpan(0, images * H), ws.InitialC.AsSpan(0, images * H));
+        var h0 = ws.InitialH.AsSpan(first * H, images * H);
+        var c0 = ws.InitialC.AsSpan(first * H, images * H);
+        DecoderKernels.Linear(mean, images, D, p.InitHWeight, p.InitHBias, H, h0, maxThreads: threads);              // [N, H]
+        TensorPrimitives.Tanh(h0, h0);
+        DecoderKernels.Linear(mean, images, D, p.InitCWeight, p.InitCBias, H, c0, maxThreads: threads);
+        TensorPrimitives.Tanh(c0, c0);
     }
 
     /// <summary>Starts <paramref name="rowsPerImage"/> rows per image at the initial state, all fed <c>&lt;start&gt;</c>.</summary>
@@ -104,49 +116,73 @@ public sealed class AttentionDecoder : IStepDecoder
     /// and the new H, C. Allocates nothing, unless ws.MaxThreads lets it split a large product or a large attention
     /// (many rows over a fine grid) across threads. Compiled fully optimised at once: tiered JIT left the first captions slower.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(DecoderWorkspace ws)
     {
+        StepRows(ws, 0, ws.Rows);
+        ws.CommitNextState();
+    }
+
+    /// <summary>
+    /// The step of rows [first, first + rows) only, leaving their new state in the workspace's next-state buffers until
+    /// <see cref="DecoderWorkspace.CommitNextState"/>: rows are independent within a step, so an ensemble can run one
+    /// member's rows on two threads. Every row gets the same bits as in a step of all the rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void StepRows(DecoderWorkspace ws, int first, int rows)
+    {
         var p = Parameters;
-        int R = ws.Rows, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
+        int R = rows, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
-        var h = ws.H.AsSpan(0, R * H);                                                                    // h_{t-1} [R, H]
+        var h = ws.H.AsSpan(first * H, R * H);                                                            // h_{t-1} [R, H]
+        var tokens = ws.Tokens.AsSpan(first, R);
 
         // Attention: where to look, and what is seen there.
-        var attH = ws.HiddenAtt.AsSpan(0, R * A);
-        var beta = ws.Gate.AsSpan(0, R * D);
+        var attH = ws.HiddenAtt.AsSpan(first * A, R * A);
+        var beta = ws.Gate.AsSpan(first * D, R * D);
         _weights.HiddenProjections(h, R, attH, beta, ws);                                                 // W_a h + b_a [R, A], W_β h + b_β [R, D]
-        var z = ws.Context.AsSpan(0, R * D);
+        var z = ws.Context.AsSpan(first * D, R * D);
         int threads = AttentionThreads(ws, R);
-        if (threads > 1) AttendInParallel(ws, threads);                                                   // the same, rows split
-        else AttendRows(ws, 0, R);                                                                        // α [R, P], z [R, D]
+        if (threads > 1) AttendInParallel(ws, first, R, threads);                                        // the same, rows split
+        else AttendRows(ws, first, R);                                                                    // α [R, P], z [R, D]
 
         // Gate: how much of the context to let in.
         TensorPrimitives.Sigmoid(beta, beta);                                                             // β [R, D]
         TensorPrimitives.Multiply(z, beta, z);                                                            // β⊙z [R, D]
 
         // LSTM on x = [E y; β⊙z; h].
-        var x = ws.LstmInput.AsSpan(0, R * X);                                                            // [R, M + D + H]
+        var x = ws.LstmInput.AsSpan(first * X, R * X);                                                    // [R, M + D + H]
         for (int r = 0; r < R; r++)
         {
-            p.Embedding.AsSpan(ws.Tokens[r] * M, M).CopyTo(x.Slice(r * X, M));
+            p.Embedding.AsSpan(tokens[r] * M, M).CopyTo(x.Slice(r * X, M));
             z.Slice(r * D, D).CopyTo(x.Slice(r * X + M, D));
             h.Slice(r * H, H).CopyTo(x.Slice(r * X + M + D, H));
         }
-        var gates = ws.Gates.AsSpan(0, R * 4 * H);
-        _weights.LstmGates(ws.Tokens.AsSpan(0, R), x, R, gates, ws);                                      // W_lstm x + b [R, 4H]
-        var (hNext, cNext) = ws.NextStateBuffers();
-        DecoderKernels.LstmCell(gates, ws.C.AsSpan(0, R * H), R, H, cNext, hNext);                        // h_t, c_t [R, H]
-        ws.CommitNextState();
+        var gates = ws.Gates.AsSpan(first * 4 * H, R * 4 * H);
+        _weights.LstmGates(tokens, x, R, gates, ws);                                                      // W_lstm x + b [R, 4H]
+        var (hBuffer, cBuffer) = ws.NextStateBuffers();
+        var hNext = hBuffer.AsSpan(first * H, R * H);
+        DecoderKernels.LstmCell(gates, ws.C.AsSpan(first * H, R * H), R, H, cBuffer.AsSpan(first * H, R * H), hNext); // h_t, c_t [R, H]
 
         // Deep output → log-probabilities.
-        var o = ws.DeepOut.AsSpan(0, R * M);
-        _weights.DeepOutput(ws.H.AsSpan(0, R * H), z, R, o, ws);                                          // L_h h_t + b_h + L_z β⊙z [R, M]
+        var o = ws.DeepOut.AsSpan(first * M, R * M);
+        _weights.DeepOutput(hNext, z, R, o, ws);                                                          // L_h h_t + b_h + L_z β⊙z [R, M]
         for (int r = 0; r < R; r++)
             TensorPrimitives.Add(o.Slice(r * M, M), x.Slice(r * X, M), o.Slice(r * M, M));               // + E y_{t-1}
-        var logp = ws.LogProbs.AsSpan(0, R * V);
+        var logp = ws.LogProbs.AsSpan(first * V, R * V);
         _weights.Logits(o, R, logp, ws);                                                                  // W_o o + b_o [R, V]
         DecoderKernels.LogSoftmaxRows(logp, logp, R, V);                                                  // log p(y_t) [R, V]
+    }
+
+    /// <summary>
+    /// True when both halves of a step of <paramref name="rows"/> rows (<c>rows / 2</c> and the rest) take the same product
+    /// paths as the whole step, so <see cref="StepRows"/> on each gives the whole step's bits: all three above the compact
+    /// weights' rows (whose scratch the halves would share), and all on the same side of the GEMM's skinny/packed switch.
+    /// </summary>
+    internal static bool SplitsExactly(int rows)
+    {
+        static int Path(int r) => r <= CompactWeightsMaxRows ? 0 : r <= Numerics.GemmPlan.SkinnyMaxRows ? 1 : 2;
+        int path = Path(rows);
+        return path != 0 && Path(rows / 2) == path && Path(rows - rows / 2) == path;
     }
 
     /// <summary>
@@ -167,14 +203,13 @@ public sealed class AttentionDecoder : IStepDecoder
     /// at a time: each row is computed by the same code as on one thread, so the result does not depend on the split.
     /// Reads ws.HiddenAtt, FeatureAtt, Features, ImageOfRow; writes ws.Alpha [R, P] and ws.Context (z) [R, D].
     /// </summary>
-    private void AttendInParallel(DecoderWorkspace ws, int threads)
+    private void AttendInParallel(DecoderWorkspace ws, int firstRow, int R, int threads)
     {
-        int R = ws.Rows;
         int shares = Math.Min(R, 4 * threads);   // more shares than threads: a thread that loses its core holds up less
         Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
         {
             int first = (int)((long)R * s / shares);
-            AttendRows(ws, first, (int)((long)R * (s + 1) / shares) - first);
+            AttendRows(ws, firstRow + first, (int)((long)R * (s + 1) / shares) - first);
         });
     }
 

@@ -81,26 +81,31 @@ public sealed class DecoderEnsemble : IStepDecoder
     }
 
     /// <summary>
-    /// Every member's part of <paramref name="job"/>: alone (ws.MaxThreads &gt; 1) member 0 runs here while the others run
-    /// on the worker thread, each single-threaded; otherwise (a busy server, whose cores serve other requests) one after
-    /// another.
+    /// Every member's part of <paramref name="job"/>: alone (ws.MaxThreads &gt; 1) the caller runs half the members while
+    /// the worker thread runs the other half (<see cref="MemberShare.Halves"/>: an odd member out is cut in two when that
+    /// changes no bit), each single-threaded; otherwise (a busy server, whose cores serve other requests) one after another.
     /// </summary>
     private void RunMembers(DecoderWorkspace ws, MemberJob job)
     {
         int threads = ws.MaxThreads;
         SetThreads(ws, threads);
-        if (threads > 1 && _worker.TryBegin(ws, job))
+        if (threads > 1)
         {
-            SetThreads(ws, 1);
-            try { job.RunOn(_members[0], ws); }
-            finally
+            var (mine, theirs) = MemberShare.Halves(_members.Length, job, ws);
+            if (_worker.TryBegin(ws, job, theirs))
             {
-                _worker.End();
-                SetThreads(ws, threads);
+                SetThreads(ws, 1);
+                try { mine.Run(_members, ws, job); }
+                finally
+                {
+                    _worker.End();
+                    SetThreads(ws, threads);
+                }
+                if (job.IsStep && mine.PartMember >= 0) MemberShare.Workspace(ws, mine.PartMember).CommitNextState(); // the cut member's two halves are done
+                return;
             }
-            return;
         }
-        for (int k = 0; k < _members.Length; k++) job.RunOn(_members[k], k == 0 ? ws : Companion(ws, k));
+        for (int k = 0; k < _members.Length; k++) job.RunOn(_members[k], MemberShare.Workspace(ws, k));
     }
 
     /// <summary>The thread cap of the workspace and its companions (1 while the members run side by side).</summary>
@@ -110,7 +115,5 @@ public sealed class DecoderEnsemble : IStepDecoder
         foreach (var companion in ws.Companions) companion.MaxThreads = threads;
     }
 
-    private static DecoderWorkspace Companion(DecoderWorkspace ws, int member) =>
-        ws.Companions.Length >= member ? ws.Companions[member - 1]
-            : throw new InvalidOperationException("This workspace was not created by the ensemble (DecoderEnsemble.CreateWorkspace).");
+    private static DecoderWorkspace Companion(DecoderWorkspace ws, int member) => MemberShare.Workspace(ws, member);
 }

@@ -23,9 +23,28 @@ internal readonly unsafe struct MemberJob
     /// <summary>Preparing <paramref name="images"/> images; <paramref name="grids"/> must stay pinned while the job runs.</summary>
     public static MemberJob Prepare(float* grids, int gridFloats, int images) => new(grids, gridFloats, images);
 
+    public bool IsStep => !_prepare;
+
+    /// <summary>What a member's part of the job is cut along: the images to prepare, or the step's rows.</summary>
+    public int Extent(DecoderWorkspace ws) => _prepare ? _images : ws.Rows;
+
+    /// <summary>True when running a member's job as two halves of <see cref="Extent"/> gives the same bits as running it whole.</summary>
+    public bool SplitsExactly(DecoderWorkspace ws) => _prepare ? _images >= 2 : AttentionDecoder.SplitsExactly(ws.Rows);
+
+    /// <summary>The member's whole job (a step includes committing its new state).</summary>
     public void RunOn(AttentionDecoder member, DecoderWorkspace ws)
     {
         if (_prepare) member.PrepareImages(new ReadOnlySpan<float>(_grids, _gridFloats), _images, ws);
         else member.Step(ws);
+    }
+
+    /// <summary>
+    /// The member's job for images or rows [first, first + count) only; a step's new state waits in the workspace for
+    /// <see cref="DecoderWorkspace.CommitNextState"/> once every part is done.
+    /// </summary>
+    public void RunPart(AttentionDecoder member, DecoderWorkspace ws, int first, int count)
+    {
+        if (_prepare) member.PrepareImages(new ReadOnlySpan<float>(_grids, _gridFloats), first, count, ws);
+        else member.StepRows(ws, first, count);
     }
 }

@@ -64,6 +64,84 @@ public sealed class DecoderEnsembleTests : IDisposable
         }
     }
 
+    /// <summary>Two images (whose preparation an odd member may split), rows fed different words, two steps: every output and state.</summary>
+    private static float[][] TwoSteps(IStepDecoder decoder, float[] grids, int rowsPerImage, int maxThreads)
+    {
+        int rows = 2 * rowsPerImage;
+        var ws = decoder.CreateWorkspace(maxRows: rows, maxImages: 2);
+        ws.MaxThreads = maxThreads;
+        decoder.PrepareImages(grids, 2, ws);
+        decoder.StartRows(ws, images: 2, rowsPerImage, startToken: 1);
+        int[] parents = [.. Enumerable.Range(0, rows)];
+        var outputs = new List<float[]>();
+        for (int step = 0; step < 2; step++)
+        {
+            ws.ReorderRows(parents, [.. parents.Select(r => 4 + (r + step) % 8)]);
+            decoder.Step(ws);
+            int v = decoder.Config.VocabSize, p = decoder.Config.Positions, h = decoder.Config.HiddenDim;
+            outputs.AddRange([ws.LogProbs[..(rows * v)], ws.Alpha[..(rows * p)], ws.H[..(rows * h)], ws.C[..(rows * h)]]);
+        }
+        return [.. outputs];
+    }
+
+    [Theory]
+    [InlineData(3, 2)]      // a lone caption's beams: the odd member runs whole on the worker
+    [InlineData(3, 10)]     // 20 rows: the odd member's two halves of 10 rows, on the two threads
+    [InlineData(3, 20)]     // 40 rows: halves of 20 would take the skinny product instead of the packed one, so not cut
+    [InlineData(3, 48)]     // 96 rows (a batch of 32 at beam 3): cut
+    [InlineData(5, 35)]
+    public void AnOddMemberCutInTwoGivesExactlyWhatItGivesWhole(int members, int rowsPerImage)
+    {
+        // MaxThreads > 1: half the members on each thread, the odd one's images and rows cut between them when that is exact;
+        // MaxThreads = 1: every member whole, in turn. The grid has the fine "14x14+7x7" layout whose parents are projected once.
+        var config = TestModels.TinyConfig(positions: ParentCellLayout.FineWithContext.Positions, encoderDim: ParentCellLayout.FineWithContext.Channels);
+        foreach (var precision in new[] { DecoderWeightPrecision.Float32, DecoderWeightPrecision.Float16 })
+        {
+            var ensemble = new DecoderEnsemble([.. Enumerable.Range(21, members).Select(seed =>
+                new AttentionDecoder(TestModels.RandomModel(seed, config).Parameters, precision))]);
+            var grids = TestModels.RandomGrids(2, config, 17);
+            var sequential = TwoSteps(ensemble, grids, rowsPerImage, maxThreads: 1);
+            for (int repeat = 0; repeat < 5; repeat++)
+            {
+                var parallel = TwoSteps(ensemble, grids, rowsPerImage, maxThreads: 2);
+                for (int i = 0; i < sequential.Length; i++) Assert.Equal(sequential[i], parallel[i]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 96, 0, 1, -1, 1, 2, -1)]          // even: one member each
+    [InlineData(4, 96, 0, 2, -1, 2, 4, -1)]
+    [InlineData(3, 96, 0, 1, 2, 1, 2, 2)]            // odd: member 2's rows 0..47 here, 48..95 there
+    [InlineData(3, 40, 0, 1, -1, 1, 3, -1)]          // 20-row halves would change the product path: member 2 whole on the worker
+    [InlineData(3, 6, 0, 1, -1, 1, 3, -1)]           // compact weights' rows: whole
+    [InlineData(5, 21, 0, 2, 4, 2, 4, 4)]
+    public void TheCallerAndTheWorkerGetHalfTheMembersEachAndShareAnOddOneWhenExact(int members, int rows,
+        int callerFirst, int callerEnd, int callerPart, int workerFirst, int workerEnd, int workerPart)
+    {
+        var config = TestModels.TinyConfig();
+        var ws = new DecoderWorkspace(config, rows, 1) { Rows = rows };
+        var (caller, worker) = MemberShare.Halves(members, MemberJob.Step, ws);
+        Assert.Equal((callerFirst, callerEnd, callerPart), (caller.First, caller.End, caller.PartMember));
+        Assert.Equal((workerFirst, workerEnd, workerPart), (worker.First, worker.End, worker.PartMember));
+        if (callerPart >= 0)
+        {
+            Assert.Equal((0, rows / 2), (caller.PartFirst, caller.PartCount));
+            Assert.Equal((rows / 2, rows - rows / 2), (worker.PartFirst, worker.PartCount));
+        }
+    }
+
+    [Theory]
+    [InlineData(8, false)]      // compact weights
+    [InlineData(17, false)]     // a half of 8 rows would read the compact weights
+    [InlineData(18, true)]
+    [InlineData(32, true)]
+    [InlineData(33, false)]     // packed whole, skinny halves
+    [InlineData(65, false)]
+    [InlineData(66, true)]
+    public void AStepSplitsExactlyWhenItsHalvesTakeTheWholeStepsProducts(int rows, bool exact) =>
+        Assert.Equal(exact, AttentionDecoder.SplitsExactly(rows));
+
     [Fact]
     public void TheDistributionOfFiveMembersIsTheMeanOfTheirProbabilities()
     {
