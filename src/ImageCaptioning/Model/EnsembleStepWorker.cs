@@ -45,6 +45,18 @@ internal sealed class EnsembleStepWorker
     }
 
     /// <summary>
+    /// <see cref="TryBegin"/> for a share that computes a member together with the caller (<see cref="MemberShare.Together"/>):
+    /// returns once the worker has taken the job, so the caller's part never waits at a barrier for a part nobody runs.
+    /// </summary>
+    public bool TryBeginTogether(DecoderWorkspace ws, MemberJob job, MemberShare share)
+    {
+        if (!TryBegin(ws, job, share)) return false;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _posted) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        return true;
+    }
+
+    /// <summary>
     /// Waits for the background members to finish the job and releases the worker. If the worker has not even started
     /// the job by now (it blocked and is slow to wake, or another process has its core), the caller runs the job
     /// itself rather than wait for the worker to get a core (another thread, e.g. the background JIT, may be holding it).

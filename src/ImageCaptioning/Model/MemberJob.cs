@@ -39,6 +39,19 @@ internal readonly unsafe struct MemberJob
     }
 
     /// <summary>
+    /// True when two threads can compute one member's job together (<see cref="RunTogether"/>): preparing images (the
+    /// projections' output columns shared), or a step of few rows on compact weights.
+    /// </summary>
+    public bool CanRunTogether(AttentionDecoder member, DecoderWorkspace ws) => _prepare || member.CanStepInParts(ws.Rows);
+
+    /// <summary>This thread's <paramref name="part"/> of the member's whole job, computed with the other part's thread; a step's new state waits for a commit.</summary>
+    public void RunTogether(AttentionDecoder member, DecoderWorkspace ws, StepPart part)
+    {
+        if (_prepare) member.PrepareImages(new ReadOnlySpan<float>(_grids, _gridFloats), 0, _images, ws, part);
+        else member.StepRows(ws, 0, ws.Rows, part);
+    }
+
+    /// <summary>
     /// The member's job for images or rows [first, first + count) only; a step's new state waits in the workspace for
     /// <see cref="DecoderWorkspace.CommitNextState"/> once every part is done.
     /// </summary>
