@@ -32,6 +32,7 @@ public sealed class AttentionDecoder : IStepDecoder
     public const int CompactWeightsMaxRows = CompactStepWeights.MaxRows;
 
     private readonly IStepWeights _weights;
+    private readonly PackedImageProjection? _packedProjection;   // a snapshot's per-image weights, packed once
 
     public DecoderParameters Parameters { get; }
     public DecoderConfig Config => Parameters.Config;
@@ -49,6 +50,7 @@ public sealed class AttentionDecoder : IStepDecoder
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters;
         _weights = precision == DecoderWeightPrecision.Float32 ? new Float32StepWeights(parameters) : new CompactStepWeights(parameters, precision);
+        _packedProjection = precision == DecoderWeightPrecision.Float32 ? null : new PackedImageProjection(parameters);
     }
 
     public DecoderWorkspace CreateWorkspace(int maxRows, int maxImages) => new(Config, maxRows, maxImages);
@@ -57,29 +59,54 @@ public sealed class AttentionDecoder : IStepDecoder
     /// Projects the encoder grids of <paramref name="images"/> images and sets each image's initial state.
     /// grids: [images, P, E] position-major.
     /// </summary>
+    public void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws) => PrepareImages(grids, 0, images, ws);
+
+    /// <summary>
+    /// <see cref="PrepareImages(ReadOnlySpan{float}, int, DecoderWorkspace)"/> for images [first, first + images) of the
+    /// workspace only, reading their grids from grids [first + images, P, E]: images are independent, so an ensemble can
+    /// prepare one member's images on two threads (disjoint parts of the workspace).
+    /// </summary>
+    internal void PrepareImages(ReadOnlySpan<float> grids, int first, int images, DecoderWorkspace ws) =>
+        PrepareImages(grids, first, images, ws, StepPart.Whole);
+
+    /// <summary>
+    /// The same computed by <paramref name="part"/>.Count threads together: each computes its share of the output columns
+    /// of the projections (the same outputs as whole), meeting where attF needs all of v; part 0 then sets the initial state.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void PrepareImages(ReadOnlySpan<float> grids, int images, DecoderWorkspace ws)
+    internal void PrepareImages(ReadOnlySpan<float> grids, int first, int images, DecoderWorkspace ws, StepPart part)
     {
         var p = Parameters;
         int P = Config.Positions, E = Config.EncoderDim, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim;
-        if (images > ws.MaxImages) throw new ArgumentOutOfRangeException(nameof(images), $"workspace holds {ws.MaxImages} images");
-        if (grids.Length < images * P * E) throw new ArgumentException($"expected {images}×{P}×{E} features", nameof(grids));
+        if (first + images > ws.MaxImages) throw new ArgumentOutOfRangeException(nameof(images), $"workspace holds {ws.MaxImages} images");
+        if (grids.Length < (first + images) * P * E) throw new ArgumentException($"expected {first + images}×{P}×{E} features", nameof(grids));
         int threads = ws.MaxThreads;
-        var v = ws.Features.AsSpan(0, images * P * D);
+        grids = grids.Slice(first * P * E, images * P * E);
+        var v = ws.Features.AsSpan(first * P * D, images * P * D);
+        var packed = _packedProjection?.For(part);                                                                     // null: pack per call
         if (Config.ParentCells is { } layout)                                                                          // W_p f + b_p [N·P, D],
             DecoderKernels.ParentCellLinear(grids, images, layout, p.FeatureProjWeight, p.FeatureProjBias, D, v,      // each parent cell
-                ws.ParentParts, ws.ParentProjection, threads);                                                        // projected once
+                ws.ParentParts.AsSpan(first * layout.ParentPositions * layout.ParentChannels),                        // projected once
+                ws.ParentProjection.AsSpan(first * layout.ParentPositions * D), part, threads, packed?.Own, packed?.Parent);
         else
-            DecoderKernels.Linear(grids[..(images * P * E)], images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, maxThreads: threads); // [N·P, D]
-        TensorPrimitives.Max(v, 0f, v);                                                                               // ReLU
-        DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt, maxThreads: threads); // [N·P, A]
-        var mean = ws.MeanFeature.AsSpan(0, images * D);
+            DecoderKernels.Linear(grids, images * P, E, p.FeatureProjWeight, p.FeatureProjBias, D, v, part, threads, packed?.Own); // [N·P, D]
+        var (c0, c1) = part.Columns(D);
+        if (part.IsWhole) TensorPrimitives.Max(v, 0f, v);                                                            // ReLU
+        else
+            for (int i = 0; i < images * P; i++) TensorPrimitives.Max(v.Slice(i * D + c0, c1 - c0), 0f, v.Slice(i * D + c0, c1 - c0));
+        part.Sync();                                                                                                   // v complete
+        DecoderKernels.Linear(v, images * P, D, p.FeatureAttWeight, p.FeatureAttBias, A, ws.FeatureAtt.AsSpan(first * P * A, images * P * A),
+            part, threads, packed?.Attention);                                                                         // [N·P, A]
+        if (part.Index != 0) return;
+        var mean = ws.MeanFeature.AsSpan(first * D, images * D);
         if (Config.InitialStateFromFeatures) MeanOverPositions(v, images, P, D, mean);                                 // [N, D]
         else mean.Clear();                                                                                             // learned h0, c0
-        DecoderKernels.Linear(mean, images, D, p.InitHWeight, p.InitHBias, H, ws.InitialH, maxThreads: threads);     // [N, H]
-        TensorPrimitives.Tanh(ws.InitialH.AsSpan(0, images * H), ws.InitialH.AsSpan(0, images * H));
-        DecoderKernels.Linear(mean, images, D, p.InitCWeight, p.InitCBias, H, ws.InitialC, maxThreads: threads);
-        TensorPrimitives.Tanh(ws.InitialC.AsSpan(0, images * H), ws.InitialC.AsSpan(0, images * H));
+        var h0 = ws.InitialH.AsSpan(first * H, images * H);
+        var c0State = ws.InitialC.AsSpan(first * H, images * H);
+        DecoderKernels.Linear(mean, images, D, p.InitHWeight, p.InitHBias, H, h0, maxThreads: threads);              // [N, H]
+        TensorPrimitives.Tanh(h0, h0);
+        DecoderKernels.Linear(mean, images, D, p.InitCWeight, p.InitCBias, H, c0State, maxThreads: threads);
+        TensorPrimitives.Tanh(c0State, c0State);
     }
 
     /// <summary>Starts <paramref name="rowsPerImage"/> rows per image at the initial state, all fed <c>&lt;start&gt;</c>.</summary>
@@ -104,49 +131,96 @@ public sealed class AttentionDecoder : IStepDecoder
     /// and the new H, C. Allocates nothing, unless ws.MaxThreads lets it split a large product or a large attention
     /// (many rows over a fine grid) across threads. Compiled fully optimised at once: tiered JIT left the first captions slower.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(DecoderWorkspace ws)
     {
+        StepRows(ws, 0, ws.Rows);
+        ws.CommitNextState();
+    }
+
+    /// <summary>
+    /// The step of rows [first, first + rows) only, leaving their new state in the workspace's next-state buffers until
+    /// <see cref="DecoderWorkspace.CommitNextState"/>: rows are independent within a step, so an ensemble can run one
+    /// member's rows on two threads. Every row gets the same bits as in a step of all the rows.
+    /// </summary>
+    internal void StepRows(DecoderWorkspace ws, int first, int rows) => StepRows(ws, first, rows, StepPart.Whole);
+
+    /// <summary>True when two threads can compute a step of <paramref name="rows"/> rows together (<see cref="StepPart"/>).</summary>
+    internal bool CanStepInParts(int rows) => _weights.CanShare(rows);
+
+    /// <summary>
+    /// <see cref="StepRows(DecoderWorkspace, int, int)"/> computed by <paramref name="part"/>.Count threads together, this
+    /// one doing part <paramref name="part"/>.Index of every product's outputs and of every row loop and meeting the others
+    /// at each Sync; whole, it is the ordinary step (the Syncs do nothing). The same bits either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void StepRows(DecoderWorkspace ws, int first, int rows, StepPart part)
+    {
         var p = Parameters;
-        int R = ws.Rows, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
+        int R = rows, D = Config.FeatureDim, A = Config.AttentionDim, H = Config.HiddenDim,
             M = Config.EmbeddingDim, V = Config.VocabSize, X = M + D + H;
-        var h = ws.H.AsSpan(0, R * H);                                                                    // h_{t-1} [R, H]
+        var h = ws.H.AsSpan(first * H, R * H);                                                            // h_{t-1} [R, H]
+        var tokens = ws.Tokens.AsSpan(first, R);
+        var (r0, r1) = part.Rows(R);                                                                      // this part's rows of the row-wise work
+        int n = r1 - r0;
 
         // Attention: where to look, and what is seen there.
-        var attH = ws.HiddenAtt.AsSpan(0, R * A);
-        var beta = ws.Gate.AsSpan(0, R * D);
-        _weights.HiddenProjections(h, R, attH, beta, ws);                                                 // W_a h + b_a [R, A], W_β h + b_β [R, D]
-        var z = ws.Context.AsSpan(0, R * D);
-        int threads = AttentionThreads(ws, R);
-        if (threads > 1) AttendInParallel(ws, threads);                                                   // the same, rows split
-        else AttendRows(ws, 0, R);                                                                        // α [R, P], z [R, D]
+        var attH = ws.HiddenAtt.AsSpan(first * A, R * A);
+        var beta = ws.Gate.AsSpan(first * D, R * D);
+        _weights.HiddenProjections(h, R, attH, beta, ws, part);                                           // W_a h + b_a [R, A], W_β h + b_β [R, D]
+        part.Sync();
+        var z = ws.Context.AsSpan(first * D, R * D);
+        int threads = part.IsWhole ? AttentionThreads(ws, R) : 1;
+        if (threads > 1) AttendInParallel(ws, first, R, threads);                                        // the same, rows split
+        else AttendRows(ws, first + r0, n);                                                               // α [R, P], z [R, D]
 
         // Gate: how much of the context to let in.
-        TensorPrimitives.Sigmoid(beta, beta);                                                             // β [R, D]
-        TensorPrimitives.Multiply(z, beta, z);                                                            // β⊙z [R, D]
+        if (n > 0)                                                                                        // (a part may have no rows)
+        {
+            TensorPrimitives.Sigmoid(beta.Slice(r0 * D, n * D), beta.Slice(r0 * D, n * D));              // β [R, D]
+            TensorPrimitives.Multiply(z.Slice(r0 * D, n * D), beta.Slice(r0 * D, n * D), z.Slice(r0 * D, n * D)); // β⊙z [R, D]
+        }
 
         // LSTM on x = [E y; β⊙z; h].
-        var x = ws.LstmInput.AsSpan(0, R * X);                                                            // [R, M + D + H]
-        for (int r = 0; r < R; r++)
+        var x = ws.LstmInput.AsSpan(first * X, R * X);                                                    // [R, M + D + H]
+        for (int r = r0; r < r1; r++)
         {
-            p.Embedding.AsSpan(ws.Tokens[r] * M, M).CopyTo(x.Slice(r * X, M));
+            p.Embedding.AsSpan(tokens[r] * M, M).CopyTo(x.Slice(r * X, M));
             z.Slice(r * D, D).CopyTo(x.Slice(r * X + M, D));
             h.Slice(r * H, H).CopyTo(x.Slice(r * X + M + D, H));
         }
-        var gates = ws.Gates.AsSpan(0, R * 4 * H);
-        _weights.LstmGates(ws.Tokens.AsSpan(0, R), x, R, gates, ws);                                      // W_lstm x + b [R, 4H]
-        var (hNext, cNext) = ws.NextStateBuffers();
-        DecoderKernels.LstmCell(gates, ws.C.AsSpan(0, R * H), R, H, cNext, hNext);                        // h_t, c_t [R, H]
-        ws.CommitNextState();
+        part.Sync();
+        var gates = ws.Gates.AsSpan(first * 4 * H, R * 4 * H);
+        _weights.LstmGates(tokens, x, R, gates, ws, part);                                                // W_lstm x + b [R, 4H]
+        part.Sync();
+        var (hBuffer, cBuffer) = ws.NextStateBuffers();
+        var hNext = hBuffer.AsSpan(first * H, R * H);
+        DecoderKernels.LstmCell(gates.Slice(r0 * 4 * H, n * 4 * H), ws.C.AsSpan((first + r0) * H, n * H), n, H,
+            cBuffer.AsSpan((first + r0) * H, n * H), hNext.Slice(r0 * H, n * H));                        // h_t, c_t [R, H]
+        part.Sync();
 
         // Deep output → log-probabilities.
-        var o = ws.DeepOut.AsSpan(0, R * M);
-        _weights.DeepOutput(ws.H.AsSpan(0, R * H), z, R, o, ws);                                          // L_h h_t + b_h + L_z β⊙z [R, M]
+        var o = ws.DeepOut.AsSpan(first * M, R * M);
+        _weights.DeepOutput(hNext, z, R, o, ws, part);                                                    // L_h h_t + b_h + L_z β⊙z [R, M]
+        var (m0, m1) = part.Columns(M);
         for (int r = 0; r < R; r++)
-            TensorPrimitives.Add(o.Slice(r * M, M), x.Slice(r * X, M), o.Slice(r * M, M));               // + E y_{t-1}
-        var logp = ws.LogProbs.AsSpan(0, R * V);
-        _weights.Logits(o, R, logp, ws);                                                                  // W_o o + b_o [R, V]
-        DecoderKernels.LogSoftmaxRows(logp, logp, R, V);                                                  // log p(y_t) [R, V]
+            TensorPrimitives.Add(o.Slice(r * M + m0, m1 - m0), x.Slice(r * X + m0, m1 - m0), o.Slice(r * M + m0, m1 - m0)); // + E y_{t-1}
+        part.Sync();
+        var logp = ws.LogProbs.AsSpan(first * V, R * V);
+        _weights.Logits(o, R, logp, ws, part);                                                            // W_o o + b_o [R, V]
+        part.Sync();
+        DecoderKernels.LogSoftmaxRows(logp.Slice(r0 * V, n * V), logp.Slice(r0 * V, n * V), n, V);        // log p(y_t) [R, V]
+    }
+
+    /// <summary>
+    /// True when both halves of a step of <paramref name="rows"/> rows (<c>rows / 2</c> and the rest) take the same product
+    /// paths as the whole step, so <see cref="StepRows"/> on each gives the whole step's bits: all three above the compact
+    /// weights' rows (whose scratch the halves would share), and all on the same side of the GEMM's skinny/packed switch.
+    /// </summary>
+    internal static bool SplitsExactly(int rows)
+    {
+        static int Path(int r) => r <= CompactWeightsMaxRows ? 0 : r <= Numerics.GemmPlan.SkinnyMaxRows ? 1 : 2;
+        int path = Path(rows);
+        return path != 0 && Path(rows / 2) == path && Path(rows - rows / 2) == path;
     }
 
     /// <summary>
@@ -167,14 +241,13 @@ public sealed class AttentionDecoder : IStepDecoder
     /// at a time: each row is computed by the same code as on one thread, so the result does not depend on the split.
     /// Reads ws.HiddenAtt, FeatureAtt, Features, ImageOfRow; writes ws.Alpha [R, P] and ws.Context (z) [R, D].
     /// </summary>
-    private void AttendInParallel(DecoderWorkspace ws, int threads)
+    private void AttendInParallel(DecoderWorkspace ws, int firstRow, int R, int threads)
     {
-        int R = ws.Rows;
         int shares = Math.Min(R, 4 * threads);   // more shares than threads: a thread that loses its core holds up less
         Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
         {
             int first = (int)((long)R * s / shares);
-            AttendRows(ws, first, (int)((long)R * (s + 1) / shares) - first);
+            AttendRows(ws, firstRow + first, (int)((long)R * (s + 1) / shares) - first);
         });
     }
 

@@ -81,26 +81,53 @@ public sealed class DecoderEnsemble : IStepDecoder
     }
 
     /// <summary>
-    /// Every member's part of <paramref name="job"/>: alone (ws.MaxThreads &gt; 1) member 0 runs here while the others run
-    /// on the worker thread, each single-threaded; otherwise (a busy server, whose cores serve other requests) one after
-    /// another.
+    /// Every member's part of <paramref name="job"/>: alone (ws.MaxThreads &gt; 1) the caller runs half the members while
+    /// the worker thread runs the other half (<see cref="MemberShare.Halves"/>): an odd member out is cut in two when that
+    /// changes no bit, or else computed by both threads together afterwards; each thread single-threaded. Otherwise (a busy
+    /// server, whose cores serve other requests) one member after another.
     /// </summary>
     private void RunMembers(DecoderWorkspace ws, MemberJob job)
     {
-        int threads = ws.MaxThreads;
+        int threads = ws.MaxThreads, last = _members.Length - 1;
         SetThreads(ws, threads);
-        if (threads > 1 && _worker.TryBegin(ws, job))
+        if (threads > 1)
         {
-            SetThreads(ws, 1);
-            try { job.RunOn(_members[0], ws); }
-            finally
+            var (mine, theirs, oddTogether) = MemberShare.Halves(_members.Length, job, ws, job.CanRunTogether(_members[last], Companion(ws, last)));
+            if (RunShares(ws, job, mine, theirs, together: false))
             {
-                _worker.End();
-                SetThreads(ws, threads);
+                if (job.IsStep && mine.PartMember >= 0) Companion(ws, mine.PartMember).CommitNextState();    // the cut member's halves are done
+                if (oddTogether)
+                {
+                    _barrier.Reset();
+                    if (!RunShares(ws, job, MemberShare.PartOfTogether(last, 0, _barrier), MemberShare.PartOfTogether(last, 1, _barrier), together: true))
+                        job.RunOn(_members[last], Companion(ws, last));                  // another caller took the worker meanwhile
+                    else if (job.IsStep) Companion(ws, last).CommitNextState();
+                }
+                return;
             }
-            return;
         }
-        for (int k = 0; k < _members.Length; k++) job.RunOn(_members[k], k == 0 ? ws : Companion(ws, k));
+        for (int k = 0; k < _members.Length; k++) job.RunOn(_members[k], Companion(ws, k));
+    }
+
+    private readonly TwoThreadBarrier _barrier = new();
+
+    /// <summary>
+    /// <paramref name="mine"/> here while the worker runs <paramref name="theirs"/>, each single-threaded; false (nothing run)
+    /// if the worker is busy with another caller. <paramref name="together"/>: the shares meet at barriers, so the worker
+    /// must have taken its share before this thread starts.
+    /// </summary>
+    private bool RunShares(DecoderWorkspace ws, MemberJob job, MemberShare mine, MemberShare theirs, bool together)
+    {
+        int threads = ws.MaxThreads;
+        if (!(together ? _worker.TryBeginTogether(ws, job, theirs) : _worker.TryBegin(ws, job, theirs))) return false;
+        SetThreads(ws, 1);
+        try { mine.Run(_members, ws, job); }
+        finally
+        {
+            _worker.End();
+            SetThreads(ws, threads);
+        }
+        return true;
     }
 
     /// <summary>The thread cap of the workspace and its companions (1 while the members run side by side).</summary>
@@ -110,7 +137,6 @@ public sealed class DecoderEnsemble : IStepDecoder
         foreach (var companion in ws.Companions) companion.MaxThreads = threads;
     }
 
-    private static DecoderWorkspace Companion(DecoderWorkspace ws, int member) =>
-        ws.Companions.Length >= member ? ws.Companions[member - 1]
-            : throw new InvalidOperationException("This workspace was not created by the ensemble (DecoderEnsemble.CreateWorkspace).");
+    /// <summary>Member <paramref name="member"/>'s workspace: <paramref name="ws"/> itself for member 0, else its companion.</summary>
+    private static DecoderWorkspace Companion(DecoderWorkspace ws, int member) => MemberShare.Workspace(ws, member);
 }

@@ -45,17 +45,33 @@ public static class DecoderKernels
     /// W's <paramref name="weightStride"/>; <paramref name="packed"/> (W packed once, W's stride = inDim) or null.
     /// </summary>
     private static void Linear(ReadOnlySpan<float> x, int rows, int inDim, int xStride, ReadOnlySpan<float> weight, int weightStride,
-        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate, int maxThreads, PrepackedMatrix? packed = null)
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate, int maxThreads, PrepackedMatrix? packed = null, int yStride = 0)
     {
-        if (rows == 0) return;
+        if (rows == 0 || outDim == 0) return;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (yStride == 0) yStride = outDim;
         var options = Gemm.DefaultOptions();
         options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
-        if (packed is null) Gemm.Multiply(options, false, true, rows, outDim, inDim, x, xStride, weight, weightStride, y, outDim, accumulate ? 1f : 0f);
-        else Gemm.Multiply(options, rows, x, xStride, packed, y, outDim, accumulate ? 1f : 0f);
+        if (packed is null) Gemm.Multiply(options, false, true, rows, outDim, inDim, x, xStride, weight, weightStride, y, yStride, accumulate ? 1f : 0f);
+        else Gemm.Multiply(options, rows, x, xStride, packed, y, yStride, accumulate ? 1f : 0f);
         if (!bias.IsEmpty)
             for (int r = 0; r < rows; r++)
-                TensorPrimitives.Add(y.Slice(r * outDim, outDim), bias, y.Slice(r * outDim, outDim));
+                TensorPrimitives.Add(y.Slice(r * yStride, outDim), bias, y.Slice(r * yStride, outDim));
+    }
+
+    /// <summary>
+    /// The <paramref name="part"/>'s share of the output columns of y[R×out] = x[R×in]·Wᵀ + b (y's other columns are left
+    /// alone): the share's rows of W, cut where the product's column tiles end, so every output is the same as in the
+    /// whole product. Whole: <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>.
+    /// </summary>
+    internal static void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outDim,
+        Span<float> y, StepPart part, int maxThreads = int.MaxValue, PrepackedMatrix? packedPart = null)
+    {
+        var (c0, c1) = part.Columns(outDim);
+        if (packedPart is not null && (packedPart.OutputDim != c1 - c0 || packedPart.InputDim != inDim))
+            throw new ArgumentException($"The packed weight is not the part's {c1 - c0}×{inDim} rows.", nameof(packedPart));
+        Linear(x, rows, inDim, inDim, packedPart?.Weight ?? weight[(c0 * inDim)..], inDim, bias.IsEmpty ? bias : bias[c0..c1], c1 - c0, y[c0..],
+            accumulate: false, maxThreads, packedPart, yStride: outDim);
     }
 
     /// <summary>
@@ -70,23 +86,43 @@ public static class DecoderKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ParentCellLinear(ReadOnlySpan<float> grids, int images, ParentCellLayout layout, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, int outDim, Span<float> y, Span<float> parentParts, Span<float> parentOut, int maxThreads = int.MaxValue)
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, Span<float> parentParts, Span<float> parentOut, int maxThreads = int.MaxValue) =>
+        ParentCellLinear(grids, images, layout, weight, bias, outDim, y, parentParts, parentOut, StepPart.Whole, maxThreads);
+
+    /// <summary>
+    /// <see cref="ParentCellLinear(ReadOnlySpan{float}, int, ParentCellLayout, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, Span{float}, Span{float}, int)"/>
+    /// computed by <paramref name="part"/>.Count threads together: each gathers its share of the parent parts, and after
+    /// they meet, computes its share of the output columns (every output the same as in the whole product).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ParentCellLinear(ReadOnlySpan<float> grids, int images, ParentCellLayout layout, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, Span<float> parentParts, Span<float> parentOut, StepPart part, int maxThreads = int.MaxValue,
+        PrepackedMatrix? packedOwn = null, PrepackedMatrix? packedParent = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         int P = layout.Positions, C = layout.Channels, own = layout.OwnChannels, parent = layout.ParentChannels, Q = layout.ParentPositions;
         if (grids.Length < images * P * C) throw new ArgumentException($"expected {images}×{P}×{C} features", nameof(grids));
         var g = parentParts[..(images * Q * parent)];
-        for (int n = 0; n < images; n++)
-            for (int q = 0; q < Q; q++)
-                grids.Slice((n * P + layout.FirstChildOf(q)) * C + own, parent).CopyTo(g.Slice((n * Q + q) * parent, parent)); // g [N·P', parent]
+        var (g0, g1) = part.Rows(images * Q);
+        for (int nq = g0; nq < g1; nq++)
+            grids.Slice((nq / Q * P + layout.FirstChildOf(nq % Q)) * C + own, parent).CopyTo(g.Slice(nq * parent, parent)); // g [N·P', parent]
+        part.Sync();
+        var (c0, c1) = part.Columns(outDim);
         var u = parentOut[..(images * Q * outDim)];
-        Linear(g, images * Q, parent, parent, weight[own..], C, bias, outDim, u, accumulate: false, maxThreads);        // W_parent g + b [N·P', out]
-        Linear(grids, images * P, own, C, weight, C, default, outDim, y, accumulate: false, maxThreads);               // W_own f [N·P, out]
+        var rowsOfW = weight[(c0 * C)..];                                                                                 // this part's outputs
+        var partBias = bias.IsEmpty ? bias : bias[c0..c1];
+        if ((packedOwn is null) != (packedParent is null) || packedOwn is not null && (packedOwn.OutputDim != c1 - c0 || packedOwn.InputDim != own
+            || packedParent!.OutputDim != c1 - c0 || packedParent.InputDim != parent))
+            throw new ArgumentException("The packed weights are not the part's rows of W's own and parent columns.", nameof(packedOwn));
+        Linear(g, images * Q, parent, parent, packedParent?.Weight ?? rowsOfW[own..], packedParent is null ? C : parent, partBias, c1 - c0, u[c0..],
+            accumulate: false, maxThreads, packedParent, yStride: outDim);                                               // W_parent g + b [N·P', out]
+        Linear(grids, images * P, own, C, packedOwn?.Weight ?? rowsOfW, packedOwn is null ? C : own, default, c1 - c0, y[c0..],
+            accumulate: false, maxThreads, packedOwn, yStride: outDim);                                                  // W_own f [N·P, out]
         for (int n = 0; n < images; n++)
             for (int i = 0; i < P; i++)
             {
-                var row = y.Slice((n * P + i) * outDim, outDim);
-                TensorPrimitives.Add(row, u.Slice((n * Q + layout.ParentOf(i)) * outDim, outDim), row);              // + parent's [N·P, out]
+                var row = y.Slice((n * P + i) * outDim + c0, c1 - c0);
+                TensorPrimitives.Add(row, u.Slice((n * Q + layout.ParentOf(i)) * outDim + c0, c1 - c0), row);                   // + parent's [N·P, out]
             }
     }
 

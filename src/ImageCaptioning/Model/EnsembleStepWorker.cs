@@ -3,9 +3,9 @@ using ImageCaptioning.Numerics;
 namespace ImageCaptioning.Model;
 
 /// <summary>
-/// A dedicated background thread that runs an ensemble's members 1..K−1 while the caller runs member 0 — a step, or the
-/// preparation of new images — so a lone caption request uses both cores: the members are independent until their
-/// outputs are averaged. Allocation-free per job (a decoding step must not allocate). One caller at a time owns the
+/// A dedicated background thread that runs one share of an ensemble's job (<see cref="MemberShare"/>) while the caller
+/// runs the other — a step, or the preparation of new images — so a lone caption request uses both cores: the members
+/// are independent until their outputs are averaged. Allocation-free per job (a decoding step must not allocate). One caller at a time owns the
 /// worker (<see cref="TryBegin"/> returns false for the others, which then run the members one after another). The idle
 /// worker polls for <see cref="SpinMicroseconds"/> before blocking (<see cref="SpinThenBlockThread"/>), because the next
 /// step is posted within a fraction of a millisecond and waking a blocked thread costs about as much as a member's step.
@@ -18,6 +18,7 @@ internal sealed class EnsembleStepWorker
     private readonly SpinThenBlockThread _thread;
     private DecoderWorkspace? _workspace;
     private MemberJob _job;
+    private MemberShare _share;
     private int _taken, _posted, _done;
     private Exception? _error;
 
@@ -28,17 +29,30 @@ internal sealed class EnsembleStepWorker
     }
 
     /// <summary>
-    /// Starts <paramref name="job"/> for members 1..K−1 on <paramref name="ws"/>'s companions in the background; false if
-    /// the worker is busy. A preparation job's grids must stay pinned until <see cref="End"/> returns.
+    /// Starts <paramref name="share"/> of <paramref name="job"/> in the background; false if the worker is busy. A
+    /// preparation job's grids must stay pinned until <see cref="End"/> returns.
     /// </summary>
-    public bool TryBegin(DecoderWorkspace ws, MemberJob job)
+    public bool TryBegin(DecoderWorkspace ws, MemberJob job, MemberShare share)
     {
         if (Interlocked.CompareExchange(ref _taken, 1, 0) != 0) return false;
         _workspace = ws;
         _job = job;
+        _share = share;
         Volatile.Write(ref _done, 0);
         Interlocked.Exchange(ref _posted, 1);                 // full fence, then wake the worker if it blocked
         _thread.Notify();
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryBegin"/> for a share that computes a member together with the caller (<see cref="MemberShare.Together"/>):
+    /// returns once the worker has taken the job, so the caller's part never waits at a barrier for a part nobody runs.
+    /// </summary>
+    public bool TryBeginTogether(DecoderWorkspace ws, MemberJob job, MemberShare share)
+    {
+        if (!TryBegin(ws, job, share)) return false;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _posted) != 0) spin.SpinOnce(sleep1Threshold: -1);
         return true;
     }
 
@@ -61,8 +75,8 @@ internal sealed class EnsembleStepWorker
     }
 
     /// <summary>
-    /// One job (a step, or preparing images) of members 1..K−1, on whichever thread takes the posted job first (the
-    /// worker, or the caller in <see cref="End"/>); does nothing if the other one took it.
+    /// The posted share of a job (a step, or preparing images), on whichever thread takes it first (the worker, or the
+    /// caller in <see cref="End"/>); does nothing if the other one took it.
     /// </summary>
     private void RunJob()
     {
@@ -70,7 +84,7 @@ internal sealed class EnsembleStepWorker
         var ws = _workspace!;
         try
         {
-            for (int k = 1; k < _members.Count; k++) _job.RunOn(_members[k], ws.Companions[k - 1]);
+            _share.Run(_members, ws, _job);
         }
         catch (Exception ex)
         {

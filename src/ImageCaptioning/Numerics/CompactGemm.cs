@@ -22,13 +22,25 @@ internal static unsafe class CompactGemm
         Span<float> y, int ldy, bool accumulate = false) =>
         Multiply(GemmSimd.Best, x, m, ldx, w, bias, y, ldy, accumulate);
 
+    /// <summary>
+    /// Output columns [<paramref name="first"/>, <paramref name="last"/>) only of the same product (y's other columns are
+    /// left alone): each output is the same dot product as in the whole product, so two threads can share one.
+    /// </summary>
+    public static void MultiplyColumns(ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
+        Span<float> y, int ldy, int first, int last, bool accumulate = false) =>
+        Multiply(GemmSimd.Best, x, m, ldx, w, bias, y, ldy, accumulate, first, last);
+
     /// <summary>The same on the kernels of <paramref name="simd"/> (tests force the fallback kernels).</summary>
     internal static void Multiply(GemmSimdLevel simd, ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
-        Span<float> y, int ldy, bool accumulate = false)
+        Span<float> y, int ldy, bool accumulate = false) => Multiply(simd, x, m, ldx, w, bias, y, ldy, accumulate, 0, w.Rows);
+
+    private static void Multiply(GemmSimdLevel simd, ReadOnlySpan<float> x, int m, int ldx, CompactMatrix w, ReadOnlySpan<float> bias,
+        Span<float> y, int ldy, bool accumulate, int first, int last)
     {
+        if (first < 0 || last > w.Rows || first > last) throw new ArgumentOutOfRangeException(nameof(first), $"columns [{first}, {last}) of {w.Rows}");
         int n = w.Rows, k = w.Cols;
         ArgumentOutOfRangeException.ThrowIfNegative(m);
-        if (m == 0 || n == 0) return;
+        if (m == 0 || first == last) return;
         if (ldx < k) throw new ArgumentException($"ldx = {ldx} is less than k = {k}.", nameof(ldx));
         if (ldy < n) throw new ArgumentException($"ldy = {ldy} is less than n = {n}.", nameof(ldy));
         if (x.Length < (long)(m - 1) * ldx + k) throw new ArgumentException($"x is too short for {m}×{k} at stride {ldx}.", nameof(x));
@@ -39,7 +51,7 @@ internal static unsafe class CompactGemm
         fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)      // W's storage is pinned for good
         {
             var problem = new CompactGemmProblem(px, ldx, w.Format, w.Data, w.RowScales, n, k, bias.IsEmpty ? null : pb, py, ldy, m, accumulate);
-            RunColumns(problem, 0, n, simd);
+            RunColumns(problem, first, last, simd);
         }
     }
 

@@ -26,6 +26,37 @@ public sealed class CompactWeightsDecoderTests : IDisposable
         VocabSize = 53, Dropout = 0f,
     };
 
+    [Theory]
+    [InlineData(false, 1)]      // a plain grid
+    [InlineData(true, 1)]       // the fine "14x14+7x7" grid, parents projected once
+    [InlineData(true, 3)]
+    public void ASnapshotPreparesImagesWithTheWeightsPackedOnceAndGetsTheSameBits(bool fineGrid, int images)
+    {
+        // The snapshot reads the per-image weights packed once (PackedImageProjection); the float32 decoder packs them on
+        // every call. Sizes of the shipped model's order, so the products take the packed GEMM with several column tiles.
+        var config = new DecoderConfig
+        {
+            Positions = fineGrid ? ParentCellLayout.FineWithContext.Positions : 49,
+            EncoderDim = fineGrid ? ParentCellLayout.FineWithContext.Channels : 96,
+            FeatureDim = 192, AttentionDim = 128, EmbeddingDim = 16, HiddenDim = 24, VocabSize = 30, Dropout = 0f,
+        };
+        var model = TestModels.RandomModel(7, config);
+        var grids = TestModels.RandomGrids(images, config, 8);
+        foreach (var precision in new[] { DecoderWeightPrecision.Float16, DecoderWeightPrecision.Int8 })
+        {
+            var live = new AttentionDecoder(model.Parameters);
+            var snapshot = new AttentionDecoder(model.Parameters, precision);
+            var expected = live.CreateWorkspace(1, images);
+            var actual = snapshot.CreateWorkspace(1, images);
+            live.PrepareImages(grids, images, expected);
+            snapshot.PrepareImages(grids, images, actual);
+            Assert.Equal(expected.Features, actual.Features);
+            Assert.Equal(expected.FeatureAtt, actual.FeatureAtt);
+            Assert.Equal(expected.InitialH, actual.InitialH);
+            Assert.Equal(expected.InitialC, actual.InitialC);
+        }
+    }
+
     public static TheoryData<bool, int> Cases => new() { { false, 1 }, { false, 3 }, { true, 1 }, { true, 3 } };
 
     [Theory]

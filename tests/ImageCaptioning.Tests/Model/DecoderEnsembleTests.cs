@@ -64,6 +64,103 @@ public sealed class DecoderEnsembleTests : IDisposable
         }
     }
 
+    /// <summary>Preparing the images (an odd member's split or shared), rows fed different words, two steps: every output and state.</summary>
+    private static float[][] TwoSteps(IStepDecoder decoder, float[] grids, int images, int rowsPerImage, int maxThreads)
+    {
+        int rows = images * rowsPerImage;
+        var ws = decoder.CreateWorkspace(maxRows: rows, maxImages: images);
+        ws.MaxThreads = maxThreads;
+        decoder.PrepareImages(grids, images, ws);
+        int p0 = decoder.Config.Positions, d = decoder.Config.FeatureDim, a = decoder.Config.AttentionDim;
+        var outputs = new List<float[]> { ws.Features[..(images * p0 * d)], ws.FeatureAtt[..(images * p0 * a)] };
+        decoder.StartRows(ws, images, rowsPerImage, startToken: 1);
+        int[] parents = [.. Enumerable.Range(0, rows)];
+        for (int step = 0; step < 2; step++)
+        {
+            ws.ReorderRows(parents, [.. parents.Select(r => 4 + (r + step) % 8)]);
+            decoder.Step(ws);
+            int v = decoder.Config.VocabSize, p = decoder.Config.Positions, h = decoder.Config.HiddenDim;
+            outputs.AddRange([ws.LogProbs[..(rows * v)], ws.Alpha[..(rows * p)], ws.H[..(rows * h)], ws.C[..(rows * h)]]);
+        }
+        return [.. outputs];
+    }
+
+    [Theory]
+    [InlineData(3, 1, 3)]      // a lone caption's beams: float16 members compute the odd one together, float32 ones leave it whole on the worker
+    [InlineData(3, 1, 1)]      // its first step: one row, so one part of the row-wise work is empty
+    [InlineData(3, 2, 4)]      // 8 rows: still the compact weights' rows; two images: preparation cut by images
+    [InlineData(3, 2, 10)]     // 20 rows: the odd member's two halves of 10 rows, on the two threads
+    [InlineData(3, 2, 20)]     // 40 rows: halves of 20 would take the skinny product instead of the packed one, so not cut
+    [InlineData(3, 2, 48)]     // 96 rows (a batch of 32 at beam 3): cut
+    [InlineData(5, 1, 2)]
+    [InlineData(5, 2, 35)]
+    public void AnOddMemberCutInTwoGivesExactlyWhatItGivesWhole(int members, int images, int rowsPerImage)
+    {
+        // MaxThreads > 1: half the members on each thread, the odd one's images and rows cut between them, or its products'
+        // outputs shared, when that is exact; MaxThreads = 1: every member whole, in turn. The grid has the fine
+        // "14x14+7x7" layout whose parents are projected once.
+        var config = TestModels.TinyConfig(positions: ParentCellLayout.FineWithContext.Positions, encoderDim: ParentCellLayout.FineWithContext.Channels);
+        foreach (var precision in new[] { DecoderWeightPrecision.Float32, DecoderWeightPrecision.Float16 })
+        {
+            var ensemble = new DecoderEnsemble([.. Enumerable.Range(21, members).Select(seed =>
+                new AttentionDecoder(TestModels.RandomModel(seed, config).Parameters, precision))]);
+            var grids = TestModels.RandomGrids(images, config, 17);
+            var sequential = TwoSteps(ensemble, grids, images, rowsPerImage, maxThreads: 1);
+            for (int repeat = 0; repeat < 5; repeat++)
+            {
+                var parallel = TwoSteps(ensemble, grids, images, rowsPerImage, maxThreads: 2);
+                for (int i = 0; i < sequential.Length; i++) Assert.Equal(sequential[i], parallel[i]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 96, true, 0, 1, -1, 1, 2, -1, false)]          // even: one member each
+    [InlineData(4, 96, true, 0, 2, -1, 2, 4, -1, false)]
+    [InlineData(3, 96, true, 0, 1, 2, 1, 2, 2, false)]            // odd: member 2's rows 0..47 here, 48..95 there
+    [InlineData(3, 40, true, 0, 1, -1, 1, 2, -1, true)]           // 20-row halves would change the product path: member 2 computed together
+    [InlineData(3, 6, true, 0, 1, -1, 1, 2, -1, true)]            // compact weights' rows: together
+    [InlineData(3, 6, false, 0, 1, -1, 1, 3, -1, false)]          // a member that cannot be shared: whole on the worker
+    [InlineData(5, 21, true, 0, 2, 4, 2, 4, 4, false)]
+    public void TheCallerAndTheWorkerGetHalfTheMembersEachAndShareAnOddOneWhenExact(int members, int rows, bool canRunTogether,
+        int callerFirst, int callerEnd, int callerPart, int workerFirst, int workerEnd, int workerPart, bool together)
+    {
+        var config = TestModels.TinyConfig();
+        var ws = new DecoderWorkspace(config, rows, 1) { Rows = rows };
+        var (caller, worker, oddTogether) = MemberShare.Halves(members, MemberJob.Step, ws, canRunTogether);
+        Assert.Equal((callerFirst, callerEnd, callerPart), (caller.First, caller.End, caller.PartMember));
+        Assert.Equal((workerFirst, workerEnd, workerPart), (worker.First, worker.End, worker.PartMember));
+        Assert.Equal(together, oddTogether);
+        if (callerPart >= 0)
+        {
+            Assert.Equal((0, rows / 2), (caller.PartFirst, caller.PartCount));
+            Assert.Equal((rows / 2, rows - rows / 2), (worker.PartFirst, worker.PartCount));
+        }
+    }
+
+    [Theory]
+    [InlineData(2541, 0, 1280)]     // the vocabulary: cut at a multiple of 64
+    [InlineData(768, 0, 384)]
+    [InlineData(100, 0, 64)]
+    [InlineData(40, 0, 0)]          // fewer outputs than two granules: all to part 1
+    public void APartsColumnsEndWhereTheProductsTilesEnd(int outputs, int start, int end)
+    {
+        Assert.Equal((start, end), new StepPart(0, 2, null).Columns(outputs));
+        Assert.Equal((end, outputs), new StepPart(1, 2, null).Columns(outputs));
+        Assert.Equal((0, outputs), StepPart.Whole.Columns(outputs));
+    }
+
+    [Theory]
+    [InlineData(8, false)]      // compact weights
+    [InlineData(17, false)]     // a half of 8 rows would read the compact weights
+    [InlineData(18, true)]
+    [InlineData(32, true)]
+    [InlineData(33, false)]     // packed whole, skinny halves
+    [InlineData(65, false)]
+    [InlineData(66, true)]
+    public void AStepSplitsExactlyWhenItsHalvesTakeTheWholeStepsProducts(int rows, bool exact) =>
+        Assert.Equal(exact, AttentionDecoder.SplitsExactly(rows));
+
     [Fact]
     public void TheDistributionOfFiveMembersIsTheMeanOfTheirProbabilities()
     {

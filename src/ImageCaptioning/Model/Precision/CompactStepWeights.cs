@@ -73,45 +73,54 @@ internal sealed class CompactStepWeights : IStepWeights
     private readonly CompactMatrix _output;         // W_o  [V, M]
     private readonly float[] _outputBias;           // b_o  [V]
 
-    public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws)
+    /// <summary>At the snapshot's few rows: each product's outputs (and the row copies around them) split in two.</summary>
+    public bool CanShare(int rows) => rows <= MaxRows;
+
+    public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws, StepPart part)
     {
-        if (rows > MaxRows) { _wide.HiddenProjections(h, rows, attH, gate, ws); return; }
+        if (rows > MaxRows) { _wide.HiddenProjections(h, rows, attH, gate, ws, part); return; }
         int a = _c.AttentionDim, d = _c.FeatureDim;
+        var (c0, c1) = part.Columns(a + d);
         var both = ws.HiddenAttGate.AsSpan(0, rows * (a + d));                                  // [W_a h + b_a; W_β h + b_β] [R, A + D]
-        CompactGemm.Multiply(h, rows, _c.HiddenDim, _hiddenAttGate, _hiddenAttGateBias, both, a + d);
-        for (int r = 0; r < rows; r++)
+        CompactGemm.MultiplyColumns(h, rows, _c.HiddenDim, _hiddenAttGate, _hiddenAttGateBias, both, a + d, c0, c1);
+        for (int r = 0; r < rows; r++)                                                          // this part's columns of each
         {
-            both.Slice(r * (a + d), a).CopyTo(attH.Slice(r * a, a));
-            both.Slice(r * (a + d) + a, d).CopyTo(gate.Slice(r * d, d));
+            if (c0 < a) both.Slice(r * (a + d) + c0, Math.Min(c1, a) - c0).CopyTo(attH.Slice(r * a + c0, Math.Min(c1, a) - c0));
+            if (c1 > a) both.Slice(r * (a + d) + Math.Max(c0, a), c1 - Math.Max(c0, a)).CopyTo(gate.Slice(r * d + Math.Max(c0, a) - a, c1 - Math.Max(c0, a)));
         }
     }
 
-    public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws)
+    public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws, StepPart part)
     {
-        if (rows > MaxRows) { _wide.LstmGates(tokens, x, rows, gates, ws); return; }
+        if (rows > MaxRows) { _wide.LstmGates(tokens, x, rows, gates, ws, part); return; }
         int m = _c.EmbeddingDim, g = 4 * _c.HiddenDim;
+        var (c0, c1) = part.Columns(g);
         for (int r = 0; r < rows; r++)                                                          // W_e E[y] from the table
-            _lstmByToken.AsSpan(tokens[r] * g, g).CopyTo(gates.Slice(r * g, g));
-        CompactGemm.Multiply(x[m..], rows, m + _c.FeatureDim + _c.HiddenDim, _lstmRest, _lstmBias, gates, g, accumulate: true); // + W_rest [β⊙z; h] + b
+            _lstmByToken.AsSpan(tokens[r] * g + c0, c1 - c0).CopyTo(gates.Slice(r * g + c0, c1 - c0));
+        CompactGemm.MultiplyColumns(x[m..], rows, m + _c.FeatureDim + _c.HiddenDim, _lstmRest, _lstmBias, gates, g, c0, c1, accumulate: true); // + W_rest [β⊙z; h] + b
     }
 
-    public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws)
+    public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws, StepPart part)
     {
-        if (rows > MaxRows) { _wide.DeepOutput(h, context, rows, o, ws); return; }
+        if (rows > MaxRows) { _wide.DeepOutput(h, context, rows, o, ws, part); return; }
         int hd = _c.HiddenDim, d = _c.FeatureDim;
         var input = ws.DeepOutInput.AsSpan(0, rows * (hd + d));                                 // [h_t; β⊙z] [R, H + D]
-        for (int r = 0; r < rows; r++)
+        var (r0, r1) = part.Rows(rows);
+        for (int r = r0; r < r1; r++)
         {
             h.Slice(r * hd, hd).CopyTo(input.Slice(r * (hd + d), hd));
             context.Slice(r * d, d).CopyTo(input.Slice(r * (hd + d) + hd, d));
         }
-        CompactGemm.Multiply(input, rows, hd + d, _deepOutput, _deepOutputBias, o, _c.EmbeddingDim);  // [L_h | L_z]·[h_t; β⊙z] + b_h
+        part.Sync();                                                                            // every row's input is in place
+        var (c0, c1) = part.Columns(_c.EmbeddingDim);
+        CompactGemm.MultiplyColumns(input, rows, hd + d, _deepOutput, _deepOutputBias, o, _c.EmbeddingDim, c0, c1);  // [L_h | L_z]·[h_t; β⊙z] + b_h
     }
 
-    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws)
+    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws, StepPart part)
     {
-        if (rows > MaxRows) { _wide.Logits(o, rows, logits, ws); return; }
-        CompactGemm.Multiply(o, rows, _c.EmbeddingDim, _output, _outputBias, logits, _c.VocabSize);
+        if (rows > MaxRows) { _wide.Logits(o, rows, logits, ws, part); return; }
+        var (c0, c1) = part.Columns(_c.VocabSize);
+        CompactGemm.MultiplyColumns(o, rows, _c.EmbeddingDim, _output, _outputBias, logits, _c.VocabSize, c0, c1);
     }
 
     /// <summary>True when every weight a float16 snapshot would hold is already a float16 value (that copy is then exact).</summary>

@@ -32,23 +32,39 @@ internal sealed class Float32StepWeights : IStepWeights
 
     public DecoderWeightPrecision Precision => DecoderWeightPrecision.Float32;
 
-    public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws)
+    /// <summary>Never: a float32 step runs whole (its many-row products split across threads themselves).</summary>
+    public bool CanShare(int rows) => false;
+
+    private static void RequireWhole(StepPart part)
     {
+        if (!part.IsWhole) throw new InvalidOperationException("A float32 step is computed whole.");
+    }
+
+    public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws, StepPart part)
+    {
+        RequireWhole(part);
         DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _packed?.HiddenAtt, _p.HiddenAttBias, _c.AttentionDim, attH, maxThreads: ws.MaxThreads); // [R, A]
         DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _packed?.Gate, _p.GateBias, _c.FeatureDim, gate, maxThreads: ws.MaxThreads);             // [R, D]
     }
 
-    public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws) =>
+    public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws, StepPart part)
+    {
+        RequireWhole(part);
         DecoderKernels.Linear(x, rows, _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim, _p.LstmWeight, _packed?.Lstm, _p.LstmBias, 4 * _c.HiddenDim, gates,
             maxThreads: ws.MaxThreads);                                                                                                                    // [R, 4H]
+    }
 
-    public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws)
+    public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws, StepPart part)
     {
+        RequireWhole(part);
         int m = _c.EmbeddingDim;
         DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _packed?.OutHidden, _p.OutHiddenBias, m, o, maxThreads: ws.MaxThreads);              // L_h h_t + b_h
         DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, _packed?.OutContext, default, m, o, accumulate: true, maxThreads: ws.MaxThreads); // + L_z β⊙z
     }
 
-    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws) =>
+    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws, StepPart part)
+    {
+        RequireWhole(part);
         DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _packed?.Output, _p.OutputBias, _c.VocabSize, logits, maxThreads: ws.MaxThreads); // [R, V]
+    }
 }

@@ -1,0 +1,57 @@
+using ImageCaptioning.Numerics;
+
+namespace ImageCaptioning.Model;
+
+/// <summary>
+/// The weights of the per-image products (<see cref="AttentionDecoder.PrepareImages(ReadOnlySpan{float}, int, DecoderWorkspace)"/>:
+/// W_p's own and parent columns, W_f) packed once for the GEMM kernel (<see cref="PrepackedMatrix"/>), whole and as the two
+/// halves of their outputs that two threads compute together (<see cref="StepPart"/>). Otherwise every image packs 1.1 M
+/// weights again, which at one image costs a large share of the products themselves. The same panels the GEMM would pack,
+/// so the same bits. A snapshot, for weights that no longer change, like <see cref="CompactStepWeights"/>.
+/// </summary>
+internal sealed class PackedImageProjection
+{
+    /// <summary>
+    /// One part's rows of each weight: W_p's own columns (all of W_p for a plain grid), its parent columns (null for a
+    /// plain grid), W_f; null where the part has no outputs.
+    /// </summary>
+    public sealed record Matrices(PrepackedMatrix? Own, PrepackedMatrix? Parent, PrepackedMatrix? Attention);
+
+    private readonly Matrices _whole;
+    private readonly Lazy<Matrices[]> _halves;       // packed on first use: only an odd ensemble member is prepared in halves
+
+    public PackedImageProjection(DecoderParameters p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        _whole = Pack(p, StepPart.Whole);
+        _halves = new(() => [Pack(p, new StepPart(0, 2, null)), Pack(p, new StepPart(1, 2, null))], LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The matrices of <paramref name="part"/>'s outputs (whole, or one of two halves).</summary>
+    public Matrices For(StepPart part) => part.IsWhole ? _whole
+        : part.Count == 2 ? _halves.Value[part.Index]
+        : throw new ArgumentOutOfRangeException(nameof(part), part.Count, "The per-image weights are packed whole and in halves.");
+
+    private static Matrices Pack(DecoderParameters p, StepPart part)
+    {
+        var c = p.Config;
+        int e = c.EncoderDim, d = c.FeatureDim, a = c.AttentionDim;
+        int own = c.ParentCells?.OwnChannels ?? e;
+        var (v0, v1) = part.Columns(d);
+        var (a0, a1) = part.Columns(a);
+        bool hasFeatures = v1 > v0, hasAttention = a1 > a0;
+        return new Matrices(
+            hasFeatures ? new PrepackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, 0, own), v1 - v0, own) : null,             // W_p[v0:v1, :own]
+            hasFeatures && own < e ? new PrepackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, own, e), v1 - v0, e - own) : null, // W_p[v0:v1, own:]
+            hasAttention ? new PrepackedMatrix(Block(p.FeatureAttWeight, d, a0, a1, 0, d), a1 - a0, d) : null);                // W_f[a0:a1, :]
+    }
+
+    /// <summary>Rows [r0, r1) and columns [k0, k1) of a row-major matrix with <paramref name="cols"/> columns, as a new contiguous array.</summary>
+    private static float[] Block(float[] matrix, int cols, int r0, int r1, int k0, int k1)
+    {
+        var block = new float[(r1 - r0) * (k1 - k0)];
+        for (int r = r0; r < r1; r++)
+            matrix.AsSpan(r * cols + k0, k1 - k0).CopyTo(block.AsSpan((r - r0) * (k1 - k0), k1 - k0));
+        return block;
+    }
+}
