@@ -34,6 +34,10 @@ public abstract record TrainingRunOptions
     public long? MaxSteps { get; init; }
     /// <summary>Use only the first N training images (quick runs, tests); null = all.</summary>
     public int? TrainImageLimit { get; init; }
+    /// <summary>File name of the extra training captions (e.g. a stronger model's, for distillation), recorded for the model card; null = none.</summary>
+    public string? ExtraCaptions { get; init; }
+    /// <summary>How many times each extra caption is added to its image's captions.</summary>
+    public int ExtraCaptionCopies { get; init; } = 1;
 
     /// <exception cref="ArgumentException">A setting the loop cannot run with.</exception>
     public virtual void Validate()
@@ -44,6 +48,7 @@ public abstract record TrainingRunOptions
         if (!(AverageDecay >= 0 && AverageDecay < 1)) throw new ArgumentException($"the average decay must be in [0, 1) (0 = off), got {AverageDecay}");
         if (AttentionEntropy < 0) throw new ArgumentException($"the attention-entropy weight cannot be negative, got {AttentionEntropy}");
         if (TrainImageLimit is < 1) throw new ArgumentException($"the training image limit must be at least 1, got {TrainImageLimit}");
+        if (ExtraCaptionCopies < 1) throw new ArgumentException($"the extra captions' copies must be at least 1, got {ExtraCaptionCopies}");
     }
 }
 

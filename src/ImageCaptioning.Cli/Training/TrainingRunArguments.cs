@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageCaptioning.Configuration;
 using ImageCaptioning.Data;
+using ImageCaptioning.Metrics;
 using ImageCaptioning.Training;
 using Spectre.Console;
 
@@ -35,6 +36,11 @@ internal sealed class TrainingRunArguments
     public Option<int?> DevImages { get; } = new("--dev-images") { Description = "Score only the first N dev images." };
     public Option<int> DevBeam { get; } = new("--dev-beam") { Description = "Beam width of the dev captions.", DefaultValueFactory = _ => DevSetEvaluator.DefaultBeamWidth };
     public Option<int> Seed { get; }
+    public Option<string?> ExtraCaptions { get; } = new("--extra-captions")
+    {
+        Description = "More training captions, as `evaluate --captions` reads them (e.g. `caption --jsonl` of a stronger model on the train images): added to each image's own (train images only).",
+    };
+    public Option<int> ExtraCaptionCopies { get; } = new("--extra-caption-copies") { Description = "Times each extra caption is added.", DefaultValueFactory = _ => 1 };
 
     /// <param name="defaults">A fresh options object of the objective: its values are the options' defaults.</param>
     /// <param name="defaultModelName">The model folder under models/ that --out defaults to.</param>
@@ -66,7 +72,7 @@ internal sealed class TrainingRunArguments
 
     public IEnumerable<Option> All =>
         [Features, Run, Output, Flickr8k, Epochs, LearningRate, Warmup, Coverage, AttentionEntropy, AttentionEntropyContentWords, WeightDecay, AverageDecay, EvaluateEvery, Patience,
-         MaxMinutes, MaxSteps, TrainImages, DevImages, DevBeam, Seed];
+         MaxMinutes, MaxSteps, TrainImages, DevImages, DevBeam, Seed, ExtraCaptions, ExtraCaptionCopies];
 
     /// <summary><paramref name="options"/> with the loop's settings from the command line, validated.</summary>
     /// <exception cref="Errors.ImageCaptioningException">A setting the run cannot use.</exception>
@@ -80,6 +86,7 @@ internal sealed class TrainingRunArguments
             AverageDecay = parse.GetValue(AverageDecay), EvaluateEverySteps = parse.GetValue(EvaluateEvery),
             Patience = parse.GetValue(Patience), MaxMinutes = parse.GetValue(MaxMinutes), MaxSteps = parse.GetValue(MaxSteps),
             TrainImageLimit = parse.GetValue(TrainImages), Seed = parse.GetValue(Seed),
+            ExtraCaptions = parse.GetValue(ExtraCaptions) is { } extra ? Path.GetFileName(extra) : null, ExtraCaptionCopies = parse.GetValue(ExtraCaptionCopies),
         });
         try { applied.Validate(); }
         catch (ArgumentException ex) { throw new Errors.ImageCaptioningException(ex.Message); }
@@ -94,6 +101,13 @@ internal sealed class TrainingRunArguments
         var paths = CaptioningPaths.FromEnvironment();
         string flickrDir = parse.GetValue(Flickr8k) ?? paths.RequireFlickr8kDirectory();
         var dataset = Flickr8kDataset.Load(flickrDir, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
+        if (parse.GetValue(ExtraCaptions) is { } extraPath)
+        {
+            if (!File.Exists(extraPath)) throw new Errors.ImageCaptioningException($"The extra captions file '{extraPath}' does not exist.");
+            var entries = CaptionsFile.ReadAsync(extraPath).GetAwaiter().GetResult();
+            dataset = dataset.WithExtraTrainCaptions(entries.Select(e => (e.Image, e.Caption, e.Line)), parse.GetValue(ExtraCaptionCopies), extraPath);
+            AnsiConsole.MarkupLineInterpolated($"[grey]{entries.Count:N0} extra training captions from {extraPath}, {parse.GetValue(ExtraCaptionCopies)}× each[/]");
+        }
         string outDir = parse.GetValue(Output) ?? Path.Combine(paths.ShippedModelsDirectory, _defaultModelName);
         string runDir = parse.GetValue(Run) ?? Path.Combine(paths.DataCacheDirectory, "..", "runs", Path.GetFileName(outDir));
         return new Setup(dataset, outDir, runDir, parse.GetValue(Features) ?? NewestFeatureCache(paths), paths);

@@ -56,6 +56,28 @@ public sealed class Flickr8kDataset
     };
 
     /// <summary>
+    /// The same dataset with more captions for training images, each appended <paramref name="copies"/> times after the
+    /// image's own: for instance a stronger model's captions of the train split, so that a decoder learns from them
+    /// too (sequence-level distillation). Dev and test keep their captions, so every score stays against people's.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">An image is not in the train split (<paramref name="source"/> and its line named).</exception>
+    public Flickr8kDataset WithExtraTrainCaptions(IEnumerable<(string Image, string Caption, int Line)> extra, int copies, string source)
+    {
+        ArgumentNullException.ThrowIfNull(extra);
+        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
+        var train = new HashSet<string>(Split(DatasetSplit.Train), StringComparer.Ordinal);
+        var captions = Captions.ToDictionary(kv => kv.Key, kv => kv.Value.ToList(), StringComparer.Ordinal);
+        foreach (var (image, caption, line) in extra)
+        {
+            if (!train.Contains(image))
+                throw new DatasetFormatException(source, $"{source}, line {line}: '{image}' is not a train-split image; extra captions are for training images only.");
+            for (int c = 0; c < copies; c++) captions[image].Add(caption);
+        }
+        return new Flickr8kDataset(Directory, ImagesDirectory,
+            captions.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.AsReadOnly(), StringComparer.Ordinal), SkippedEntries, _splits);
+    }
+
+    /// <summary>
     /// Reads the captions (<c>Flickr8k.token.txt</c>, else <c>captions.txt</c>) and whichever split files exist;
     /// <paramref name="log"/> gets one line per notable event (caption file read, entries skipped).
     /// </summary>

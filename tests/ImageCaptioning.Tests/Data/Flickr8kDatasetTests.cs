@@ -41,6 +41,30 @@ public sealed class Flickr8kDatasetTests
     }
 
     [Fact]
+    public void Extra_train_captions_follow_the_images_own_as_many_times_as_asked_and_leave_dev_alone()
+    {
+        using var folder = MakeDataset();
+        var dataset = Flickr8kDataset.Load(folder.Path);
+        var extended = dataset.WithExtraTrainCaptions([("a.jpg", "a dog runs", 1), ("c.jpg", "a bird sits", 2)], copies: 2, "teacher.jsonl");
+
+        Assert.Equal(["A dog .", "A brown dog", "Dog again", "a dog runs", "a dog runs"], extended.Captions["a.jpg"]);
+        Assert.Equal(["A bird", "a bird sits", "a bird sits"], extended.Captions["c.jpg"]);
+        Assert.Equal(["A cat"], extended.Captions["b.jpg"]);
+        Assert.Equal(dataset.Split(DatasetSplit.Train), extended.Split(DatasetSplit.Train));
+        Assert.Equal(["A dog .", "A brown dog", "Dog again"], dataset.Captions["a.jpg"]);           // the original is unchanged
+    }
+
+    [Fact]
+    public void An_extra_caption_of_an_image_outside_the_train_split_is_refused_with_its_line()
+    {
+        using var folder = MakeDataset();
+        var dataset = Flickr8kDataset.Load(folder.Path);
+        var error = Assert.Throws<DatasetFormatException>(() =>
+            dataset.WithExtraTrainCaptions([("a.jpg", "a dog", 1), ("b.jpg", "a cat", 2)], copies: 1, "teacher.jsonl"));
+        Assert.Contains("teacher.jsonl, line 2: 'b.jpg' is not a train-split image", error.Message);
+    }
+
+    [Fact]
     public void Split_keeps_file_order_and_only_images_with_captions_listed_once()
     {
         using var folder = MakeDataset();
