@@ -129,7 +129,7 @@ public sealed class AttentionDecoder : IStepDecoder
     /// <summary>
     /// One decoding step for the workspace's rows: reads Tokens, H, C, ImageOfRow; writes LogProbs [R, V], Alpha [R, P]
     /// and the new H, C. Allocates nothing, unless ws.MaxThreads lets it split a large product or a large attention
-    /// (many rows over a fine grid) across threads. Compiled fully optimised at once: tiered JIT left the first captions slower.
+    /// (many rows over a fine grid) across threads.
     /// </summary>
     public void Step(DecoderWorkspace ws)
     {
@@ -150,7 +150,8 @@ public sealed class AttentionDecoder : IStepDecoder
     /// <summary>
     /// <see cref="StepRows(DecoderWorkspace, int, int)"/> computed by <paramref name="part"/>.Count threads together, this
     /// one doing part <paramref name="part"/>.Index of every product's outputs and of every row loop and meeting the others
-    /// at each Sync; whole, it is the ordinary step (the Syncs do nothing). The same bits either way.
+    /// at each Sync; whole, it is the ordinary step (the Syncs do nothing). The same bits either way. Compiled fully
+    /// optimised at once: tiered JIT left the first captions slower.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void StepRows(DecoderWorkspace ws, int first, int rows, StepPart part)

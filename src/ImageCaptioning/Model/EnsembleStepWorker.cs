@@ -5,8 +5,9 @@ namespace ImageCaptioning.Model;
 /// <summary>
 /// A dedicated background thread that runs one share of an ensemble's job (<see cref="MemberShare"/>) while the caller
 /// runs the other — a step, or the preparation of new images — so a lone caption request uses both cores: the members
-/// are independent until their outputs are averaged. Allocation-free per job (a decoding step must not allocate). One caller at a time owns the
-/// worker (<see cref="TryBegin"/> returns false for the others, which then run the members one after another). The idle
+/// are independent until their outputs are averaged. Allocation-free per job (a decoding step must not allocate). One
+/// caller at a time owns the worker (<see cref="TryBegin"/> returns false for the others, which then run the members one
+/// after another). The idle
 /// worker polls for <see cref="SpinMicroseconds"/> before blocking (<see cref="SpinThenBlockThread"/>), because the next
 /// step is posted within a fraction of a millisecond and waking a blocked thread costs about as much as a member's step.
 /// </summary>
