@@ -14,20 +14,28 @@ internal static class EnsembleCommand
         var members = new Option<string[]>("--member") { Description = "A model folder to include (two or more, in order).", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "The ensemble's model folder (created, or replaced if it holds only files `ensemble` writes).", Required = true };
         var replace = new Option<bool>("--replace") { Description = "Empty an existing --out folder first, even if it holds other files (a shipped folder's ood-reference, training.json, a hand-written card)." };
-        var command = new Command("ensemble", "Join trained decoders (same sizes and vocabulary) into one ensemble model folder.") { members, output, replace };
+        var projection = new Option<string?>("--image-projection")
+        {
+            Description = "How the loaded model projects each image's grid: float32 (the members' own choice when omitted) or int8 (faster, approximate; config.json's image_projection).",
+        };
+        projection.AcceptOnlyFromAmong(Model.DecoderConfig.Float32ImageProjectionName, Model.DecoderConfig.Int8ImageProjectionName);
+        var command = new Command("ensemble", "Join trained decoders (same sizes and vocabulary) into one ensemble model folder.") { members, output, replace, projection };
         command.SetAction(parse =>
         {
-            var ensemble = Run(parse.GetValue(members)!, parse.GetValue(output)!, parse.GetValue(replace));
+            var ensemble = Run(parse.GetValue(members)!, parse.GetValue(output)!, parse.GetValue(replace), parse.GetValue(projection));
             Console.WriteLine($"{parse.GetValue(output)}: an ensemble of {ensemble.Members.Count} decoders ({string.Join(", ", parse.GetValue(members)!)})");
             return 0;
         });
         return command;
     }
 
-    /// <summary>Loads the members, checks they share a vocabulary, and saves their ensemble to <paramref name="outFolder"/>.</summary>
+    /// <summary>
+    /// Loads the members, checks they share a vocabulary, and saves their ensemble to <paramref name="outFolder"/>, with
+    /// config.json's <c>image_projection</c> set to <paramref name="imageProjection"/> unless null.
+    /// </summary>
     /// <exception cref="Errors.ImageCaptioningException">Fewer than two members, different vocabularies, or an --out folder
     /// holding files this command would orphan or overwrite without <paramref name="replace"/>.</exception>
-    public static DecoderModel Run(IReadOnlyList<string> folders, string outFolder, bool replace)
+    public static DecoderModel Run(IReadOnlyList<string> folders, string outFolder, bool replace, string? imageProjection = null)
     {
         if (folders.Count < 2) throw new Errors.ImageCaptioningException("An ensemble needs at least two --member folders.");
         var models = folders.Select(DecoderModel.Load).ToArray();
@@ -35,7 +43,9 @@ internal static class EnsembleCommand
         foreach (var (model, folder) in models.Zip(folders).Skip(1))
             if (model.Vocabulary.Count != vocabulary.Count || Enumerable.Range(0, vocabulary.Count).Any(i => model.Vocabulary.WordOf(i) != vocabulary.WordOf(i)))
                 throw new Errors.ImageCaptioningException($"'{folder}' has another vocabulary than '{folders[0]}': decoders of an ensemble must share one.");
-        var ensemble = new DecoderModel([.. models.SelectMany(m => m.Members)], vocabulary);
+        var decoders = models.SelectMany(m => m.Members);
+        if (imageProjection is not null) decoders = decoders.Select(member => WithImageProjection(member, imageProjection));
+        var ensemble = new DecoderModel([.. decoders], vocabulary);
 
         if (Directory.Exists(outFolder))
         {
@@ -51,5 +61,13 @@ internal static class EnsembleCommand
         }
         ensemble.Save(outFolder, SafeTensorsFile.StorageType.F16);
         return ensemble;
+    }
+
+    /// <summary>The same weights under a config whose image_projection is <paramref name="imageProjection"/>.</summary>
+    private static Model.DecoderParameters WithImageProjection(Model.DecoderParameters member, string imageProjection)
+    {
+        var copy = new Model.DecoderParameters(member.Config with { ImageProjection = imageProjection });
+        copy.CopyFrom(member);
+        return copy;
     }
 }

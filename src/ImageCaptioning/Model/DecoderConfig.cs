@@ -41,6 +41,21 @@ public sealed record DecoderConfig
     [JsonPropertyName("initial_state"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? InitialState { get; init; }
 
+    /// <summary>
+    /// How a loaded model's snapshot decoders (Float16 or Int8 <see cref="DecoderWeightPrecision"/>) compute the per-image
+    /// projection W_p f: "float32" (absent = this), or "int8": int8 weights and u8 inputs (faster, approximate:
+    /// <see cref="Numerics.Int8PackedMatrix"/>). Float32 decoders (training, <c>--precision Float32</c>) always compute it
+    /// in float32.
+    /// </summary>
+    [JsonPropertyName("image_projection"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImageProjection { get; init; }
+
+    public const string Float32ImageProjectionName = "float32";
+    public const string Int8ImageProjectionName = "int8";
+
+    /// <summary>True when snapshot decoders project the grid with int8 weights (<see cref="ImageProjection"/>).</summary>
+    [JsonIgnore] public bool Int8ImageProjection => ImageProjection == Int8ImageProjectionName;
+
     public const string MeanFeatureInitialState = "mean_feature";
     public const string LearnedInitialState = "learned";
 
@@ -69,6 +84,9 @@ public sealed record DecoderConfig
         if (InitialState is not (null or MeanFeatureInitialState or LearnedInitialState))
             throw new ModelFormatException(
                 $"config.json: 'initial_state' must be '{MeanFeatureInitialState}' or '{LearnedInitialState}', got '{InitialState}'.");
+        if (ImageProjection is not (null or Float32ImageProjectionName or Int8ImageProjectionName))
+            throw new ModelFormatException(
+                $"config.json: 'image_projection' must be '{Float32ImageProjectionName}' or '{Int8ImageProjectionName}', got '{ImageProjection}'.");
         if (Dropout is < 0f or >= 1f)
             throw new ModelFormatException($"config.json: 'dropout' must be in [0, 1), got {Dropout}.");
     }

@@ -42,10 +42,10 @@ public static class DecoderKernels
     /// <summary>
     /// <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>
     /// on the first <paramref name="inDim"/> columns of wider rows: x's rows are <paramref name="xStride"/> floats apart,
-    /// W's <paramref name="weightStride"/>; <paramref name="packed"/> (W packed once, W's stride = inDim) or null.
+    /// W's <paramref name="weightStride"/>; <paramref name="packed"/> (W prepared once, then W itself is not read) or null.
     /// </summary>
     private static void Linear(ReadOnlySpan<float> x, int rows, int inDim, int xStride, ReadOnlySpan<float> weight, int weightStride,
-        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate, int maxThreads, PrepackedMatrix? packed = null, int yStride = 0)
+        ReadOnlySpan<float> bias, int outDim, Span<float> y, bool accumulate, int maxThreads, IPackedWeight? packed = null, int yStride = 0)
     {
         if (rows == 0 || outDim == 0) return;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
@@ -53,7 +53,7 @@ public static class DecoderKernels
         var options = Gemm.DefaultOptions();
         options = options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) };
         if (packed is null) Gemm.Multiply(options, false, true, rows, outDim, inDim, x, xStride, weight, weightStride, y, yStride, accumulate ? 1f : 0f);
-        else Gemm.Multiply(options, rows, x, xStride, packed, y, yStride, accumulate ? 1f : 0f);
+        else packed.Multiply(x, rows, xStride, y, yStride, accumulate, options.MaxThreads);
         if (!bias.IsEmpty)
             for (int r = 0; r < rows; r++)
                 TensorPrimitives.Add(y.Slice(r * yStride, outDim), bias, y.Slice(r * yStride, outDim));
@@ -65,12 +65,12 @@ public static class DecoderKernels
     /// whole product. Whole: <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>.
     /// </summary>
     internal static void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outDim,
-        Span<float> y, StepPart part, int maxThreads = int.MaxValue, PrepackedMatrix? packedPart = null)
+        Span<float> y, StepPart part, int maxThreads = int.MaxValue, IPackedWeight? packedPart = null)
     {
         var (c0, c1) = part.Columns(outDim);
         if (packedPart is not null && (packedPart.OutputDim != c1 - c0 || packedPart.InputDim != inDim))
             throw new ArgumentException($"The packed weight is not the part's {c1 - c0}×{inDim} rows.", nameof(packedPart));
-        Linear(x, rows, inDim, inDim, packedPart?.Weight ?? weight[(c0 * inDim)..], inDim, bias.IsEmpty ? bias : bias[c0..c1], c1 - c0, y[c0..],
+        Linear(x, rows, inDim, inDim, weight[(c0 * inDim)..], inDim, bias.IsEmpty ? bias : bias[c0..c1], c1 - c0, y[c0..],
             accumulate: false, maxThreads, packedPart, yStride: outDim);
     }
 
@@ -97,7 +97,7 @@ public static class DecoderKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ParentCellLinear(ReadOnlySpan<float> grids, int images, ParentCellLayout layout, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, int outDim, Span<float> y, Span<float> parentParts, Span<float> parentOut, StepPart part, int maxThreads = int.MaxValue,
-        PrepackedMatrix? packedOwn = null, PrepackedMatrix? packedParent = null)
+        IPackedWeight? packedOwn = null, IPackedWeight? packedParent = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         int P = layout.Positions, C = layout.Channels, own = layout.OwnChannels, parent = layout.ParentChannels, Q = layout.ParentPositions;
@@ -114,9 +114,9 @@ public static class DecoderKernels
         if ((packedOwn is null) != (packedParent is null) || packedOwn is not null && (packedOwn.OutputDim != c1 - c0 || packedOwn.InputDim != own
             || packedParent!.OutputDim != c1 - c0 || packedParent.InputDim != parent))
             throw new ArgumentException("The packed weights are not the part's rows of W's own and parent columns.", nameof(packedOwn));
-        Linear(g, images * Q, parent, parent, packedParent?.Weight ?? rowsOfW[own..], packedParent is null ? C : parent, partBias, c1 - c0, u[c0..],
+        Linear(g, images * Q, parent, parent, rowsOfW[own..], C, partBias, c1 - c0, u[c0..],
             accumulate: false, maxThreads, packedParent, yStride: outDim);                                               // W_parent g + b [N·P', out]
-        Linear(grids, images * P, own, C, packedOwn?.Weight ?? rowsOfW, packedOwn is null ? C : own, default, c1 - c0, y[c0..],
+        Linear(grids, images * P, own, C, rowsOfW, C, default, c1 - c0, y[c0..],
             accumulate: false, maxThreads, packedOwn, yStride: outDim);                                                  // W_own f [N·P, out]
         for (int n = 0; n < images; n++)
             for (int i = 0; i < P; i++)

@@ -10,7 +10,7 @@ namespace ImageCaptioning.Numerics;
 /// Layout: for each k slice s (depth <see cref="PackedGemm.KSliceDepth"/>), the panels of all n columns,
 /// [slices][⌈n/NR⌉][kc_s][NR], zero past column n. The float32 weight is kept for the products that do not pack.
 /// </summary>
-internal sealed unsafe class PrepackedMatrix
+internal sealed unsafe class PrepackedMatrix : IPackedWeight
 {
     private readonly float[] _storage;        // pinned: the panels are read through a raw pointer
     private readonly float* _panels;
@@ -55,6 +55,12 @@ internal sealed unsafe class PrepackedMatrix
     public float* Panels(int pc, int column) =>
         _panels + (nint)_panelCount * PanelWidth * pc                  // every earlier slice is SliceDepth deep: pc values in all
         + (nint)(column / PanelWidth) * SliceKc(pc) * PanelWidth;
+
+    public void Multiply(ReadOnlySpan<float> x, int rows, int xStride, Span<float> y, int yStride, bool accumulate, int maxThreads)
+    {
+        var options = Gemm.DefaultOptions();
+        Gemm.Multiply(options with { MaxThreads = Math.Min(options.MaxThreads, maxThreads) }, rows, x, xStride, this, y, yStride, accumulate ? 1f : 0f);
+    }
 
     private int SliceKc(int pc) => Math.Min(SliceDepth, InputDim - pc);
 }

@@ -69,4 +69,19 @@ public sealed class EnsembleCommandTests : IDisposable
             Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(3, DecoderModel.Load(folder).Members.Count);   // Load verifies the checksums
     }
+
+    [Fact]
+    public void ImageProjectionIsWrittenToTheConfigAndReadBackOnLoad()
+    {
+        string folder = _root.File("int8");
+        EnsembleCommand.Run([Member(1), Member(2), Member(3)], folder, replace: false, imageProjection: "int8");
+
+        Assert.Contains("\"image_projection\": \"int8\"", File.ReadAllText(Path.Combine(folder, "config.json")));
+        var model = DecoderModel.Load(folder);
+        Assert.All(model.Members, m => Assert.True(m.Config.Int8ImageProjection));
+        Assert.Equal(TestModels.RandomModel(2).Parameters.LstmWeight.Select(w => (float)(Half)w), model.Members[1].LstmWeight);  // the weights kept (saved as F16)
+
+        EnsembleCommand.Run([Member(1), Member(2)], folder, replace: false);
+        Assert.False(DecoderModel.Load(folder).Config.Int8ImageProjection);
+    }
 }

@@ -57,6 +57,44 @@ public sealed class CompactWeightsDecoderTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void AnInt8ImageProjectionPreparesFeaturesCloseToTheFloat32OnesAndOnlyInSnapshots(bool fineGrid, int images)
+    {
+        // config.json's "image_projection": "int8" makes a snapshot decoder project the grid with int8 weights and u8
+        // inputs; a float32 decoder (training, --precision Float32) ignores it.
+        var plain = new DecoderConfig
+        {
+            Positions = fineGrid ? ParentCellLayout.FineWithContext.Positions : 49,
+            EncoderDim = fineGrid ? ParentCellLayout.FineWithContext.Channels : 96,
+            FeatureDim = 192, AttentionDim = 128, EmbeddingDim = 16, HiddenDim = 24, VocabSize = 30, Dropout = 0f,
+        };
+        var config = plain with { ImageProjection = DecoderConfig.Int8ImageProjectionName };
+        Assert.True(config.Int8ImageProjection);
+        var weights = TestModels.RandomModel(7, plain).Parameters;
+        var parameters = TestModels.RandomModel(7, config).Parameters;                      // the same random weights
+        var grids = TestModels.RandomGrids(images, config, 8);
+        var reference = Prepare(new AttentionDecoder(weights), grids, images);
+        Assert.True(reference.Features.AsSpan().SequenceEqual(Prepare(new AttentionDecoder(parameters), grids, images).Features));
+        foreach (var precision in new[] { DecoderWeightPrecision.Float16, DecoderWeightPrecision.Int8 })
+        {
+            var int8 = Prepare(new AttentionDecoder(parameters, precision), grids, images);
+            float largest = reference.Features.Max(MathF.Abs);
+            float worst = reference.Features.Zip(int8.Features, (a, b) => MathF.Abs(a - b)).Max();
+            Assert.InRange(worst, 1e-6f, 0.02f * largest);                                  // changed, by the rounding only
+            float largestKey = reference.FeatureAtt.Max(MathF.Abs);
+            Assert.True(reference.FeatureAtt.Zip(int8.FeatureAtt, (a, b) => MathF.Abs(a - b)).Max() <= 0.02f * largestKey);
+        }
+
+        static DecoderWorkspace Prepare(AttentionDecoder decoder, float[] grids, int images)
+        {
+            var ws = decoder.CreateWorkspace(1, images);
+            decoder.PrepareImages(grids, images, ws);
+            return ws;
+        }
+    }
+
     public static TheoryData<bool, int> Cases => new() { { false, 1 }, { false, 3 }, { true, 1 }, { true, 3 } };
 
     [Theory]

@@ -100,10 +100,11 @@ public sealed class DecoderEnsembleTests : IDisposable
         // outputs shared, when that is exact; MaxThreads = 1: every member whole, in turn. The grid has the fine
         // "14x14+7x7" layout whose parents are projected once.
         var config = TestModels.TinyConfig(positions: ParentCellLayout.FineWithContext.Positions, encoderDim: ParentCellLayout.FineWithContext.Channels);
-        foreach (var precision in new[] { DecoderWeightPrecision.Float32, DecoderWeightPrecision.Float16 })
+        foreach (var (precision, projection) in new (DecoderWeightPrecision, string?)[]
+            { (DecoderWeightPrecision.Float32, null), (DecoderWeightPrecision.Float16, null), (DecoderWeightPrecision.Float16, DecoderConfig.Int8ImageProjectionName) })
         {
             var ensemble = new DecoderEnsemble([.. Enumerable.Range(21, members).Select(seed =>
-                new AttentionDecoder(TestModels.RandomModel(seed, config).Parameters, precision))]);
+                new AttentionDecoder(TestModels.RandomModel(seed, config with { ImageProjection = projection }).Parameters, precision))]);
             var grids = TestModels.RandomGrids(images, config, 17);
             var sequential = TwoSteps(ensemble, grids, images, rowsPerImage, maxThreads: 1);
             for (int repeat = 0; repeat < 5; repeat++)

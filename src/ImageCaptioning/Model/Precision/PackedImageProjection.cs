@@ -8,6 +8,9 @@ namespace ImageCaptioning.Model;
 /// halves of their outputs that two threads compute together (<see cref="StepPart"/>). Otherwise every image packs 1.1 M
 /// weights again, which at one image costs a large share of the products themselves. The same panels the GEMM would pack,
 /// so the same bits. A snapshot, for weights that no longer change, like <see cref="CompactStepWeights"/>.
+/// With <see cref="DecoderConfig.Int8ImageProjection"/> W_p's two products read int8 weights and u8 inputs instead
+/// (<see cref="Int8PackedMatrix"/>): the grid's many cells make W_p the largest product of a caption, and an int8 encoder's
+/// features are u8 values already. W_f stays float32 (v is not a u8 grid, and it is a small product).
 /// </summary>
 internal sealed class PackedImageProjection
 {
@@ -15,7 +18,7 @@ internal sealed class PackedImageProjection
     /// One part's rows of each weight: W_p's own columns (all of W_p for a plain grid), its parent columns (null for a
     /// plain grid), W_f; null where the part has no outputs.
     /// </summary>
-    public sealed record Matrices(PrepackedMatrix? Own, PrepackedMatrix? Parent, PrepackedMatrix? Attention);
+    public sealed record Matrices(IPackedWeight? Own, IPackedWeight? Parent, IPackedWeight? Attention);
 
     private readonly Matrices _whole;
     private readonly Lazy<Matrices[]> _halves;       // packed on first use: only an odd ensemble member is prepared in halves
@@ -25,6 +28,7 @@ internal sealed class PackedImageProjection
         ArgumentNullException.ThrowIfNull(p);
         _whole = Pack(p, StepPart.Whole);
         _halves = new(() => [Pack(p, new StepPart(0, 2, null)), Pack(p, new StepPart(1, 2, null))], LazyThreadSafetyMode.ExecutionAndPublication);
+        // The halves' int8 rows are the whole's rows (scales are per output), so a member prepared in halves gets the same bits.
     }
 
     /// <summary>The matrices of <paramref name="part"/>'s outputs (whole, or one of two halves).</summary>
@@ -40,9 +44,12 @@ internal sealed class PackedImageProjection
         var (v0, v1) = part.Columns(d);
         var (a0, a1) = part.Columns(a);
         bool hasFeatures = v1 > v0, hasAttention = a1 > a0;
+        IPackedWeight Features(int k0, int k1) => c.Int8ImageProjection
+            ? new Int8PackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, k0, k1), v1 - v0, k1 - k0)
+            : new PrepackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, k0, k1), v1 - v0, k1 - k0);
         return new Matrices(
-            hasFeatures ? new PrepackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, 0, own), v1 - v0, own) : null,             // W_p[v0:v1, :own]
-            hasFeatures && own < e ? new PrepackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, own, e), v1 - v0, e - own) : null, // W_p[v0:v1, own:]
+            hasFeatures ? Features(0, own) : null,                                                                              // W_p[v0:v1, :own]
+            hasFeatures && own < e ? Features(own, e) : null,                                                                   // W_p[v0:v1, own:]
             hasAttention ? new PrepackedMatrix(Block(p.FeatureAttWeight, d, a0, a1, 0, d), a1 - a0, d) : null);                // W_f[a0:a1, :]
     }
 
