@@ -64,6 +64,30 @@ public sealed class DecoderEnsembleTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1, 12)]        // more rows than the compact weights take; halves of 6 would take them
+    [InlineData(2, 20)]        // 40 rows: halves of 20 would take the skinny product instead of the packed one
+    [InlineData(1, 50)]
+    public void AnOddMemberComputedTogetherOnItsFloat32ProductsGivesExactlyItsWholeBits(int images, int rowsPerImage)
+    {
+        // Sizes above a column granule (64) in every product but the deep output, so both threads get outputs of each.
+        var config = new DecoderConfig
+        {
+            Positions = 49, EncoderDim = 96, FeatureDim = 192, AttentionDim = 128, EmbeddingDim = 64, HiddenDim = 64,
+            VocabSize = 300, Dropout = 0f,
+        };
+        var ensemble = new DecoderEnsemble([.. Enumerable.Range(31, 3).Select(seed =>
+            new AttentionDecoder(TestModels.RandomModel(seed, config).Parameters, DecoderWeightPrecision.Float16))]);
+        Assert.True(ensemble.Members[2].CanStepInParts(images * rowsPerImage));
+        var grids = TestModels.RandomGrids(images, config, 19);
+        var sequential = TwoSteps(ensemble, grids, images, rowsPerImage, maxThreads: 1);
+        for (int repeat = 0; repeat < 3; repeat++)
+        {
+            var together = TwoSteps(ensemble, grids, images, rowsPerImage, maxThreads: 2);
+            for (int i = 0; i < sequential.Length; i++) Assert.Equal(sequential[i], together[i]);
+        }
+    }
+
     /// <summary>Preparing the images (an odd member's split or shared), rows fed different words, two steps: every output and state.</summary>
     private static float[][] TwoSteps(IStepDecoder decoder, float[] grids, int images, int rowsPerImage, int maxThreads)
     {
@@ -90,7 +114,9 @@ public sealed class DecoderEnsembleTests : IDisposable
     [InlineData(3, 1, 1)]      // its first step: one row, so one part of the row-wise work is empty
     [InlineData(3, 2, 4)]      // 8 rows: still the compact weights' rows; two images: preparation cut by images
     [InlineData(3, 2, 10)]     // 20 rows: the odd member's two halves of 10 rows, on the two threads
-    [InlineData(3, 2, 20)]     // 40 rows: halves of 20 would take the skinny product instead of the packed one, so not cut
+    [InlineData(3, 2, 20)]     // 40 rows: halves of 20 would take the skinny product instead of the packed one: float16 members compute it together
+    [InlineData(3, 2, 6)]      // 12 rows: halves of 6 would read the compact weights: together, on the float32 products
+    [InlineData(3, 1, 50)]     // 50 rows of one image: together
     [InlineData(3, 2, 48)]     // 96 rows (a batch of 32 at beam 3): cut
     [InlineData(5, 1, 2)]
     [InlineData(5, 2, 35)]

@@ -73,8 +73,11 @@ internal sealed class CompactStepWeights : IStepWeights
     private readonly CompactMatrix _output;         // W_o  [V, M]
     private readonly float[] _outputBias;           // b_o  [V]
 
-    /// <summary>At the snapshot's few rows: each product's outputs (and the row copies around them) split in two.</summary>
-    public bool CanShare(int rows) => rows <= MaxRows;
+    /// <summary>
+    /// Always: at the snapshot's few rows each product's outputs (and the row copies around them) split in two; above
+    /// them the packed float32 products' outputs (<see cref="Float32StepWeights.CanShare"/>).
+    /// </summary>
+    public bool CanShare(int rows) => rows <= MaxRows || _wide.CanShare(rows);
 
     public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws, StepPart part)
     {

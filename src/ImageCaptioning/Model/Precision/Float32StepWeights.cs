@@ -7,17 +7,19 @@ namespace ImageCaptioning.Model;
 /// is seen (the trainer evaluates on the dev set with a decoder on its live weights). Packed: each matrix is also packed
 /// once for the GEMM kernel (<see cref="PrepackedMatrix"/>), which a batch's many-row products then read in place instead of
 /// re-packing the weight on every call: bit-identical results, for weights that no longer change.
-/// Each product may use up to ws.MaxThreads cores.
+/// Each product may use up to ws.MaxThreads cores. Packed, two threads can also compute one step together
+/// (<see cref="StepPart"/>): each reads its half of every matrix's outputs, packed once as well.
 /// </summary>
 internal sealed class Float32StepWeights : IStepWeights
 {
     private readonly DecoderConfig _c;
     private readonly DecoderParameters _p;
     private readonly PackedWeights? _packed;
+    private readonly Lazy<PackedWeights[]>? _halves;    // two threads' halves of each matrix's outputs, packed on first use
 
     /// <summary>The step's matrices packed once ([out, in] each, as in <see cref="DecoderParameters"/>).</summary>
-    private sealed record PackedWeights(PrepackedMatrix HiddenAtt, PrepackedMatrix Gate, PrepackedMatrix Lstm,
-        PrepackedMatrix OutHidden, PrepackedMatrix OutContext, PrepackedMatrix Output);
+    private sealed record PackedWeights(PrepackedMatrix? HiddenAtt, PrepackedMatrix? Gate, PrepackedMatrix? Lstm,
+        PrepackedMatrix? OutHidden, PrepackedMatrix? OutContext, PrepackedMatrix? Output);   // null: a half with no outputs
 
     /// <summary>Products on <paramref name="p"/>'s arrays; with <paramref name="packOnce"/>, on a packed copy taken now.</summary>
     public Float32StepWeights(DecoderParameters p, bool packOnce = false)
@@ -28,43 +30,82 @@ internal sealed class Float32StepWeights : IStepWeights
         if (packOnce)
             _packed = new PackedWeights(new(p.HiddenAttWeight, a, h), new(p.GateWeight, d, h), new(p.LstmWeight, 4 * h, m + d + h),
                 new(p.OutHiddenWeight, m, h), new(p.OutContextWeight, m, d), new(p.OutputWeight, v, m));
+        if (packOnce)
+            _halves = new(() => [PackHalf(p, new StepPart(0, 2, null)), PackHalf(p, new StepPart(1, 2, null))], LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>Each matrix's rows for <paramref name="part"/>'s outputs (cut where <see cref="StepPart.Columns"/> cuts them), packed.</summary>
+    private static PackedWeights PackHalf(DecoderParameters p, StepPart part)
+    {
+        var c = p.Config;
+        int a = c.AttentionDim, d = c.FeatureDim, h = c.HiddenDim, m = c.EmbeddingDim, v = c.VocabSize;
+        static PrepackedMatrix? Rows(float[] weight, int outputs, int inputs, StepPart part)
+        {
+            var (r0, r1) = part.Columns(outputs);
+            return r1 == r0 ? null : new PrepackedMatrix(weight.AsSpan(r0 * inputs, (r1 - r0) * inputs).ToArray(), r1 - r0, inputs);
+        }
+        return new PackedWeights(Rows(p.HiddenAttWeight, a, h, part), Rows(p.GateWeight, d, h, part), Rows(p.LstmWeight, 4 * h, m + d + h, part),
+            Rows(p.OutHiddenWeight, m, h, part), Rows(p.OutContextWeight, m, d, part), Rows(p.OutputWeight, v, m, part));
+    }
+
+    /// <summary>The packed matrices <paramref name="part"/> reads: all of them whole, else its half of each.</summary>
+    private PackedWeights? For(StepPart part) => part.IsWhole ? _packed
+        : _halves is { } halves ? halves.Value[part.Index]
+        : throw new InvalidOperationException("A live float32 step is computed whole.");
 
     public DecoderWeightPrecision Precision => DecoderWeightPrecision.Float32;
 
-    /// <summary>Never: a float32 step runs whole (its many-row products split across threads themselves).</summary>
-    public bool CanShare(int rows) => false;
-
-    private static void RequireWhole(StepPart part)
-    {
-        if (!part.IsWhole) throw new InvalidOperationException("A float32 step is computed whole.");
-    }
+    /// <summary>
+    /// When packed (a snapshot's many-row steps): each product's outputs cut in two at the GEMM's column tiles, so every
+    /// output is the same as in the whole product. Live: never (its many-row products split across threads themselves).
+    /// </summary>
+    public bool CanShare(int rows) => _packed is not null;
 
     public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws, StepPart part)
     {
-        RequireWhole(part);
+        if (!part.IsWhole)
+        {
+            var half = For(part)!;
+            DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _p.HiddenAttBias, _c.AttentionDim, attH, part, 1, half.HiddenAtt); // part of [R, A]
+            DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _p.GateBias, _c.FeatureDim, gate, part, 1, half.Gate);               // part of [R, D]
+            return;
+        }
         DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _packed?.HiddenAtt, _p.HiddenAttBias, _c.AttentionDim, attH, maxThreads: ws.MaxThreads); // [R, A]
         DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _packed?.Gate, _p.GateBias, _c.FeatureDim, gate, maxThreads: ws.MaxThreads);             // [R, D]
     }
 
     public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws, StepPart part)
     {
-        RequireWhole(part);
-        DecoderKernels.Linear(x, rows, _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim, _p.LstmWeight, _packed?.Lstm, _p.LstmBias, 4 * _c.HiddenDim, gates,
-            maxThreads: ws.MaxThreads);                                                                                                                    // [R, 4H]
+        int inputs = _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim;
+        if (!part.IsWhole)
+        {
+            DecoderKernels.Linear(x, rows, inputs, _p.LstmWeight, _p.LstmBias, 4 * _c.HiddenDim, gates, part, 1, For(part)!.Lstm);                    // part of [R, 4H]
+            return;
+        }
+        DecoderKernels.Linear(x, rows, inputs, _p.LstmWeight, _packed?.Lstm, _p.LstmBias, 4 * _c.HiddenDim, gates, maxThreads: ws.MaxThreads);     // [R, 4H]
     }
 
     public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws, StepPart part)
     {
-        RequireWhole(part);
         int m = _c.EmbeddingDim;
+        if (!part.IsWhole)
+        {
+            var half = For(part)!;
+            DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _p.OutHiddenBias, m, o, part, 1, half.OutHidden);                     // part of L_h h_t + b_h
+            DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, default, m, o, part, 1, half.OutContext, accumulate: true);  //  + L_z β⊙z
+            return;
+        }
         DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _packed?.OutHidden, _p.OutHiddenBias, m, o, maxThreads: ws.MaxThreads);              // L_h h_t + b_h
         DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, _packed?.OutContext, default, m, o, accumulate: true, maxThreads: ws.MaxThreads); // + L_z β⊙z
     }
 
     public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws, StepPart part)
     {
-        RequireWhole(part);
+        if (!part.IsWhole)
+        {
+            DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _p.OutputBias, _c.VocabSize, logits, part, 1, For(part)!.Output);     // part of [R, V]
+            return;
+        }
         DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _packed?.Output, _p.OutputBias, _c.VocabSize, logits, maxThreads: ws.MaxThreads); // [R, V]
     }
 }

@@ -5,7 +5,7 @@ namespace ImageCaptioning.Model;
 /// built: <see cref="Float32StepWeights"/> (the parameter arrays themselves) or <see cref="CompactStepWeights"/>
 /// (a float16 or int8 snapshot). Everything else in a step is the same float32 code for every precision.
 /// Each product computes <paramref name="part"/>'s share of its outputs (<see cref="StepPart"/>; all of them when whole),
-/// so two threads can share one step; only the compact snapshot, at its few rows, can be shared.
+/// so two threads can share one step; only a snapshot's weights (compact, and the float32 ones packed beside them) can be shared.
 /// </summary>
 internal interface IStepWeights
 {
