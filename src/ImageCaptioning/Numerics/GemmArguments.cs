@@ -21,6 +21,16 @@ internal static class GemmArguments
                 $"{matrix} is stored {(transposed ? "transposed " : "")}as {rows}×{cols}, so its leading dimension must be at least {cols}.");
     }
 
+    /// <summary>A weight to prepare once (<see cref="IPackedWeight"/>): at least one output and one input, and outputDim × inputDim values.</summary>
+    public static void RequireWeight(float[] weight, int outputDim, int inputDim)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputDim, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1);
+        if (weight.Length < (long)outputDim * inputDim)
+            throw new ArgumentException($"expected a {outputDim}×{inputDim} weight, got {weight.Length} values", nameof(weight));
+    }
+
     /// <summary>A stored rows×cols matrix with leading dimension ld spans (rows-1)·ld + cols elements.</summary>
     public static void RequireLength(int length, string parameter, string matrix, int rows, int cols, int ld)
     {

@@ -37,11 +37,7 @@ internal sealed unsafe class Int8PackedMatrix : IPackedWeight
     /// <exception cref="ArgumentException">The weight is shorter than outputDim × inputDim or holds a NaN or infinity.</exception>
     public Int8PackedMatrix(float[] weight, int outputDim, int inputDim)
     {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputDim, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1);
-        if (weight.Length < (long)outputDim * inputDim)
-            throw new ArgumentException($"expected a {outputDim}×{inputDim} weight, got {weight.Length} values", nameof(weight));
+        GemmArguments.RequireWeight(weight, outputDim, inputDim);
         OutputDim = outputDim;
         InputDim = inputDim;
         _panelCount = (outputDim + PanelWidth - 1) / PanelWidth;

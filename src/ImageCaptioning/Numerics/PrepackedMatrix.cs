@@ -33,11 +33,7 @@ internal sealed unsafe class PrepackedMatrix : IPackedWeight
     /// <summary>Packs for a kernel of panel width <paramref name="panelWidth"/> (tests pack for the slower kernels too).</summary>
     internal PrepackedMatrix(float[] weight, int outputDim, int inputDim, int panelWidth)
     {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputDim, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1);
-        if (weight.Length < (long)outputDim * inputDim)
-            throw new ArgumentException($"expected a {outputDim}×{inputDim} weight, got {weight.Length} values", nameof(weight));
+        GemmArguments.RequireWeight(weight, outputDim, inputDim);
         Weight = weight;
         OutputDim = outputDim;
         InputDim = inputDim;

@@ -26,6 +26,17 @@ public sealed class CompactWeightsDecoderTests : IDisposable
         VocabSize = 53, Dropout = 0f,
     };
 
+    /// <summary>
+    /// Per-image products of the shipped model's order (a plain grid, or the fine "14x14+7x7" one), so they take the packed
+    /// GEMM with several column tiles; small steps.
+    /// </summary>
+    private static DecoderConfig ProjectionConfig(bool fineGrid) => new()
+    {
+        Positions = fineGrid ? ParentCellLayout.FineWithContext.Positions : 49,
+        EncoderDim = fineGrid ? ParentCellLayout.FineWithContext.Channels : 96,
+        FeatureDim = 192, AttentionDim = 128, EmbeddingDim = 16, HiddenDim = 24, VocabSize = 30, Dropout = 0f,
+    };
+
     [Theory]
     [InlineData(false, 1)]      // a plain grid
     [InlineData(true, 1)]       // the fine "14x14+7x7" grid, parents projected once
@@ -33,13 +44,8 @@ public sealed class CompactWeightsDecoderTests : IDisposable
     public void ASnapshotPreparesImagesWithTheWeightsPackedOnceAndGetsTheSameBits(bool fineGrid, int images)
     {
         // The snapshot reads the per-image weights packed once (PackedImageProjection); the float32 decoder packs them on
-        // every call. Sizes of the shipped model's order, so the products take the packed GEMM with several column tiles.
-        var config = new DecoderConfig
-        {
-            Positions = fineGrid ? ParentCellLayout.FineWithContext.Positions : 49,
-            EncoderDim = fineGrid ? ParentCellLayout.FineWithContext.Channels : 96,
-            FeatureDim = 192, AttentionDim = 128, EmbeddingDim = 16, HiddenDim = 24, VocabSize = 30, Dropout = 0f,
-        };
+        // every call.
+        var config = ProjectionConfig(fineGrid);
         var model = TestModels.RandomModel(7, config);
         var grids = TestModels.RandomGrids(images, config, 8);
         foreach (var precision in new[] { DecoderWeightPrecision.Float16, DecoderWeightPrecision.Int8 })
@@ -64,12 +70,7 @@ public sealed class CompactWeightsDecoderTests : IDisposable
     {
         // config.json's "image_projection": "int8" makes a snapshot decoder project the grid with int8 weights and u8
         // inputs; a float32 decoder (training, --precision Float32) ignores it.
-        var plain = new DecoderConfig
-        {
-            Positions = fineGrid ? ParentCellLayout.FineWithContext.Positions : 49,
-            EncoderDim = fineGrid ? ParentCellLayout.FineWithContext.Channels : 96,
-            FeatureDim = 192, AttentionDim = 128, EmbeddingDim = 16, HiddenDim = 24, VocabSize = 30, Dropout = 0f,
-        };
+        var plain = ProjectionConfig(fineGrid);
         var config = plain with { ImageProjection = DecoderConfig.Int8ImageProjectionName };
         Assert.True(config.Int8ImageProjection);
         var weights = TestModels.RandomModel(7, plain).Parameters;

@@ -26,29 +26,34 @@ internal sealed class Float32StepWeights : IStepWeights
     {
         _p = p;
         _c = p.Config;
-        int a = _c.AttentionDim, d = _c.FeatureDim, h = _c.HiddenDim, m = _c.EmbeddingDim, v = _c.VocabSize;
-        if (packOnce)
-            _packed = new PackedWeights(new(p.HiddenAttWeight, a, h), new(p.GateWeight, d, h), new(p.LstmWeight, 4 * h, m + d + h),
-                new(p.OutHiddenWeight, m, h), new(p.OutContextWeight, m, d), new(p.OutputWeight, v, m));
-        if (packOnce)
-            _halves = new(() => [PackHalf(p, new StepPart(0, 2, null)), PackHalf(p, new StepPart(1, 2, null))], LazyThreadSafetyMode.ExecutionAndPublication);
+        if (!packOnce) return;
+        _packed = Pack(p, StepPart.Whole);
+        _halves = new(() => [Pack(p, new StepPart(0, 2, null)), Pack(p, new StepPart(1, 2, null))], LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>Each matrix's rows for <paramref name="part"/>'s outputs (cut where <see cref="StepPart.Columns"/> cuts them), packed.</summary>
-    private static PackedWeights PackHalf(DecoderParameters p, StepPart part)
+    /// <summary>
+    /// Each matrix's rows for <paramref name="part"/>'s outputs (cut where <see cref="StepPart.Columns"/> cuts them), packed;
+    /// whole, on the parameter arrays themselves.
+    /// </summary>
+    private static PackedWeights Pack(DecoderParameters p, StepPart part)
     {
         var c = p.Config;
         int a = c.AttentionDim, d = c.FeatureDim, h = c.HiddenDim, m = c.EmbeddingDim, v = c.VocabSize;
         static PrepackedMatrix? Rows(float[] weight, int outputs, int inputs, StepPart part)
         {
             var (r0, r1) = part.Columns(outputs);
-            return r1 == r0 ? null : new PrepackedMatrix(weight.AsSpan(r0 * inputs, (r1 - r0) * inputs).ToArray(), r1 - r0, inputs);
+            if (r1 == r0) return null;
+            return new PrepackedMatrix(part.IsWhole ? weight : weight.AsSpan(r0 * inputs, (r1 - r0) * inputs).ToArray(), r1 - r0, inputs);
         }
         return new PackedWeights(Rows(p.HiddenAttWeight, a, h, part), Rows(p.GateWeight, d, h, part), Rows(p.LstmWeight, 4 * h, m + d + h, part),
             Rows(p.OutHiddenWeight, m, h, part), Rows(p.OutContextWeight, m, d, part), Rows(p.OutputWeight, v, m, part));
     }
 
-    /// <summary>The packed matrices <paramref name="part"/> reads: all of them whole, else its half of each.</summary>
+    /// <summary>
+    /// The packed matrices <paramref name="part"/> reads: all of them whole (null when live), else its half of each. Each
+    /// product then runs the same <see cref="DecoderKernels.Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, StepPart, int, IPackedWeight?, bool)"/>
+    /// whole or in part.
+    /// </summary>
     private PackedWeights? For(StepPart part) => part.IsWhole ? _packed
         : _halves is { } halves ? halves.Value[part.Index]
         : throw new InvalidOperationException("A live float32 step is computed whole.");
@@ -61,51 +66,30 @@ internal sealed class Float32StepWeights : IStepWeights
     /// </summary>
     public bool CanShare(int rows) => _packed is not null;
 
+    /// <summary>Threads for one product of <paramref name="part"/>: the workspace's cap when whole, one per part when shared.</summary>
+    private static int Threads(StepPart part, DecoderWorkspace ws) => part.IsWhole ? ws.MaxThreads : 1;
+
     public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws, StepPart part)
     {
-        if (!part.IsWhole)
-        {
-            var half = For(part)!;
-            DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _p.HiddenAttBias, _c.AttentionDim, attH, part, 1, half.HiddenAtt); // part of [R, A]
-            DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _p.GateBias, _c.FeatureDim, gate, part, 1, half.Gate);               // part of [R, D]
-            return;
-        }
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _packed?.HiddenAtt, _p.HiddenAttBias, _c.AttentionDim, attH, maxThreads: ws.MaxThreads); // [R, A]
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _packed?.Gate, _p.GateBias, _c.FeatureDim, gate, maxThreads: ws.MaxThreads);             // [R, D]
+        var packed = For(part);
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _p.HiddenAttBias, _c.AttentionDim, attH, part, Threads(part, ws), packed?.HiddenAtt); // [R, A]
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _p.GateBias, _c.FeatureDim, gate, part, Threads(part, ws), packed?.Gate);               // [R, D]
     }
 
     public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws, StepPart part)
     {
-        int inputs = _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim;
-        if (!part.IsWhole)
-        {
-            DecoderKernels.Linear(x, rows, inputs, _p.LstmWeight, _p.LstmBias, 4 * _c.HiddenDim, gates, part, 1, For(part)!.Lstm);                    // part of [R, 4H]
-            return;
-        }
-        DecoderKernels.Linear(x, rows, inputs, _p.LstmWeight, _packed?.Lstm, _p.LstmBias, 4 * _c.HiddenDim, gates, maxThreads: ws.MaxThreads);     // [R, 4H]
+        DecoderKernels.Linear(x, rows, _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim, _p.LstmWeight, _p.LstmBias, 4 * _c.HiddenDim, gates, part,
+            Threads(part, ws), For(part)?.Lstm);                                                                                                         // [R, 4H]
     }
 
     public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws, StepPart part)
     {
+        var packed = For(part);
         int m = _c.EmbeddingDim;
-        if (!part.IsWhole)
-        {
-            var half = For(part)!;
-            DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _p.OutHiddenBias, m, o, part, 1, half.OutHidden);                     // part of L_h h_t + b_h
-            DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, default, m, o, part, 1, half.OutContext, accumulate: true);  //  + L_z β⊙z
-            return;
-        }
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _packed?.OutHidden, _p.OutHiddenBias, m, o, maxThreads: ws.MaxThreads);              // L_h h_t + b_h
-        DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, _packed?.OutContext, default, m, o, accumulate: true, maxThreads: ws.MaxThreads); // + L_z β⊙z
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _p.OutHiddenBias, m, o, part, Threads(part, ws), packed?.OutHidden);             // L_h h_t + b_h
+        DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, default, m, o, part, Threads(part, ws), packed?.OutContext, accumulate: true); // + L_z β⊙z
     }
 
-    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws, StepPart part)
-    {
-        if (!part.IsWhole)
-        {
-            DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _p.OutputBias, _c.VocabSize, logits, part, 1, For(part)!.Output);     // part of [R, V]
-            return;
-        }
-        DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _packed?.Output, _p.OutputBias, _c.VocabSize, logits, maxThreads: ws.MaxThreads); // [R, V]
-    }
+    public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws, StepPart part) =>
+        DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _p.OutputBias, _c.VocabSize, logits, part, Threads(part, ws), For(part)?.Output); // [R, V]
 }
