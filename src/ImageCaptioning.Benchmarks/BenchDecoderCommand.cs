@@ -41,7 +41,7 @@ internal static class BenchDecoderCommand
         var threads = new Option<int>("--threads") { Description = "GEMM threads (0 = all cores)." };
         var precision = new Option<DecoderWeightPrecision?>("--precision")
         {
-            Description = "Weights the decoder steps read: Float32, Float16 or Int8 (default: the model's own choice, Float16 for an F16 file).",
+            Description = "Weights the decoder steps read: Float32, Float16 or Int8 (default: the model's own choice, config.json's step_weights, else Float16 for an F16 file).",
         };
         var command = new Command("decoder", "Caption generation speed: decoder alone (greedy, beam 3; ratio to the Float32 step path) and end to end (ratio to the encoder alone).")
         {

@@ -90,7 +90,7 @@ internal static class CaptionCommand
         var batch = new Option<int>("--batch") { Description = "Images per encoder and decoder batch.", DefaultValueFactory = _ => DefaultBatch };
         var precision = new Option<DecoderWeightPrecision?>("--precision")
         {
-            Description = $"Weights the decoder's steps read when a step has at most {AttentionDecoder.CompactWeightsMaxRows} rows (batch 1, beam ≤ {AttentionDecoder.CompactWeightsMaxRows}): Float32, Float16 or Int8 (default: the model's own).",
+            Description = $"Weights the decoder's steps read: Int8 (int8 products at any batch size), Float16 (steps of at most {AttentionDecoder.CompactWeightsMaxRows} rows; float32 above) or Float32 (default: the model's own, config.json's step_weights).",
         };
         var shard = new Option<string?>("--shard")
         {

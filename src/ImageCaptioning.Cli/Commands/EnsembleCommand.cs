@@ -19,10 +19,15 @@ internal static class EnsembleCommand
             Description = "How the loaded model projects each image's grid: float32 (the members' own choice when omitted) or int8 (faster, approximate; config.json's image_projection).",
         };
         projection.AcceptOnlyFromAmong(Model.DecoderConfig.Float32ImageProjectionName, Model.DecoderConfig.Int8ImageProjectionName);
-        var command = new Command("ensemble", "Join trained decoders (same sizes and vocabulary) into one ensemble model folder.") { members, output, replace, projection };
+        var stepWeights = new Option<string?>("--step-weights")
+        {
+            Description = "What the loaded model's steps read for a single image: float32, float16 (when omitted: float16, exact for the F16 file) or int8 (faster, approximate; config.json's step_weights).",
+        };
+        stepWeights.AcceptOnlyFromAmong(Model.DecoderConfig.StepWeightsNames);
+        var command = new Command("ensemble", "Join trained decoders (same sizes and vocabulary) into one ensemble model folder.") { members, output, replace, projection, stepWeights };
         command.SetAction(parse =>
         {
-            var ensemble = Run(parse.GetValue(members)!, parse.GetValue(output)!, parse.GetValue(replace), parse.GetValue(projection));
+            var ensemble = Run(parse.GetValue(members)!, parse.GetValue(output)!, parse.GetValue(replace), parse.GetValue(projection), parse.GetValue(stepWeights));
             Console.WriteLine($"{parse.GetValue(output)}: an ensemble of {ensemble.Members.Count} decoders ({string.Join(", ", parse.GetValue(members)!)})");
             return 0;
         });
@@ -31,11 +36,13 @@ internal static class EnsembleCommand
 
     /// <summary>
     /// Loads the members, checks they share a vocabulary, and saves their ensemble to <paramref name="outFolder"/>, with
-    /// config.json's <c>image_projection</c> set to <paramref name="imageProjection"/> unless null.
+    /// config.json's <c>image_projection</c> set to <paramref name="imageProjection"/> and its <c>step_weights</c> to
+    /// <paramref name="stepWeights"/> unless null.
     /// </summary>
     /// <exception cref="Errors.ImageCaptioningException">Fewer than two members, different vocabularies, or an --out folder
     /// holding files this command would orphan or overwrite without <paramref name="replace"/>.</exception>
-    public static DecoderModel Run(IReadOnlyList<string> folders, string outFolder, bool replace, string? imageProjection = null)
+    public static DecoderModel Run(IReadOnlyList<string> folders, string outFolder, bool replace, string? imageProjection = null,
+        string? stepWeights = null)
     {
         if (folders.Count < 2) throw new Errors.ImageCaptioningException("An ensemble needs at least two --member folders.");
         var models = folders.Select(DecoderModel.Load).ToArray();
@@ -44,7 +51,8 @@ internal static class EnsembleCommand
             if (model.Vocabulary.Count != vocabulary.Count || Enumerable.Range(0, vocabulary.Count).Any(i => model.Vocabulary.WordOf(i) != vocabulary.WordOf(i)))
                 throw new Errors.ImageCaptioningException($"'{folder}' has another vocabulary than '{folders[0]}': decoders of an ensemble must share one.");
         var decoders = models.SelectMany(m => m.Members);
-        if (imageProjection is not null) decoders = decoders.Select(member => WithImageProjection(member, imageProjection));
+        if (imageProjection is not null) decoders = decoders.Select(member => WithConfig(member, member.Config with { ImageProjection = imageProjection }));
+        if (stepWeights is not null) decoders = decoders.Select(member => WithConfig(member, member.Config with { StepWeights = stepWeights }));
         var ensemble = new DecoderModel([.. decoders], vocabulary);
 
         if (Directory.Exists(outFolder))
@@ -63,10 +71,10 @@ internal static class EnsembleCommand
         return ensemble;
     }
 
-    /// <summary>The same weights under a config whose image_projection is <paramref name="imageProjection"/>.</summary>
-    private static Model.DecoderParameters WithImageProjection(Model.DecoderParameters member, string imageProjection)
+    /// <summary>The same weights under <paramref name="config"/> (the member's own with a loading choice changed).</summary>
+    private static Model.DecoderParameters WithConfig(Model.DecoderParameters member, Model.DecoderConfig config)
     {
-        var copy = new Model.DecoderParameters(member.Config with { ImageProjection = imageProjection });
+        var copy = new Model.DecoderParameters(config);
         copy.CopyFrom(member);
         return copy;
     }

@@ -22,8 +22,9 @@ public sealed class WebOptions
     public string? ModelFolder { get; set; }
 
     /// <summary>
-    /// Weights the decoder's steps read at batch 1 with at most <see cref="AttentionDecoder.CompactWeightsMaxRows"/> (8) rows (greedy, beam ≤ 8): Float32, Float16 or Int8
-    /// (faster, rounds weights; see the model card); null = the model's own (Float16 for the shipped F16 file).
+    /// Weights the decoder's steps read: Int8 (int8 products, faster, approximate), Float16 (steps of at most
+    /// <see cref="AttentionDecoder.CompactWeightsMaxRows"/> rows: greedy, beam ≤ 8) or Float32; null = the model's own
+    /// (its config.json's step_weights: Int8 for the shipped model).
     /// </summary>
     public DecoderWeightPrecision? DecoderPrecision { get; set; }
 

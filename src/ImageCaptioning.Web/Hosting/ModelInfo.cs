@@ -12,7 +12,7 @@ namespace ImageCaptioning.Web.Hosting;
 /// <param name="CardTitle">The first heading of MODEL_CARD.md.</param>
 /// <param name="Quality">Measured caption quality reported by MODEL_CARD.md (e.g. BLEU-4, CIDEr-D), empty when it reports none.</param>
 /// <param name="Decoders">How many decoders decode together (2 or more: an ensemble averaging their probabilities).</param>
-/// <param name="WeightPrecision">The weights the decoder steps read at batch 1 (Float32, Float16 or Int8; see <c>DecoderPrecision</c>).</param>
+/// <param name="WeightPrecision">The weights the decoder's steps read (Float32, Float16 or Int8; see <c>DecoderPrecision</c>).</param>
 public sealed record ModelInfo(
     string Name,
     string Encoder,

@@ -28,7 +28,7 @@ namespace ImageCaptioning.Model;
 /// </summary>
 public sealed class AttentionDecoder : IStepDecoder
 {
-    /// <summary>Most rows per step that read a Float16 or Int8 snapshot; larger steps read the float32 parameters.</summary>
+    /// <summary>Most rows per step that read a Float16 snapshot; larger steps read the float32 parameters (Int8 reads int8 at any size).</summary>
     public const int CompactWeightsMaxRows = CompactStepWeights.MaxRows;
 
     private readonly IStepWeights _weights;
@@ -49,7 +49,12 @@ public sealed class AttentionDecoder : IStepDecoder
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters;
-        _weights = precision == DecoderWeightPrecision.Float32 ? new Float32StepWeights(parameters) : new CompactStepWeights(parameters, precision);
+        _weights = precision switch
+        {
+            DecoderWeightPrecision.Float32 => new Float32StepWeights(parameters),
+            DecoderWeightPrecision.Int8 => new Int8StepWeights(parameters),
+            _ => new CompactStepWeights(parameters),
+        };
         _packedProjection = precision == DecoderWeightPrecision.Float32 ? null : new PackedImageProjection(parameters);
     }
 

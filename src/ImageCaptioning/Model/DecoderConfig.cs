@@ -42,7 +42,7 @@ public sealed record DecoderConfig
     public string? InitialState { get; init; }
 
     /// <summary>
-    /// How a loaded model's snapshot decoders (Float16 or Int8 <see cref="DecoderWeightPrecision"/>) compute the per-image
+    /// How a loaded model's snapshot decoders (Float16 or Int8 <see cref="StepWeights"/>) compute the per-image
     /// projection W_p f: "float32" (absent = this), or "int8": int8 weights and u8 inputs (faster, approximate:
     /// <see cref="Numerics.Int8PackedMatrix"/>). Float32 decoders (training, <c>--precision Float32</c>) always compute it
     /// in float32.
@@ -55,6 +55,27 @@ public sealed record DecoderConfig
 
     /// <summary>True when snapshot decoders project the grid with int8 weights (<see cref="ImageProjection"/>).</summary>
     [JsonIgnore] public bool Int8ImageProjection => ImageProjection == Int8ImageProjectionName;
+
+    /// <summary>
+    /// The weights a loaded model's decoder steps read (<see cref="DecoderWeightPrecision"/>): "int8" (int8 weights times
+    /// u8 inputs at every number of rows: faster, slightly different, and the same caption at any batch size),
+    /// "float16" (at most <see cref="AttentionDecoder.CompactWeightsMaxRows"/> rows per step, float32 above) or "float32".
+    /// Absent: float16 when that copy of the file's weights is exact, else float32.
+    /// </summary>
+    [JsonPropertyName("step_weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StepWeights { get; init; }
+
+    public static readonly string[] StepWeightsNames = ["float32", "float16", "int8"];
+
+    /// <summary>The precision <see cref="StepWeights"/> names; null when absent (the loader then decides).</summary>
+    [JsonIgnore]
+    public DecoderWeightPrecision? StepWeightPrecision => StepWeights switch
+    {
+        "float32" => DecoderWeightPrecision.Float32,
+        "float16" => DecoderWeightPrecision.Float16,
+        "int8" => DecoderWeightPrecision.Int8,
+        _ => null,
+    };
 
     public const string MeanFeatureInitialState = "mean_feature";
     public const string LearnedInitialState = "learned";
@@ -87,6 +108,8 @@ public sealed record DecoderConfig
         if (ImageProjection is not (null or Float32ImageProjectionName or Int8ImageProjectionName))
             throw new ModelFormatException(
                 $"config.json: 'image_projection' must be '{Float32ImageProjectionName}' or '{Int8ImageProjectionName}', got '{ImageProjection}'.");
+        if (StepWeights is not null && !StepWeightsNames.Contains(StepWeights))
+            throw new ModelFormatException($"config.json: 'step_weights' must be one of {string.Join(", ", StepWeightsNames.Select(n => $"'{n}'"))}, got '{StepWeights}'.");
         if (Dropout is < 0f or >= 1f)
             throw new ModelFormatException($"config.json: 'dropout' must be in [0, 1), got {Dropout}.");
     }

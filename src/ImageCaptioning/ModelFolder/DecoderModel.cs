@@ -86,8 +86,9 @@ public sealed partial class DecoderModel
 
     /// <summary>
     /// The precision <see cref="CreateDecoder"/>'s decoders read: <see cref="DecoderWeightPrecision.Float32"/> for a model
-    /// built in memory (its arrays may still change), <see cref="DecoderWeightPrecision.Float16"/> after <see cref="Load"/>
-    /// when the file stores every per-step matrix as F16 (the snapshot is then exactly the file's values).
+    /// built in memory (its arrays may still change); after <see cref="Load"/> the config's <c>step_weights</c>, or when it
+    /// has none <see cref="DecoderWeightPrecision.Float16"/> if the file stores every per-step matrix as F16 (the snapshot
+    /// is then exactly the file's values).
     /// </summary>
     public DecoderWeightPrecision WeightPrecision { get; init; } = DecoderWeightPrecision.Float32;
 
@@ -145,8 +146,9 @@ public sealed partial class DecoderModel
     /// <summary>
     /// Loads a model folder: checksums first (a damaged or edited file is named with both hashes), then the
     /// config, the vocabulary, and the weights (every tensor's name, shape and dtype checked against the config).
-    /// When the per-step matrices are all float16 values (an F16 file), decoders use the float16 snapshot
-    /// (<see cref="WeightPrecision"/>; <see cref="WithWeightPrecision"/> chooses otherwise).
+    /// Decoders read the config's <c>step_weights</c> at a few rows, or when it says nothing the float16 snapshot if the
+    /// per-step matrices are all float16 values (an F16 file) (<see cref="WeightPrecision"/>; <see cref="WithWeightPrecision"/>
+    /// chooses otherwise).
     /// </summary>
     /// <exception cref="DecoderModelNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ModelFormatException">A file is missing, malformed, tampered with, or does not match the config.</exception>
@@ -177,7 +179,8 @@ public sealed partial class DecoderModel
         return new DecoderModel(members, vocabulary, File.Exists(cardPath) ? File.ReadAllText(cardPath) : null)
         {
             Folder = folder,
-            WeightPrecision = members.All(CompactStepWeights.IsLossless) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32,
+            WeightPrecision = config.StepWeightPrecision
+                ?? (members.All(CompactStepWeights.IsLossless) ? DecoderWeightPrecision.Float16 : DecoderWeightPrecision.Float32),
             DecodingDefaults = decodingDefaults,
             ConsensusFrequencies = consensusFrequencies,
         };

@@ -81,53 +81,77 @@ internal sealed unsafe class Int8PackedMatrix : IPackedWeight
         int threads = Math.Clamp(Math.Min(maxThreads, Environment.ProcessorCount), 1, Math.Max(1, rows / MinRowsPerThread));
         fixed (float* px = x) fixed (float* py = y)
         {
-            if (threads == 1)
-            {
-                for (int b = 0; b < blocks; b++) MultiplyBlock(px, rows, xStride, py, yStride, b * RowBlock, accumulate, vector);
-                return;
-            }
-            nint xAddress = (nint)px, yAddress = (nint)py;       // pointers cannot be captured; the spans stay pinned until Parallel.For returns
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                for (int b = blocks * t / threads; b < blocks * (t + 1) / threads; b++)
-                    MultiplyBlock((float*)xAddress, rows, xStride, (float*)yAddress, yStride, b * RowBlock, accumulate, vector);
-            });
+            if (threads == 1) MultiplyRows(px, xStride, py, yStride, 0, rows, accumulate, vector);
+            else MultiplyInParallel((nint)px, xStride, (nint)py, yStride, rows, blocks, threads, accumulate, vector);
         }
     }
 
-    /// <summary>Rows [first, first + 4) (fewer at the end): quantises them, then every panel of outputs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MultiplyBlock(float* x, int rows, int xStride, float* y, int yStride, int first, bool accumulate, bool vector)
-    {
-        int depth = _groups * Group, count = Math.Min(RowBlock, rows - first);
-        byte* q = stackalloc byte[RowBlock * depth];                       // [4][depth] u8, rows past the end all zero
-        float* s = stackalloc float[RowBlock];
-        int* z = stackalloc int[RowBlock];
-        for (int r = 0; r < RowBlock; r++)
+    /// <summary>
+    /// The row blocks cut into one contiguous share per thread. A method of its own because the lambda's captures are
+    /// allocated on entry to the method that declares them, which a single-threaded step must not pay.
+    /// </summary>
+    private void MultiplyInParallel(nint x, int xStride, nint y, int yStride, int rows, int blocks, int threads, bool accumulate, bool vector) =>
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>   // x, y stay pinned by the caller
         {
-            if (r < count) (s[r], z[r]) = QuantiseRow(new ReadOnlySpan<float>(x + (long)(first + r) * xStride, InputDim), new Span<byte>(q + r * depth, depth), vector);
-            else { new Span<byte>(q + r * depth, depth).Clear(); s[r] = 0f; z[r] = 0; }
-        }
-        float* outRow = y + (long)first * yStride;
-        Span<int> sums = stackalloc int[RowBlock * 3 * PanelWidth];         // [row][24] a kernel call's integer sums
+            int b0 = blocks * t / threads, b1 = blocks * (t + 1) / threads;
+            MultiplyRows((float*)x, xStride, (float*)y, yStride, b0 * RowBlock, Math.Min(rows, b1 * RowBlock) - b0 * RowBlock, accumulate, vector);
+        });
+
+    /// <summary>
+    /// Rows [first, first + count): quantises up to <see cref="RowChunk"/> of them at a time, then runs every block of 4
+    /// of them over a tile of panels before the next tile, so a weight matrix larger than the cache is read once per
+    /// chunk of rows rather than once per block. Each output is the same integer sum in any order of tiles and blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MultiplyRows(float* x, int xStride, float* y, int yStride, int first, int count, bool accumulate, bool vector)
+    {
+        int depth = _groups * Group;
+        int tile = Math.Max(3, TileBytes / (_groups * PanelWidth * Group) / 3 * 3);               // panels per tile, a multiple of 3
+        var buffer = t_quantised is { } held && held.Length >= RowChunk * depth ? held : (t_quantised = GC.AllocateArray<byte>(RowChunk * depth, pinned: true));
+        float* s = stackalloc float[RowChunk];
+        int* z = stackalloc int[RowChunk];
+        Span<int> sums = stackalloc int[RowBlock * 3 * PanelWidth];                                 // [row][24] a kernel call's integer sums
+        fixed (byte* quantised = buffer)
         fixed (sbyte* panels = _panels)
         fixed (int* acc = sums)
-        {
-            int p = 0;
-            if (vector)
-                for (; p + 3 <= _panelCount; p += 3)
-                {
-                    Kernel4x3(q, depth, panels + (long)p * _groups * PanelWidth * Group, acc);
-                    Store(acc, 3, p, count, s, z, outRow, yStride, accumulate);
-                }
-            for (; p < _panelCount; p++)
+            for (int chunk = first; chunk < first + count; chunk += RowChunk)
             {
-                if (vector) Kernel4x1(q, depth, panels + (long)p * _groups * PanelWidth * Group, acc);
-                else ScalarKernel(q, depth, panels + (long)p * _groups * PanelWidth * Group, acc);
-                Store(acc, 1, p, count, s, z, outRow, yStride, accumulate);
+                int rows = Math.Min(RowChunk, first + count - chunk), blocks = (rows + RowBlock - 1) / RowBlock;
+                for (int r = 0; r < blocks * RowBlock; r++)                                         // [blocks × 4][depth] u8, rows past the end all zero
+                {
+                    if (r < rows) (s[r], z[r]) = QuantiseRow(new ReadOnlySpan<float>(x + (long)(chunk + r) * xStride, InputDim), new Span<byte>(quantised + r * depth, depth), vector);
+                    else { new Span<byte>(quantised + r * depth, depth).Clear(); s[r] = 0f; z[r] = 0; }
+                }
+                for (int p0 = 0; p0 < _panelCount; p0 += tile)
+                    for (int b = 0; b < blocks; b++)
+                    {
+                        byte* q = quantised + b * RowBlock * depth;
+                        int inBlock = Math.Min(RowBlock, rows - b * RowBlock);
+                        float* outRow = y + (long)(chunk + b * RowBlock) * yStride;
+                        int p = p0, p1 = Math.Min(_panelCount, p0 + tile);
+                        if (vector)
+                            for (; p + 3 <= p1; p += 3)
+                            {
+                                Kernel4x3(q, depth, panels + (long)p * _groups * PanelWidth * Group, acc);
+                                Store(acc, 3, p, inBlock, s + b * RowBlock, z + b * RowBlock, outRow, yStride, accumulate);
+                            }
+                        for (; p < p1; p++)
+                        {
+                            if (vector) Kernel4x1(q, depth, panels + (long)p * _groups * PanelWidth * Group, acc);
+                            else ScalarKernel(q, depth, panels + (long)p * _groups * PanelWidth * Group, acc);
+                            Store(acc, 1, p, inBlock, s + b * RowBlock, z + b * RowBlock, outRow, yStride, accumulate);
+                        }
+                    }
             }
-        }
     }
+
+    /// <summary>Input rows quantised together, then multiplied tile by tile (a multiple of <see cref="RowBlock"/>).</summary>
+    private const int RowChunk = 64;
+
+    /// <summary>Weight bytes per tile of panels: well inside a core's L2 beside a chunk of quantised rows.</summary>
+    private const int TileBytes = 192 * 1024;
+
+    [ThreadStatic] private static byte[]? t_quantised;      // this thread's chunk of quantised rows, kept: a step allocates nothing
 
     /// <summary>
     /// q = clamp(round(x / s) + z, 0, 255) with s = (hi − lo) / 255 over [lo, hi] = [min(0, min x), max(0, max x)] and

@@ -1,5 +1,6 @@
 using ImageCaptioning.Cli;
 using ImageCaptioning.Cli.Commands;
+using ImageCaptioning.Model;
 using ImageCaptioning.ModelFolder;
 using ImageCaptioning.Tests.Data;
 using ImageCaptioning.Tests.Model;
@@ -83,5 +84,34 @@ public sealed class EnsembleCommandTests : IDisposable
 
         EnsembleCommand.Run([Member(1), Member(2)], folder, replace: false);
         Assert.False(DecoderModel.Load(folder).Config.Int8ImageProjection);
+    }
+    [Fact]
+    public void StepWeightsAreWrittenToTheConfigAndChooseWhatTheLoadedModelsStepsRead()
+    {
+        string folder = _root.File("steps");
+        EnsembleCommand.Run([Member(1), Member(2), Member(3)], folder, replace: false, stepWeights: "int8");
+
+        Assert.Contains("\"step_weights\": \"int8\"", File.ReadAllText(Path.Combine(folder, "config.json")));
+        var model = DecoderModel.Load(folder);
+        Assert.Equal(DecoderWeightPrecision.Int8, model.WeightPrecision);
+        Assert.All(((DecoderEnsemble)model.CreateStepDecoder()).Members, m => Assert.Equal(DecoderWeightPrecision.Int8, m.WeightPrecision));
+
+        EnsembleCommand.Run([Member(1), Member(2)], folder, replace: false);                  // absent: the exact float16 copy of the F16 file
+        Assert.DoesNotContain("step_weights", File.ReadAllText(Path.Combine(folder, "config.json")));
+        Assert.Equal(DecoderWeightPrecision.Float16, DecoderModel.Load(folder).WeightPrecision);
+
+        EnsembleCommand.Run([Member(1), Member(2)], folder, replace: false, stepWeights: "float32");
+        Assert.Equal(DecoderWeightPrecision.Float32, DecoderModel.Load(folder).WeightPrecision);
+    }
+
+    [Fact]
+    public void AnUnknownStepWeightsValueIsRefusedWhenTheConfigIsRead()
+    {
+        string path = _root.File("bad-config.json");
+        (TestModels.RandomModel(1).Config with { StepWeights = "int4" }).Save(path);
+
+        var error = Assert.Throws<ModelFormatException>(() => DecoderConfig.Load(path));
+
+        Assert.Contains("'step_weights' must be one of 'float32', 'float16', 'int8', got 'int4'", error.Message);
     }
 }

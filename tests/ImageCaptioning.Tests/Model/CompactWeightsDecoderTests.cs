@@ -153,20 +153,59 @@ public sealed class CompactWeightsDecoderTests : IDisposable
     [InlineData(ImageCaptioning.Numerics.GemmPlan.SkinnyMaxRows + 8, true)]   // packed products: the weights packed once
     public void StepsOfMoreThanTheCompactRowLimitReadTheFloat32Weights(int rows, bool bitForBitFloat32)
     {
-        // The one place precision depends on the row count: above the limit the int8 decoder must be the float32 one exactly.
+        // The one place float16's precision depends on the row count: above the limit the decoder must be the float32 one exactly.
         var model = TestModels.RandomModel(11, MediumConfig());
         var full = new AttentionDecoder(model.Parameters);
-        var int8 = new AttentionDecoder(model.Parameters, DecoderWeightPrecision.Int8);
+        var half = new AttentionDecoder(model.Parameters, DecoderWeightPrecision.Float16);
         var grids = TestModels.RandomGrids(1, model.Config, 5);
-        var (wsFull, wsInt8) = (full.CreateWorkspace(rows, 1), int8.CreateWorkspace(rows, 1));
+        var (wsFull, wsHalf) = (full.CreateWorkspace(rows, 1), half.CreateWorkspace(rows, 1));
         full.PrepareImages(grids, 1, wsFull);
-        int8.PrepareImages(grids, 1, wsInt8);
+        half.PrepareImages(grids, 1, wsHalf);
         full.StartRows(wsFull, 1, rows, 1);
-        int8.StartRows(wsInt8, 1, rows, 1);
+        half.StartRows(wsHalf, 1, rows, 1);
         full.Step(wsFull);
-        int8.Step(wsInt8);
+        half.Step(wsHalf);
         int n = rows * model.Config.VocabSize;
-        Assert.Equal(bitForBitFloat32, wsFull.LogProbs.AsSpan(0, n).SequenceEqual(wsInt8.LogProbs.AsSpan(0, n)));
+        Assert.Equal(bitForBitFloat32, wsFull.LogProbs.AsSpan(0, n).SequenceEqual(wsHalf.LogProbs.AsSpan(0, n)));
+    }
+
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(AttentionDecoder.CompactWeightsMaxRows + 1, 1)]
+    [InlineData(70, 1)]      // more than one chunk of quantised rows
+    [InlineData(150, 2)]     // products split between threads
+    public void TheInt8DecoderGivesEachRowTheSameBitsInAStepOfAnySize(int rows, int threads)
+    {
+        // Int8 at every row count: a row's outputs depend on that row alone, so a caption is the same alone or in a batch.
+        var model = TestModels.RandomModel(12, MediumConfig());
+        var int8 = new AttentionDecoder(model.Parameters, DecoderWeightPrecision.Int8);
+        var config = model.Config;
+        var grids = TestModels.RandomGrids(1, config, 5);
+        static int Token(int row, int step, int vocab) => 4 + (row * 7 + step * 3) % (vocab - 4);
+
+        foreach (int row in new[] { 0, rows / 2, rows - 1 })
+        {
+            var wsOne = int8.CreateWorkspace(1, 1);
+            int8.PrepareImages(grids, 1, wsOne);
+            int8.StartRows(wsOne, 1, 1, 1);
+            for (int step = 0; step < 3; step++)
+            {
+                int8.Step(wsOne);
+                wsOne.Tokens[0] = Token(row, step, config.VocabSize);
+            }
+            var wsCheck = int8.CreateWorkspace(rows, 1);
+            wsCheck.MaxThreads = threads;
+            int8.PrepareImages(grids, 1, wsCheck);
+            int8.StartRows(wsCheck, 1, rows, 1);
+            for (int step = 0; step < 3; step++)
+            {
+                int8.Step(wsCheck);
+                for (int r = 0; r < rows; r++) wsCheck.Tokens[r] = Token(r, step, config.VocabSize);
+            }
+            int v = config.VocabSize, h = config.HiddenDim;
+            Assert.True(wsOne.LogProbs.AsSpan(0, v).SequenceEqual(wsCheck.LogProbs.AsSpan(row * v, v)), $"log-probs of row {row} of {rows}");
+            Assert.True(wsOne.H.AsSpan(0, h).SequenceEqual(wsCheck.H.AsSpan(row * h, h)), $"h of row {row} of {rows}");
+        }
     }
 
     /// <summary>Runs 6 steps of both decoders from the same grids and tokens and compares every output.</summary>

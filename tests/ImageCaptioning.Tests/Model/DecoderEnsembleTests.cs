@@ -127,7 +127,8 @@ public sealed class DecoderEnsembleTests : IDisposable
         // "14x14+7x7" layout whose parents are projected once.
         var config = TestModels.TinyConfig(positions: ParentCellLayout.FineWithContext.Positions, encoderDim: ParentCellLayout.FineWithContext.Channels);
         foreach (var (precision, projection) in new (DecoderWeightPrecision, string?)[]
-            { (DecoderWeightPrecision.Float32, null), (DecoderWeightPrecision.Float16, null), (DecoderWeightPrecision.Float16, DecoderConfig.Int8ImageProjectionName) })
+            { (DecoderWeightPrecision.Float32, null), (DecoderWeightPrecision.Float16, null), (DecoderWeightPrecision.Float16, DecoderConfig.Int8ImageProjectionName),
+              (DecoderWeightPrecision.Int8, DecoderConfig.Int8ImageProjectionName) })
         {
             var ensemble = new DecoderEnsemble([.. Enumerable.Range(21, members).Select(seed =>
                 new AttentionDecoder(TestModels.RandomModel(seed, config with { ImageProjection = projection }).Parameters, precision))]);

@@ -13,6 +13,8 @@ public sealed class StepAllocationTests
     {
         { "shipped sizes", DecoderWeightPrecision.Float16, 1 },
         { "shipped sizes", DecoderWeightPrecision.Float16, 3 },
+        { "shipped sizes", DecoderWeightPrecision.Int8, 1 },
+        { "shipped sizes", DecoderWeightPrecision.Int8, 3 },
         { "medium", DecoderWeightPrecision.Float32, 1 },
         { "medium", DecoderWeightPrecision.Float32, 3 },
         { "medium", DecoderWeightPrecision.Float16, 3 },

@@ -10,7 +10,8 @@ namespace ImageCaptioning.Tests.Quality;
 
 /// <summary>
 /// Pins the quality of the model in models/: captions the WHOLE Flickr8k test split end to end (image file → encoder →
-/// the default decoding, 8 images per batch as `caption` does) and checks BLEU-4 and CIDEr-D against the figures of
+/// the default decoding, 8 images per batch as `caption` does; one at a time gives the same captions, see
+/// <see cref="BatchInvarianceTests"/>) and checks BLEU-4 and CIDEr-D against the figures of
 /// MODEL_CARD.md's headline table. Decoding is deterministic, so the tolerance only absorbs floating-point summation
 /// order across machines; a model, decoding or metric change that moves a score by more must update the card.
 /// The same run checks that the out-of-distribution check flags at most 5 % of these Flickr photos.
@@ -18,8 +19,8 @@ namespace ImageCaptioning.Tests.Quality;
 public class ShippedModelQualityTests(ITestOutputHelper output)
 {
     // MODEL_CARD.md, "Headline — test split, default decoding" (`caption … --jsonl` then `evaluate --split test`).
-    private const double CardBleu4 = 0.2360;
-    private const double CardCiderD = 0.5876;
+    private const double CardBleu4 = 0.2373;
+    private const double CardCiderD = 0.5912;
     private const double Tolerance = 0.002;
     private const int Batch = 8;
 

@@ -3,7 +3,7 @@ using ImageCaptioning.Numerics;
 namespace ImageCaptioning.Model;
 
 /// <summary>
-/// A float16 or int8 snapshot (<see cref="CompactMatrix"/>) of the matrices a step streams: at a few rows a step is bound
+/// A float16 snapshot (<see cref="CompactMatrix"/>) of the matrices a step streams: at a few rows a step is bound
 /// by reading its weights, so fewer bytes per weight is less time. A snapshot, so it is built only on weights that no
 /// longer change (<see cref="DecoderModel"/> when loading, or an explicit <see cref="DecoderWeightPrecision"/>).
 /// Products of the same input are stacked ([W_a; W_β] reads h_{t-1}, [L_h | L_z] reads [h_t; β⊙z]) so one pass reads
@@ -17,31 +17,24 @@ internal sealed class CompactStepWeights : IStepWeights
     private readonly DecoderConfig _c;
     private readonly Float32StepWeights _wide;        // the steps of more than MaxRows rows (float32, packed once)
 
-    /// <summary>Snapshots the per-step matrices of <paramref name="p"/> in <paramref name="precision"/> (Float16 or Int8).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is Float32 (that path reads <paramref name="p"/> itself).</exception>
-    public CompactStepWeights(DecoderParameters p, DecoderWeightPrecision precision)
+    /// <summary>Snapshots the per-step matrices of <paramref name="p"/> in float16.</summary>
+    public CompactStepWeights(DecoderParameters p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        var format = precision switch
-        {
-            DecoderWeightPrecision.Float16 => CompactFormat.Float16,
-            DecoderWeightPrecision.Int8 => CompactFormat.Int8,
-            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "A compact copy is Float16 or Int8."),
-        };
-        Precision = precision;
+        const CompactFormat format = CompactFormat.Float16;
         _c = p.Config;
         _wide = new Float32StepWeights(p, packOnce: true);
         int a = _c.AttentionDim, d = _c.FeatureDim, h = _c.HiddenDim, m = _c.EmbeddingDim, v = _c.VocabSize;
         _hiddenAttGate = CompactMatrix.Stack(format, (p.HiddenAttWeight, a), (p.GateWeight, d));
         _hiddenAttGateBias = [.. p.HiddenAttBias, .. p.GateBias];
         int x = m + d + h;
-        // W_e is rounded like the rest in a float16 copy; an int8 copy keeps it exact, since it only enters the float32 table.
+        // W_e is rounded like the rest, so the table holds what the float16 matrix would give.
         var embeddingBlock = new float[4 * h * m];                 // W_e    = W_lstm[:, :M]  [4H, M]
         var rest = new float[4 * h * (d + h)];                     // W_rest = W_lstm[:, M:]  [4H, D + H]
         for (int r = 0; r < 4 * h; r++)
         {
             var row = p.LstmWeight.AsSpan(r * x, x);
-            for (int j = 0; j < m; j++) embeddingBlock[r * m + j] = format == CompactFormat.Float16 ? (float)(Half)row[j] : row[j];
+            for (int j = 0; j < m; j++) embeddingBlock[r * m + j] = (float)(Half)row[j];
             row[m..].CopyTo(rest.AsSpan(r * (d + h), d + h));
         }
         _lstmRest = CompactMatrix.Create(format, rest, 4 * h, d + h);
@@ -60,8 +53,7 @@ internal sealed class CompactStepWeights : IStepWeights
         _outputBias = [.. p.OutputBias];
     }
 
-    /// <summary>Float16 or Int8.</summary>
-    public DecoderWeightPrecision Precision { get; }
+    public DecoderWeightPrecision Precision => DecoderWeightPrecision.Float16;
 
     private readonly CompactMatrix _hiddenAttGate;  // [W_a; W_β]   [A + D, H]
     private readonly float[] _hiddenAttGateBias;    // [b_a; b_β]   [A + D]

@@ -3,7 +3,7 @@ namespace ImageCaptioning.Model;
 /// <summary>
 /// The four weight products of one <see cref="AttentionDecoder.Step"/>, in the precision chosen once when the decoder is
 /// built: <see cref="Float32StepWeights"/> (the parameter arrays themselves) or <see cref="CompactStepWeights"/>
-/// (a float16 or int8 snapshot). Everything else in a step is the same float32 code for every precision.
+/// (a float16 snapshot at a few rows) or <see cref="Int8StepWeights"/> (int8 products at every size). Everything else in a step is the same float32 code for every precision.
 /// Each product computes <paramref name="part"/>'s share of its outputs (<see cref="StepPart"/>; all of them when whole),
 /// so two threads can share one step; only a snapshot's weights (compact, and the float32 ones packed beside them) can be shared.
 /// </summary>
