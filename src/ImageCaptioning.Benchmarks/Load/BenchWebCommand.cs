@@ -38,9 +38,10 @@ internal static class BenchWebCommand
         var random = new Option<bool>("--random") { Description = "In-process server: a random decoder of the real sizes (before a trained one exists)." };
         var concurrency = new Option<int>("--concurrency") { Description = "In-process server: captions computed at once (0 = one per core)." };
         var encoderThreads = new Option<int>("--encoder-threads") { Description = "In-process server: ONNX Runtime threads per encoder call.", DefaultValueFactory = _ => 1 };
+        var maxBatch = new Option<int>("--max-batch") { Description = "In-process server: most waiting requests captioned together (1 = each alone; 0 = the server's default)." };
         var command = new Command("web", "Load test of the web API: N loopback clients for a bounded time; req/s, p50/p99 latency, errors, memory.")
         {
-            url, seconds, phases, clients, image, beam, maxLength, model, random, concurrency, encoderThreads,
+            url, seconds, phases, clients, image, beam, maxLength, model, random, concurrency, encoderThreads, maxBatch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -68,7 +69,7 @@ internal static class BenchWebCommand
                 modelFolder = temporaryModel = WriteRandomModel();
             try
             {
-                await using var app = await LoopbackServer.StartAsync(ServerArgs(modelFolder, parse.GetValue(concurrency), parse.GetValue(encoderThreads)),
+                await using var app = await LoopbackServer.StartAsync(ServerArgs(modelFolder, parse.GetValue(concurrency), parse.GetValue(encoderThreads), parse.GetValue(maxBatch)),
                     builder => builder.Logging.SetMinimumLevel(LogLevel.Warning), " (use --model <folder> or --random)", ct);
                 if (app is null)
                     return CliRunner.ExitBadInput;
@@ -96,7 +97,7 @@ internal static class BenchWebCommand
         };
         var settings = services?.GetService<Microsoft.Extensions.Options.IOptions<Web.Configuration.WebOptions>>()?.Value;
         Console.WriteLine($"load        {load.Clients} clients × {load.Duration.TotalSeconds:F0} s × {load.Phases} phase(s), POST {endpoint.PathAndQuery}, image {load.ImageName} ({load.Image.Length:N0} bytes)"
-            + (settings is null ? "" : $", server concurrency {settings.EffectiveConcurrency}, queue {settings.QueueLimit}, encoder threads {settings.EncoderThreads}"));
+            + (settings is null ? "" : $", server concurrency {settings.EffectiveConcurrency}, queue {settings.QueueLimit}, batches of up to {settings.MaxBatch}, encoder threads {settings.EncoderThreads}"));
         Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores");
 
         // Warm-up: JIT, ONNX Runtime's first runs, connection pool; then the "before" memory reading.
@@ -284,13 +285,15 @@ internal static class BenchWebCommand
         }
     }
 
-    private static string[] ServerArgs(string? modelFolder, int concurrency, int encoderThreads)
+    private static string[] ServerArgs(string? modelFolder, int concurrency, int encoderThreads, int maxBatch)
     {
         var args = new List<string> { "--urls", "http://127.0.0.1:0", "--encoder-threads", encoderThreads.ToString() };
         if (modelFolder is not null)
             args.AddRange(["--model", Path.GetFullPath(modelFolder)]);
         if (concurrency > 0)
             args.AddRange(["--concurrency", concurrency.ToString()]);
+        if (maxBatch > 0)
+            args.AddRange(["--max-batch", maxBatch.ToString()]);
         return [.. args];
     }
 

@@ -88,7 +88,7 @@ public static class ApiEndpoints
 
     /// <summary><c>POST /api/caption</c>: multipart (file field <c>image</c>) or the raw image as the body; options as form fields or query.</summary>
     private static async Task<Ok<CaptionResponse>> CaptionAsync(HttpRequest request, CaptionerHost host, IOptions<WebOptions> settings,
-        CaptionQueue queue, CancellationToken ct)
+        CaptionBatcher batcher, CancellationToken ct)
     {
         var options = settings.Value;
         SameOriginGuard.Require(request, options.AllowedOrigins);
@@ -99,7 +99,7 @@ public static class ApiEndpoints
         // Size, format and pixel count come from the header: a 50000×50000 PNG is refused here, before decoding.
         var image = ValidatedImage.FromBytes(upload.Bytes, options.ImageLimits, "the uploaded image");
 
-        var (result, elapsed) = await queue.RunAsync(image, () => captioner.Caption(image, decoding), ct);
+        var (result, elapsed) = await batcher.CaptionAsync(captioner, image, decoding, ct);   // alone, or with others waiting
         return TypedResults.Ok(CaptionResponse.From(result, captioner.Model, decoding, elapsed.TotalMilliseconds));
     }
 

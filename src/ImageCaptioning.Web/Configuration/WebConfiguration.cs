@@ -36,6 +36,7 @@ public static class WebConfiguration
         ["--max-pixels"] = Key(nameof(WebOptions.MaxPixels)),
         ["--concurrency"] = Key(nameof(WebOptions.ConcurrencyLimit)),
         ["--queue"] = Key(nameof(WebOptions.QueueLimit)),
+        ["--max-batch"] = Key(nameof(WebOptions.MaxBatch)),
         ["--encoder-threads"] = Key(nameof(WebOptions.EncoderThreads)),
     };
 

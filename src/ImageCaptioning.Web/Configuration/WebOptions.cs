@@ -50,6 +50,12 @@ public sealed class WebOptions
     public int QueueLimit { get; set; } = 64;
 
     /// <summary>
+    /// Most waiting requests with the same decoding options captioned together in one pass when a slot frees
+    /// (<see cref="Queue.CaptionBatcher"/>); 1 = every request alone. A caption is the same either way.
+    /// </summary>
+    public int MaxBatch { get; set; } = 8;
+
+    /// <summary>
     /// Where flagged examples go; null = <see cref="DefaultFlagFolder"/>, the user's data folder
     /// ($XDG_DATA_HOME or ~/.local/share)/ImageCaptioning/flagged, outside the checkout.
     /// </summary>
@@ -114,6 +120,7 @@ public sealed class WebOptions
         if (ConcurrencyLimit < 0) return $"{SectionName}:ConcurrencyLimit must be 0 (one per core) or positive (is {ConcurrencyLimit}).";
         if (EncoderThreads < 0) return $"{SectionName}:EncoderThreads must be 0 (ONNX Runtime's default) or positive (is {EncoderThreads}).";
         if (QueueLimit < 0) return $"{SectionName}:QueueLimit must not be negative (is {QueueLimit}).";
+        if (MaxBatch is < 1 or > 64) return $"{SectionName}:MaxBatch must be between 1 (no batching) and 64 (is {MaxBatch}).";
         if (MaxBeamWidth < 1) return $"{SectionName}:MaxBeamWidth must be at least 1 (is {MaxBeamWidth}).";
         if (MaxCaptionLength < 1) return $"{SectionName}:MaxCaptionLength must be at least 1 (is {MaxCaptionLength}).";
         if (FlagQuotaBytes < 0) return $"{SectionName}:FlagQuotaBytes must not be negative (is {FlagQuotaBytes}).";

@@ -99,6 +99,7 @@ public static class CaptionQueueRegistration
         services.AddSingleton<LatencyTracker>();
         services.AddSingleton<DecodeMemoryBudget>();
         services.AddSingleton<CaptionQueue>();
+        services.AddSingleton<CaptionBatcher>();
         return services;
     }
 }

@@ -37,13 +37,33 @@ public sealed class DecodeMemoryBudget : IDisposable
     /// <exception cref="InvalidImageException">413: decoding this image alone would exceed the whole budget.</exception>
     public async ValueTask<IDisposable> ReserveAsync(ValidatedImage image, CancellationToken ct)
     {
+        RateLimitLease lease = await _limiter.AcquireAsync(UnitsWithin(image), ct);
+        return lease.IsAcquired ? lease : throw new InvalidOperationException("The decode memory queue refused a lease it has room for.");
+    }
+
+    /// <summary>The permits <paramref name="image"/>'s decode needs.</summary>
+    /// <exception cref="InvalidImageException">413: decoding this image alone would exceed the whole budget.</exception>
+    private int UnitsWithin(ValidatedImage image)
+    {
         long bytes = DecodeMemoryEstimate.Bytes(image);
         if (bytes > BudgetBytes)
             throw new InvalidImageException(InvalidImageReason.TooLarge,
                 $"{image.Source} ({image.Header.Width}×{image.Header.Height} {image.Header.Format}) would take {bytes / (double)Unit:N0} MB to decode; " +
                 $"this server decodes at most {BudgetBytes / (double)Unit:N0} MB at once. Send a smaller image.");
-        RateLimitLease lease = await _limiter.AcquireAsync(Units(bytes), ct);
-        return lease.IsAcquired ? lease : throw new InvalidOperationException("The decode memory queue refused a lease it has room for.");
+        return Units(bytes);
+    }
+
+    /// <summary>
+    /// The decode memory of <paramref name="image"/> if it is free now (and nobody waits for it), else null; a batch adds
+    /// an image only this way, so it never waits holding other images' memory.
+    /// </summary>
+    /// <exception cref="InvalidImageException">413: decoding this image alone would exceed the whole budget.</exception>
+    public IDisposable? TryReserve(ValidatedImage image)
+    {
+        RateLimitLease lease = _limiter.AttemptAcquire(UnitsWithin(image));
+        if (lease.IsAcquired) return lease;
+        lease.Dispose();
+        return null;
     }
 
     private static int Units(long bytes) => (int)Math.Clamp((bytes + Unit - 1) / Unit, 1, int.MaxValue);

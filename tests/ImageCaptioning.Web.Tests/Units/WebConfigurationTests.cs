@@ -39,6 +39,16 @@ public sealed class WebConfigurationTests
         Assert.Contains("ImageCaptioning:QueueLimit must not be negative", error.Message);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    public async Task A_batch_size_outside_1_to_64_stops_the_app_with_a_sentence_naming_it(string maxBatch)
+    {
+        await using var app = CaptionWebApp.Create(["--max-batch", maxBatch]);
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<WebOptions>>().Value);
+        Assert.Contains($"ImageCaptioning:MaxBatch must be between 1 (no batching) and 64 (is {maxBatch})", error.Message);
+    }
+
     [Fact]
     public async Task Appsettings_json_is_loaded_from_the_app_folder_whatever_the_working_directory()
     {
