@@ -61,7 +61,12 @@ internal static class BenchDecoderCommand
             var c = decoderModel.Config;
             Console.WriteLine($"decoder     {decoderModel.Name}: E={c.EncoderDim} D={c.FeatureDim} A={c.AttentionDim} M={c.EmbeddingDim} H={c.HiddenDim} V={c.VocabSize}, {decoderModel.Parameters.ParameterCount:N0} parameters");
             Console.WriteLine($"machine     {Environment.ProcessorCount} logical cores, GEMM threads {Gemm.MaxThreads}");
-            Console.WriteLine($"weights     per-step products read {decoderModel.WeightPrecision} (compact weights up to {AttentionDecoder.CompactWeightsMaxRows} rows per step)");
+            Console.WriteLine($"weights     per-step products read {decoderModel.WeightPrecision}" + decoderModel.WeightPrecision switch
+            {
+                DecoderWeightPrecision.Float16 => $" up to {AttentionDecoder.CompactWeightsMaxRows} rows per step, float32 above",
+                DecoderWeightPrecision.Int8 => " (int8 × u8) at every number of rows",
+                _ => "",
+            });
 
             int runCount = parse.GetValue(runs), batchSize = parse.GetValue(batch), length = parse.GetValue(maxLength);
             BenchDecoderAlone(decoderModel, runCount, batchSize, length);

@@ -71,7 +71,7 @@ public sealed class Captioner : IDisposable
     /// <summary>
     /// Loads the decoder model (the shipped one unless <paramref name="modelFolder"/> is given), checks that it reads
     /// this encoder's features, then opens the encoder. <paramref name="precision"/> chooses the weights the decoder's
-    /// steps read at batch 1 (default: the model's own, <see cref="DecoderModel.WeightPrecision"/>).
+    /// steps read (default: the model's own, <see cref="DecoderModel.WeightPrecision"/>).
     /// </summary>
     /// <exception cref="DecoderModelNotFoundException">No model folder (e.g. no decoder has been trained yet).</exception>
     /// <exception cref="ModelFormatException">The model folder is damaged or was made for another encoder.</exception>

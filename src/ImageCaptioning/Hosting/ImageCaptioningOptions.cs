@@ -17,6 +17,6 @@ public sealed class ImageCaptioningOptions
     /// <summary>A decoder model folder; default: the shipped model, which travels with the package.</summary>
     public string? ModelFolder { get; set; }
 
-    /// <summary>Weights the decoder's small steps read (default: the model's own).</summary>
+    /// <summary>Weights the decoder's steps read (default: the model's own, its config.json's step_weights).</summary>
     public DecoderWeightPrecision? DecoderPrecision { get; set; }
 }

@@ -5,12 +5,12 @@ using System.Runtime.Intrinsics;
 namespace ImageCaptioning.Numerics;
 
 /// <summary>
-/// y[m×n] (+)= x[m×k] · Wᵀ (+ b) with W a <see cref="CompactMatrix"/> [n×k] (float16, or int8 with a scale per row; the
+/// y[m×n] (+)= x[m×k] · Wᵀ (+ b) with W a <see cref="CompactMatrix"/> [n×k] (float16; the
 /// [out, in] weight layout) and x, y, b float32: the inference decoder's per-step products at a few rows. Like
 /// <see cref="SkinnyGemm"/>'s "dot" form each y element is a dot product along k of an x row with a W row, 4×4 elements
 /// sharing their loads, but W's values are widened in registers (<see cref="IWeightLoader{TVec}"/>), every sum is
-/// accumulated in float32, and an int8 row's scale multiplies its finished sums. At m ≤ 4 the product reads each weight
-/// once, so it is bound by memory traffic (and, for float16, by the widening): fewer bytes per weight is less time.
+/// accumulated in float32. At m ≤ 4 the product reads each weight once, so it is bound by memory traffic and by the
+/// widening: half float32's bytes per weight is less time.
 /// Larger m works (row groups of 4 re-read the same W rows from L1), but the float32 GEMM catches up
 /// (the decoder's threshold is <c>CompactStepWeights.MaxRows</c>). One thread: a few-row product is too short to split.
 /// </summary>
@@ -50,7 +50,7 @@ internal static unsafe class CompactGemm
             throw new ArgumentException($"This CPU cannot run the {simd} kernels.", nameof(simd));
         fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)      // W's storage is pinned for good
         {
-            var problem = new CompactGemmProblem(px, ldx, w.Format, w.Data, w.RowScales, n, k, bias.IsEmpty ? null : pb, py, ldy, m, accumulate);
+            var problem = new CompactGemmProblem(px, ldx, w.Data, n, k, bias.IsEmpty ? null : pb, py, ldy, m, accumulate);
             RunColumns(problem, first, last, simd);
         }
     }
@@ -58,17 +58,13 @@ internal static unsafe class CompactGemm
     /// <summary>Output columns [first, last) of <paramref name="p"/>.</summary>
     private static void RunColumns(in CompactGemmProblem p, int first, int last, GemmSimdLevel simd)
     {
-        switch (simd, p.Format)
+        switch (simd)
         {
-            case (GemmSimdLevel.Vector512, CompactFormat.Float16):
+            case GemmSimdLevel.Vector512:
                 if (!TryRunPrescaled(p, first, last)) Run<Vector512Ops, Half512Ops, Vector512<float>>(p, first, last);
                 break;
-            case (GemmSimdLevel.Vector, CompactFormat.Float16): Run<VectorTOps, HalfVectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
-            case (_, CompactFormat.Float16): Run<ScalarOps, HalfScalarOps, float>(p, first, last); break;
-            case (GemmSimdLevel.Vector512, CompactFormat.Int8): Run<Vector512Ops, Int8x512Ops, Vector512<float>>(p, first, last); break;
-            case (GemmSimdLevel.Vector, CompactFormat.Int8): Run<VectorTOps, Int8VectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
-            case (_, CompactFormat.Int8): Run<ScalarOps, Int8ScalarOps, float>(p, first, last); break;
-            default: throw new ArgumentOutOfRangeException(nameof(p), p.Format, "Unknown compact format.");
+            case GemmSimdLevel.Vector: Run<VectorTOps, HalfVectorTOps, System.Numerics.Vector<float>>(p, first, last); break;
+            default: Run<ScalarOps, HalfScalarOps, float>(p, first, last); break;
         }
     }
 
@@ -122,8 +118,7 @@ internal static unsafe class CompactGemm
                     float* s = sums + 4 * r;
                     for (int jj = 0; jj < cols; jj++)
                     {
-                        float sum = p.Scales == null ? s[jj] : s[jj] * p.Scales[j + jj];          // int8: the row's scale
-                        float value = p.Bias == null ? sum : sum + p.Bias[j + jj];
+                        float value = p.Bias == null ? s[jj] : s[jj] + p.Bias[j + jj];
                         y[jj] = p.Accumulate ? y[jj] + value : value;
                     }
                 }
@@ -133,16 +128,13 @@ internal static unsafe class CompactGemm
 }
 
 /// <summary>One validated <see cref="CompactGemm"/> product on raw storage: y[M×N] (+)= x[M×K]·Wᵀ (+ bias).</summary>
-internal readonly unsafe struct CompactGemmProblem(float* x, nint ldx, CompactFormat format, byte* w, float* scales, int n, int k,
+internal readonly unsafe struct CompactGemmProblem(float* x, nint ldx, byte* w, int n, int k,
     float* bias, float* y, nint ldy, int m, bool accumulate)
 {
     public float* X { get; } = x;
     public nint Ldx { get; } = ldx;
-    public CompactFormat Format { get; } = format;
-    /// <summary>W's first stored weight, [N, K] row-major in <see cref="Format"/>.</summary>
+    /// <summary>W's first stored weight, [N, K] row-major float16.</summary>
     public byte* W { get; } = w;
-    /// <summary>[N] per-row scales (int8), or null.</summary>
-    public float* Scales { get; } = scales;
     public int N { get; } = n;
     public int K { get; } = k;
     /// <summary>[N] or null.</summary>
@@ -153,5 +145,5 @@ internal readonly unsafe struct CompactGemmProblem(float* x, nint ldx, CompactFo
     public bool Accumulate { get; } = accumulate;
 
     /// <summary>The same product on other x rows (same shape), [M, K] at stride <paramref name="ldx"/>.</summary>
-    public CompactGemmProblem WithX(float* x, nint ldx) => new(x, ldx, Format, W, Scales, N, K, Bias, Y, Ldy, M, Accumulate);
+    public CompactGemmProblem WithX(float* x, nint ldx) => new(x, ldx, W, N, K, Bias, Y, Ldy, M, Accumulate);
 }

@@ -3,15 +3,6 @@ using System.Runtime.InteropServices;
 
 namespace ImageCaptioning.Numerics;
 
-/// <summary>How a <see cref="CompactMatrix"/> stores its weights.</summary>
-internal enum CompactFormat
-{
-    /// <summary>IEEE binary16, 2 bytes a weight (<see cref="HalfMatrix"/>).</summary>
-    Float16,
-    /// <summary>Signed 8-bit integers with one float32 scale per row, 1 byte a weight (<see cref="Int8Matrix"/>).</summary>
-    Int8,
-}
-
 /// <summary>
 /// An immutable row-major weight matrix [rows, cols] stored in fewer bytes than float32, for inference products that
 /// are bound by memory traffic: at a handful of rows a matrix-vector product reads each weight once and does one
@@ -33,29 +24,16 @@ internal abstract unsafe class CompactMatrix
 
     public int Rows { get; }
     public int Cols { get; }
-    public abstract CompactFormat Format { get; }
 
-    /// <summary>Element [row, col] as the kernels see it, widened (and scaled) to float32.</summary>
+    /// <summary>Element [row, col] as the kernels see it, widened to float32.</summary>
     public abstract float this[int row, int col] { get; }
 
     /// <summary>The first stored weight (pinned storage, row-major).</summary>
     internal abstract byte* Data { get; }
 
-    /// <summary>[Rows] factors each row's dot product is multiplied by, or null (float16 stores the values themselves).</summary>
-    internal virtual float* RowScales => null;
-
-    /// <summary>The storage of <paramref name="values"/> ([rows, cols] row-major) in <paramref name="format"/>.</summary>
-    /// <exception cref="ArgumentException">The span does not hold rows × cols values.</exception>
-    public static CompactMatrix Create(CompactFormat format, ReadOnlySpan<float> values, int rows, int cols) => format switch
-    {
-        CompactFormat.Float16 => new HalfMatrix(values, rows, cols),
-        CompactFormat.Int8 => new Int8Matrix(values, rows, cols),
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown compact format."),
-    };
-
-    /// <summary>Stacks matrices with the same column count on top of each other: [Σ rows, cols].</summary>
+    /// <summary>Stacks matrices with the same column count on top of each other, in float16: [Σ rows, cols].</summary>
     /// <exception cref="ArgumentException">The parts disagree on the column count.</exception>
-    public static CompactMatrix Stack(CompactFormat format, params ReadOnlySpan<(float[] Values, int Rows)> parts)
+    public static CompactMatrix Stack(params ReadOnlySpan<(float[] Values, int Rows)> parts)
     {
         if (parts.IsEmpty) throw new ArgumentException("Nothing to stack.", nameof(parts));
         int rows = 0, cols = parts[0].Values.Length / Math.Max(1, parts[0].Rows);
@@ -72,7 +50,7 @@ internal abstract unsafe class CompactMatrix
             values.CopyTo(all, at);
             at += values.Length;
         }
-        return Create(format, all, rows, cols);
+        return new HalfMatrix(all, rows, cols);
     }
 
     /// <summary>The address of a pinned array's first element.</summary>

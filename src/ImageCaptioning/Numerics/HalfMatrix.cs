@@ -14,8 +14,6 @@ internal sealed unsafe class HalfMatrix : CompactMatrix
         for (int i = 0; i < values.Length; i++) Bits[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
     }
 
-    public override CompactFormat Format => CompactFormat.Float16;
-
     /// <summary>The binary16 bit patterns, row-major (pinned).</summary>
     public ushort[] Bits { get; }
 

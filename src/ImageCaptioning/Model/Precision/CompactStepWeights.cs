@@ -21,11 +21,10 @@ internal sealed class CompactStepWeights : IStepWeights
     public CompactStepWeights(DecoderParameters p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        const CompactFormat format = CompactFormat.Float16;
         _c = p.Config;
         _wide = new Float32StepWeights(p, packOnce: true);
         int a = _c.AttentionDim, d = _c.FeatureDim, h = _c.HiddenDim, m = _c.EmbeddingDim, v = _c.VocabSize;
-        _hiddenAttGate = CompactMatrix.Stack(format, (p.HiddenAttWeight, a), (p.GateWeight, d));
+        _hiddenAttGate = CompactMatrix.Stack((p.HiddenAttWeight, a), (p.GateWeight, d));
         _hiddenAttGateBias = [.. p.HiddenAttBias, .. p.GateBias];
         int x = m + d + h;
         // W_e is rounded like the rest, so the table holds what the float16 matrix would give.
@@ -37,7 +36,7 @@ internal sealed class CompactStepWeights : IStepWeights
             for (int j = 0; j < m; j++) embeddingBlock[r * m + j] = (float)(Half)row[j];
             row[m..].CopyTo(rest.AsSpan(r * (d + h), d + h));
         }
-        _lstmRest = CompactMatrix.Create(format, rest, 4 * h, d + h);
+        _lstmRest = new HalfMatrix(rest, 4 * h, d + h);
         _lstmByToken = new float[v * 4 * h];
         Gemm.Multiply(false, true, v, 4 * h, m, p.Embedding, m, embeddingBlock, m, _lstmByToken, 4 * h); // E · W_eᵀ  [V, 4H]
         _lstmBias = [.. p.LstmBias];
@@ -47,9 +46,9 @@ internal sealed class CompactStepWeights : IStepWeights
             p.OutHiddenWeight.AsSpan(r * h, h).CopyTo(deepOutput.AsSpan(r * (h + d), h));
             p.OutContextWeight.AsSpan(r * d, d).CopyTo(deepOutput.AsSpan(r * (h + d) + h, d));
         }
-        _deepOutput = CompactMatrix.Create(format, deepOutput, m, h + d);
+        _deepOutput = new HalfMatrix(deepOutput, m, h + d);
         _deepOutputBias = [.. p.OutHiddenBias];
-        _output = CompactMatrix.Create(format, p.OutputWeight, v, m);
+        _output = new HalfMatrix(p.OutputWeight, v, m);
         _outputBias = [.. p.OutputBias];
     }
 
