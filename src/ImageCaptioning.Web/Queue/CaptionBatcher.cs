@@ -24,7 +24,7 @@ public sealed class CaptionBatcher(CaptionQueue queue, DecodeMemoryBudget decode
     private readonly LinkedList<Pending> _waiting = new();                     // arrival order; guarded by _gate
     private long _batches, _batchedCaptions;
 
-    /// <summary>Most captions computed in one pass (1: every request alone).</summary>
+    /// <summary>Most captions computed in one pass (1: every request alone, on the same path).</summary>
     public int MaxBatch { get; } = options.Value.MaxBatch;
 
     /// <summary>Passes that captioned two or more requests together, since start.</summary>
@@ -52,7 +52,6 @@ public sealed class CaptionBatcher(CaptionQueue queue, DecodeMemoryBudget decode
     public async Task<(CaptionResult Result, TimeSpan Elapsed)> CaptionAsync(Captioner captioner, ValidatedImage image, DecodingOptions decoding,
         CancellationToken ct)
     {
-        if (MaxBatch == 1) return await queue.RunAsync(image, () => captioner.Caption(image, decoding), ct);
         var me = new Pending(image, decoding);
         lock (_gate) me.Node = _waiting.AddLast(me);
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -75,9 +74,10 @@ public sealed class CaptionBatcher(CaptionQueue queue, DecodeMemoryBudget decode
         {
             if (Withdraw(me))                                                      // else another batch claimed it meanwhile
             {
+                long start = Stopwatch.GetTimestamp();                             // its time counts from getting the slot
                 using var memory = await decodeMemory.ReserveAsync(image, ct);    // as a lone caption: wait for its own
                 var (others, leases) = ClaimOthers(me);
-                try { Run(captioner, [me, .. others]); }
+                try { Run(captioner, [me, .. others], start); }
                 finally
                 {
                     foreach (var lease in leases) lease.Dispose();
@@ -135,9 +135,8 @@ public sealed class CaptionBatcher(CaptionQueue queue, DecodeMemoryBudget decode
     /// Captions the batch in one pass and answers each request (every one, whatever happens). If one image cannot be
     /// decoded the pass fails as a whole, so the same images are captioned one by one and only that one gets the error.
     /// </summary>
-    private void Run(Captioner captioner, List<Pending> batch)
+    private void Run(Captioner captioner, List<Pending> batch, long start)
     {
-        long start = Stopwatch.GetTimestamp();
         try
         {
             var results = batch.Count == 1
@@ -157,7 +156,7 @@ public sealed class CaptionBatcher(CaptionQueue queue, DecodeMemoryBudget decode
         }
         catch (InvalidImageException) when (batch.Count > 1)
         {
-            foreach (var request in batch) Run(captioner, [request]);              // one bad image: each alone
+            foreach (var request in batch) Run(captioner, [request], Stopwatch.GetTimestamp());   // one bad image: each alone
         }
         catch (Exception ex)
         {

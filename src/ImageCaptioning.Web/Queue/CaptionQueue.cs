@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Threading.RateLimiting;
-using ImageCaptioning.Imaging;
 using ImageCaptioning.Web.Problems;
 using ImageCaptioning.Web.Configuration;
 using Microsoft.Extensions.Options;
@@ -17,12 +15,10 @@ public sealed class CaptionQueue : IDisposable
 {
     private readonly ConcurrencyLimiter _limiter;
     private readonly LatencyTracker _latency;
-    private readonly DecodeMemoryBudget _decodeMemory;
     private long _refused;
 
-    public CaptionQueue(IOptions<WebOptions> options, LatencyTracker latency, DecodeMemoryBudget decodeMemory)
+    public CaptionQueue(IOptions<WebOptions> options, LatencyTracker latency)
     {
-        _decodeMemory = decodeMemory;
         Concurrency = options.Value.EffectiveConcurrency;
         QueueLimit = options.Value.QueueLimit;
         _latency = latency;
@@ -54,22 +50,6 @@ public sealed class CaptionQueue : IDisposable
 
     /// <summary>Requests refused with 503 since start because the slots and the queue were full (a metric reads it).</summary>
     public long Refused => Interlocked.Read(ref _refused);
-
-    /// <summary>
-    /// Runs <paramref name="caption"/> in a caption slot while holding <paramref name="image"/>'s decode memory
-    /// (<see cref="DecodeMemoryBudget"/>), and records how long it took from getting the slot (for Retry-After).
-    /// </summary>
-    public async Task<(T Result, TimeSpan Elapsed)> RunAsync<T>(ValidatedImage image, Func<T> caption, CancellationToken ct)
-    {
-        using var slot = await AcquireAsync(ct);
-        long start = Stopwatch.GetTimestamp();
-        T result;
-        using (await _decodeMemory.ReserveAsync(image, ct))
-            result = caption();
-        var elapsed = Stopwatch.GetElapsedTime(start);
-        _latency.Record(elapsed);
-        return (result, elapsed);
-    }
 
     /// <summary>Waits for a caption slot; dispose the lease when the caption is done.</summary>
     /// <exception cref="WebRequestException">503 with Retry-After when the slots and the queue are full.</exception>

@@ -65,17 +65,13 @@ public sealed record DecoderConfig
     [JsonPropertyName("step_weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? StepWeights { get; init; }
 
-    public static readonly string[] StepWeightsNames = ["float32", "float16", "int8"];
+    /// <summary>The values <see cref="StepWeights"/> may take: the <see cref="DecoderWeightPrecision"/> names in lower case.</summary>
+    public static readonly string[] StepWeightsNames = [.. Enum.GetNames<DecoderWeightPrecision>().Select(name => name.ToLowerInvariant())];
 
-    /// <summary>The precision <see cref="StepWeights"/> names; null when absent (the loader then decides).</summary>
+    /// <summary>The precision <see cref="StepWeights"/> names; null when absent or not a name (the loader then decides, or <see cref="Validate"/> refuses it).</summary>
     [JsonIgnore]
-    public DecoderWeightPrecision? StepWeightPrecision => StepWeights switch
-    {
-        "float32" => DecoderWeightPrecision.Float32,
-        "float16" => DecoderWeightPrecision.Float16,
-        "int8" => DecoderWeightPrecision.Int8,
-        _ => null,
-    };
+    public DecoderWeightPrecision? StepWeightPrecision =>
+        StepWeights is not null && StepWeightsNames.Contains(StepWeights) ? Enum.Parse<DecoderWeightPrecision>(StepWeights, ignoreCase: true) : null;
 
     public const string MeanFeatureInitialState = "mean_feature";
     public const string LearnedInitialState = "learned";

@@ -63,14 +63,19 @@ public static class DecoderKernels
     /// The <paramref name="part"/>'s share of the output columns of y[R×out] = x[R×in]·Wᵀ + b (y's other columns are left
     /// alone; added into them with <paramref name="accumulate"/>): the share's rows of W, cut where the product's column
     /// tiles end, so every output is the same as in the whole product. Whole: <see cref="Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, bool, int)"/>.
+    /// x's rows are <paramref name="xStride"/> floats apart and W's <paramref name="weightStride"/> (0: <paramref name="inDim"/>),
+    /// so the product can read a block of columns of wider rows.
     /// </summary>
     internal static void Linear(ReadOnlySpan<float> x, int rows, int inDim, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outDim,
-        Span<float> y, StepPart part, int maxThreads = int.MaxValue, IPackedWeight? packedPart = null, bool accumulate = false)
+        Span<float> y, StepPart part, int maxThreads = int.MaxValue, IPackedWeight? packedPart = null, bool accumulate = false,
+        int xStride = 0, int weightStride = 0)
     {
+        if (xStride == 0) xStride = inDim;
+        if (weightStride == 0) weightStride = inDim;
         var (c0, c1) = part.Columns(outDim);
         if (packedPart is not null && (packedPart.OutputDim != c1 - c0 || packedPart.InputDim != inDim))
             throw new ArgumentException($"The packed weight is not the part's {c1 - c0}×{inDim} rows.", nameof(packedPart));
-        Linear(x, rows, inDim, inDim, weight[(c0 * inDim)..], inDim, bias.IsEmpty ? bias : bias[c0..c1], c1 - c0, y[c0..],
+        Linear(x, rows, inDim, xStride, weight[(c0 * weightStride)..], weightStride, bias.IsEmpty ? bias : bias[c0..c1], c1 - c0, y[c0..],
             accumulate, maxThreads, packedPart, yStride: outDim);
     }
 

@@ -28,6 +28,9 @@ internal readonly record struct StepPart(int Index, int Count, TwoThreadBarrier?
     /// <summary>This part's share [start, end) of <paramref name="rows"/> rows.</summary>
     public (int Start, int End) Rows(int rows) => IsWhole ? (0, rows) : (rows * Index / Count, rows * (Index + 1) / Count);
 
+    /// <summary>Threads one product of this part may use: the workspace's cap when whole, one per part when shared.</summary>
+    public int ProductThreads(DecoderWorkspace ws) => IsWhole ? ws.MaxThreads : 1;
+
     /// <summary>Waits until every part has reached this point (nothing when whole).</summary>
     public void Sync() => Barrier?.SignalAndWait();
 }

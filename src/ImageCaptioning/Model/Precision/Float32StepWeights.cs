@@ -14,8 +14,7 @@ internal sealed class Float32StepWeights : IStepWeights
 {
     private readonly DecoderConfig _c;
     private readonly DecoderParameters _p;
-    private readonly PackedWeights? _packed;
-    private readonly Lazy<PackedWeights[]>? _halves;    // two threads' halves of each matrix's outputs, packed on first use
+    private readonly PackedParts<PackedWeights>? _packed;   // null: live, on the parameter arrays
 
     /// <summary>The step's matrices packed once ([out, in] each, as in <see cref="DecoderParameters"/>).</summary>
     private sealed record PackedWeights(PrepackedMatrix? HiddenAtt, PrepackedMatrix? Gate, PrepackedMatrix? Lstm,
@@ -26,9 +25,7 @@ internal sealed class Float32StepWeights : IStepWeights
     {
         _p = p;
         _c = p.Config;
-        if (!packOnce) return;
-        _packed = Pack(p, StepPart.Whole);
-        _halves = new(() => [Pack(p, new StepPart(0, 2, null)), Pack(p, new StepPart(1, 2, null))], LazyThreadSafetyMode.ExecutionAndPublication);
+        if (packOnce) _packed = new(part => Pack(p, part));
     }
 
     /// <summary>
@@ -43,7 +40,7 @@ internal sealed class Float32StepWeights : IStepWeights
         {
             var (r0, r1) = part.Columns(outputs);
             if (r1 == r0) return null;
-            return new PrepackedMatrix(part.IsWhole ? weight : weight.AsSpan(r0 * inputs, (r1 - r0) * inputs).ToArray(), r1 - r0, inputs);
+            return new PrepackedMatrix(part.IsWhole ? weight : PackedParts.Block(weight, inputs, r0, r1, 0, inputs), r1 - r0, inputs);
         }
         return new PackedWeights(Rows(p.HiddenAttWeight, a, h, part), Rows(p.GateWeight, d, h, part), Rows(p.LstmWeight, 4 * h, m + d + h, part),
             Rows(p.OutHiddenWeight, m, h, part), Rows(p.OutContextWeight, m, d, part), Rows(p.OutputWeight, v, m, part));
@@ -54,9 +51,8 @@ internal sealed class Float32StepWeights : IStepWeights
     /// product then runs the same <see cref="DecoderKernels.Linear(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, StepPart, int, IPackedWeight?, bool)"/>
     /// whole or in part.
     /// </summary>
-    private PackedWeights? For(StepPart part) => part.IsWhole ? _packed
-        : _halves is { } halves ? halves.Value[part.Index]
-        : throw new InvalidOperationException("A live float32 step is computed whole.");
+    private PackedWeights? For(StepPart part) => _packed?.For(part)
+        ?? (part.IsWhole ? null : throw new InvalidOperationException("A live float32 step is computed whole."));
 
     public DecoderWeightPrecision Precision => DecoderWeightPrecision.Float32;
 
@@ -66,30 +62,27 @@ internal sealed class Float32StepWeights : IStepWeights
     /// </summary>
     public bool CanShare(int rows) => _packed is not null;
 
-    /// <summary>Threads for one product of <paramref name="part"/>: the workspace's cap when whole, one per part when shared.</summary>
-    private static int Threads(StepPart part, DecoderWorkspace ws) => part.IsWhole ? ws.MaxThreads : 1;
-
     public void HiddenProjections(ReadOnlySpan<float> h, int rows, Span<float> attH, Span<float> gate, DecoderWorkspace ws, StepPart part)
     {
         var packed = For(part);
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _p.HiddenAttBias, _c.AttentionDim, attH, part, Threads(part, ws), packed?.HiddenAtt); // [R, A]
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _p.GateBias, _c.FeatureDim, gate, part, Threads(part, ws), packed?.Gate);               // [R, D]
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.HiddenAttWeight, _p.HiddenAttBias, _c.AttentionDim, attH, part, part.ProductThreads(ws), packed?.HiddenAtt); // [R, A]
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.GateWeight, _p.GateBias, _c.FeatureDim, gate, part, part.ProductThreads(ws), packed?.Gate);               // [R, D]
     }
 
     public void LstmGates(ReadOnlySpan<int> tokens, ReadOnlySpan<float> x, int rows, Span<float> gates, DecoderWorkspace ws, StepPart part)
     {
         DecoderKernels.Linear(x, rows, _c.EmbeddingDim + _c.FeatureDim + _c.HiddenDim, _p.LstmWeight, _p.LstmBias, 4 * _c.HiddenDim, gates, part,
-            Threads(part, ws), For(part)?.Lstm);                                                                                                         // [R, 4H]
+            part.ProductThreads(ws), For(part)?.Lstm);                                                                                                         // [R, 4H]
     }
 
     public void DeepOutput(ReadOnlySpan<float> h, ReadOnlySpan<float> context, int rows, Span<float> o, DecoderWorkspace ws, StepPart part)
     {
         var packed = For(part);
         int m = _c.EmbeddingDim;
-        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _p.OutHiddenBias, m, o, part, Threads(part, ws), packed?.OutHidden);             // L_h h_t + b_h
-        DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, default, m, o, part, Threads(part, ws), packed?.OutContext, accumulate: true); // + L_z β⊙z
+        DecoderKernels.Linear(h, rows, _c.HiddenDim, _p.OutHiddenWeight, _p.OutHiddenBias, m, o, part, part.ProductThreads(ws), packed?.OutHidden);             // L_h h_t + b_h
+        DecoderKernels.Linear(context, rows, _c.FeatureDim, _p.OutContextWeight, default, m, o, part, part.ProductThreads(ws), packed?.OutContext, accumulate: true); // + L_z β⊙z
     }
 
     public void Logits(ReadOnlySpan<float> o, int rows, Span<float> logits, DecoderWorkspace ws, StepPart part) =>
-        DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _p.OutputBias, _c.VocabSize, logits, part, Threads(part, ws), For(part)?.Output); // [R, V]
+        DecoderKernels.Linear(o, rows, _c.EmbeddingDim, _p.OutputWeight, _p.OutputBias, _c.VocabSize, logits, part, part.ProductThreads(ws), For(part)?.Output); // [R, V]
 }

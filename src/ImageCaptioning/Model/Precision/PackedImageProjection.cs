@@ -20,21 +20,17 @@ internal sealed class PackedImageProjection
     /// </summary>
     public sealed record Matrices(IPackedWeight? Own, IPackedWeight? Parent, IPackedWeight? Attention);
 
-    private readonly Matrices _whole;
-    private readonly Lazy<Matrices[]> _halves;       // packed on first use: only an odd ensemble member is prepared in halves
+    private readonly PackedParts<Matrices> _parts;
 
     public PackedImageProjection(DecoderParameters p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        _whole = Pack(p, StepPart.Whole);
-        _halves = new(() => [Pack(p, new StepPart(0, 2, null)), Pack(p, new StepPart(1, 2, null))], LazyThreadSafetyMode.ExecutionAndPublication);
+        _parts = new(part => Pack(p, part));
         // The halves' int8 rows are the whole's rows (scales are per output), so a member prepared in halves gets the same bits.
     }
 
     /// <summary>The matrices of <paramref name="part"/>'s outputs (whole, or one of two halves).</summary>
-    public Matrices For(StepPart part) => part.IsWhole ? _whole
-        : part.Count == 2 ? _halves.Value[part.Index]
-        : throw new ArgumentOutOfRangeException(nameof(part), part.Count, "The per-image weights are packed whole and in halves.");
+    public Matrices For(StepPart part) => _parts.For(part);
 
     private static Matrices Pack(DecoderParameters p, StepPart part)
     {
@@ -45,20 +41,11 @@ internal sealed class PackedImageProjection
         var (a0, a1) = part.Columns(a);
         bool hasFeatures = v1 > v0, hasAttention = a1 > a0;
         IPackedWeight Features(int k0, int k1) => c.Int8ImageProjection
-            ? new Int8PackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, k0, k1), v1 - v0, k1 - k0)
-            : new PrepackedMatrix(Block(p.FeatureProjWeight, e, v0, v1, k0, k1), v1 - v0, k1 - k0);
+            ? new Int8PackedMatrix(PackedParts.Block(p.FeatureProjWeight, e, v0, v1, k0, k1), v1 - v0, k1 - k0)
+            : new PrepackedMatrix(PackedParts.Block(p.FeatureProjWeight, e, v0, v1, k0, k1), v1 - v0, k1 - k0);
         return new Matrices(
             hasFeatures ? Features(0, own) : null,                                                                              // W_p[v0:v1, :own]
             hasFeatures && own < e ? Features(own, e) : null,                                                                   // W_p[v0:v1, own:]
-            hasAttention ? new PrepackedMatrix(Block(p.FeatureAttWeight, d, a0, a1, 0, d), a1 - a0, d) : null);                // W_f[a0:a1, :]
-    }
-
-    /// <summary>Rows [r0, r1) and columns [k0, k1) of a row-major matrix with <paramref name="cols"/> columns, as a new contiguous array.</summary>
-    private static float[] Block(float[] matrix, int cols, int r0, int r1, int k0, int k1)
-    {
-        var block = new float[(r1 - r0) * (k1 - k0)];
-        for (int r = r0; r < r1; r++)
-            matrix.AsSpan(r * cols + k0, k1 - k0).CopyTo(block.AsSpan((r - r0) * (k1 - k0), k1 - k0));
-        return block;
+            hasAttention ? new PrepackedMatrix(PackedParts.Block(p.FeatureAttWeight, d, a0, a1, 0, d), a1 - a0, d) : null);                // W_f[a0:a1, :]
     }
 }
